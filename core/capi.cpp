@@ -1,0 +1,447 @@
+// The C ABI: each function translates its arguments, forwards to the C++
+// internals and turns exceptions into the thread's last error.  No
+// exception ever crosses this boundary.
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <new>
+
+#include "catalog.hpp"
+#include "error.hpp"
+#include "names.hpp"
+#include "npshm.h"
+#include "options.hpp"
+#include "segment.hpp"
+
+struct npshm_array {
+  std::unique_ptr<npshm::Segment> segment;
+};
+
+using npshm::Error;
+
+namespace {
+
+// Run f; on an exception record it as the last error and return fallback.
+template <class F, class R>
+R guarded(F &&f, R fallback) noexcept {
+  try {
+    return f();
+  } catch (const Error &e) {
+    npshm::set_last_error(e.code(), e.what(), e.sys_errno());
+  } catch (const std::bad_alloc &) {
+    npshm::set_last_error(NPSHM_E_NO_MEMORY, "out of memory", ENOMEM);
+  } catch (const std::exception &e) {
+    npshm::set_last_error(NPSHM_E_SYSTEM, std::string("internal error: ") + e.what(), 0);
+  } catch (...) {
+    npshm::set_last_error(NPSHM_E_SYSTEM, "internal error", 0);
+  }
+  return fallback;
+}
+
+// The same for functions returning an npshm_error code: on an exception,
+// the code just recorded.
+template <class F>
+int guarded_code(F &&f) noexcept {
+  int r = guarded(std::forward<F>(f), INT_MIN);
+  return r == INT_MIN ? npshm::last_error_code() : r;
+}
+
+const npshm_options &opts_or_default(const npshm_options *opts) {
+  return opts ? *opts : npshm::default_options();
+}
+
+const std::string *directory_of(const npshm_options *opts) {
+  return opts && opts->directory ? &*opts->directory : nullptr;
+}
+
+[[noreturn]] void invalid(const std::string &message) { throw Error(NPSHM_E_INVALID, message); }
+
+npshm::Dtype dtype_or_throw(const char *descr, const std::string &what) {
+  if (!descr) invalid(what + ": dtype is NULL");
+  npshm::Dtype dtype;
+  std::string why;
+  if (!npshm::parse_dtype(descr, dtype, why)) invalid(what + ": " + why);
+  return dtype;
+}
+
+std::vector<std::int64_t> shape_or_throw(int ndim, const int64_t *shape, const std::string &what) {
+  if (ndim < 0 || ndim > NPSHM_MAX_NDIM)
+    invalid(what + ": ndim " + std::to_string(ndim) + " is out of range 0.." + std::to_string(NPSHM_MAX_NDIM));
+  if (ndim > 0 && !shape) invalid(what + ": shape is NULL");
+  std::vector<std::int64_t> v(shape, shape + ndim);
+  for (std::int64_t d : v)
+    if (d < 0) invalid(what + ": negative extent in shape " + npshm::shape_text(v));
+  return v;
+}
+
+void check_layout(const npshm::Segment &seg, const npshm::Dtype *dtype,
+                  const std::vector<std::int64_t> *shape, const char *what) {
+  std::string why = npshm::layout_mismatch(seg.layout(), dtype, shape);
+  if (!why.empty()) throw Error(NPSHM_E_MISMATCH, std::string(what) + " " + seg.location().name + ": " + why);
+}
+
+
+int null_handle(const char *what) {
+  npshm::set_last_error(NPSHM_E_INVALID, std::string(what) + ": handle is NULL", 0);
+  return NPSHM_E_INVALID;
+}
+
+}  // namespace
+
+namespace npshm {
+const npshm_options &default_options() {
+  static const npshm_options defaults;
+  return defaults;
+}
+}  // namespace npshm
+
+extern "C" {
+
+/* Version ---------------------------------------------------------------- */
+
+const char *npshm_version(void) {
+#define NPSHM_STR2(x) #x
+#define NPSHM_STR(x) NPSHM_STR2(x)
+  return NPSHM_STR(NPSHM_VERSION_MAJOR) "." NPSHM_STR(NPSHM_VERSION_MINOR) "." NPSHM_STR(NPSHM_VERSION_PATCH);
+}
+
+int npshm_version_number(void) { return NPSHM_VERSION_NUMBER; }
+
+/* Errors ----------------------------------------------------------------- */
+
+int npshm_last_error(void) { return npshm::last_error_code(); }
+const char *npshm_last_message(void) { return npshm::last_error_message(); }
+int npshm_last_errno(void) { return npshm::last_error_errno(); }
+void npshm_clear_error(void) { npshm::clear_last_error(); }
+
+const char *npshm_error_name(int code) {
+  switch (code) {
+    case NPSHM_OK: return "NPSHM_OK";
+    case NPSHM_E_INVALID: return "NPSHM_E_INVALID";
+    case NPSHM_E_NOT_FOUND: return "NPSHM_E_NOT_FOUND";
+    case NPSHM_E_EXISTS: return "NPSHM_E_EXISTS";
+    case NPSHM_E_NO_SPACE: return "NPSHM_E_NO_SPACE";
+    case NPSHM_E_PERMISSION: return "NPSHM_E_PERMISSION";
+    case NPSHM_E_FORMAT: return "NPSHM_E_FORMAT";
+    case NPSHM_E_MISMATCH: return "NPSHM_E_MISMATCH";
+    case NPSHM_E_READONLY: return "NPSHM_E_READONLY";
+    case NPSHM_E_BUSY: return "NPSHM_E_BUSY";
+    case NPSHM_E_NO_MEMORY: return "NPSHM_E_NO_MEMORY";
+    case NPSHM_E_SYSTEM: return "NPSHM_E_SYSTEM";
+    default: return "unknown";
+  }
+}
+
+const char *npshm_lifetime_name(int lifetime) {
+  switch (lifetime) {
+    case NPSHM_LIFETIME_PERSISTENT: return "persistent";
+    case NPSHM_LIFETIME_OWNER: return "owner";
+    case NPSHM_LIFETIME_LAST: return "last";
+    default: return nullptr;
+  }
+}
+
+int npshm_lifetime_from_name(const char *name) {
+  for (int l = NPSHM_LIFETIME_PERSISTENT; l <= NPSHM_LIFETIME_LAST; ++l)
+    if (name && std::strcmp(name, npshm_lifetime_name(l)) == 0) return l;
+  npshm::set_last_error(NPSHM_E_INVALID,
+                        std::string("unknown lifetime '") + (name ? name : "(null)") +
+                            "' (persistent, owner or last)",
+                        0);
+  return -1;
+}
+
+/* Options ---------------------------------------------------------------- */
+
+npshm_options *npshm_options_new(void) {
+  return guarded([] { return new npshm_options; }, static_cast<npshm_options *>(nullptr));
+}
+
+void npshm_options_free(npshm_options *opts) { delete opts; }
+
+int npshm_options_set_lifetime(npshm_options *opts, int lifetime) {
+  if (!opts) return null_handle("npshm_options_set_lifetime");
+  if (!npshm_lifetime_name(lifetime)) {
+    npshm::set_last_error(NPSHM_E_INVALID, "unknown lifetime " + std::to_string(lifetime), 0);
+    return NPSHM_E_INVALID;
+  }
+  opts->lifetime = lifetime;
+  return NPSHM_OK;
+}
+
+int npshm_options_set_mode(npshm_options *opts, unsigned int mode) {
+  if (!opts) return null_handle("npshm_options_set_mode");
+  if (mode > 0777) {
+    npshm::set_last_error(NPSHM_E_INVALID, "mode " + std::to_string(mode) + " is not within 0..0777", 0);
+    return NPSHM_E_INVALID;
+  }
+  opts->mode = mode;
+  return NPSHM_OK;
+}
+
+int npshm_options_set_fill(npshm_options *opts, const void *item, size_t size) {
+  if (!opts) return null_handle("npshm_options_set_fill");
+  return guarded_code(
+      [&] {
+        if (item && size == 0) invalid("fill item has size 0");
+        const auto *bytes = static_cast<const unsigned char *>(item);
+        opts->fill.assign(bytes, item ? bytes + size : bytes);
+        return NPSHM_OK;
+      });
+}
+
+int npshm_options_set_readonly(npshm_options *opts, int readonly) {
+  if (!opts) return null_handle("npshm_options_set_readonly");
+  opts->readonly = readonly != 0;
+  return NPSHM_OK;
+}
+
+int npshm_options_set_directory(npshm_options *opts, const char *dir) {
+  if (!opts) return null_handle("npshm_options_set_directory");
+  return guarded_code(
+      [&] {
+        if (dir && dir[0] != '/') invalid(std::string("directory '") + dir + "' is not an absolute path");
+        if (dir)
+          opts->directory = dir;
+        else
+          opts->directory.reset();
+        return NPSHM_OK;
+      });
+}
+
+int npshm_options_set_expected_dtype(npshm_options *opts, const char *descr) {
+  if (!opts) return null_handle("npshm_options_set_expected_dtype");
+  return guarded_code(
+      [&] {
+        if (descr)
+          opts->expected_dtype = dtype_or_throw(descr, "expected dtype").descr;
+        else
+          opts->expected_dtype.reset();
+        return NPSHM_OK;
+      });
+}
+
+int npshm_options_set_expected_shape(npshm_options *opts, int ndim, const int64_t *shape) {
+  if (!opts) return null_handle("npshm_options_set_expected_shape");
+  return guarded_code(
+      [&] {
+        if (ndim == -1)
+          opts->expected_shape.reset();
+        else
+          opts->expected_shape = shape_or_throw(ndim, shape, "expected shape");
+        return NPSHM_OK;
+      });
+}
+
+/* Arrays ----------------------------------------------------------------- */
+
+npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape,
+                          int order, const npshm_options *opts) {
+  return guarded(
+      [&] {
+        const npshm_options &o = opts_or_default(opts);
+        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "create");
+        const std::string what = "create " + loc.name;
+        npshm::Dtype dt = dtype_or_throw(dtype, what);
+        if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
+          invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
+        npshm::Layout layout;
+        std::string why;
+        if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why))
+          invalid(what + ": " + why);
+        auto a = std::make_unique<npshm_array>();  // before the file exists
+        a->segment = npshm::Segment::create(loc, layout, o);
+        return a.release();
+      },
+      static_cast<npshm_array *>(nullptr));
+}
+
+npshm_array *npshm_attach(const char *name, const npshm_options *opts) {
+  return guarded(
+      [&] {
+        const npshm_options &o = opts_or_default(opts);
+        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "attach");
+        auto a = std::make_unique<npshm_array>();
+        a->segment = npshm::Segment::attach(loc, o);
+        npshm::Dtype expected;
+        if (o.expected_dtype) expected = dtype_or_throw(o.expected_dtype->c_str(), "attach");
+        check_layout(*a->segment, o.expected_dtype ? &expected : nullptr,
+                     o.expected_shape ? &*o.expected_shape : nullptr, "attach");
+        return a.release();
+      },
+      static_cast<npshm_array *>(nullptr));
+}
+
+int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int64_t *shape) {
+  if (!a) return null_handle("npshm_validate");
+  return guarded_code(
+      [&] {
+        const std::string what = "validate " + a->segment->location().name;
+        npshm::Dtype dt;
+        if (dtype) dt = dtype_or_throw(dtype, what);
+        std::vector<std::int64_t> sh;
+        if (ndim != -1) sh = shape_or_throw(ndim, shape, what);
+        check_layout(*a->segment, dtype ? &dt : nullptr, ndim != -1 ? &sh : nullptr, "validate");
+        return NPSHM_OK;
+      });
+}
+
+int npshm_close(npshm_array *a) {
+  if (!a) return NPSHM_OK;
+  std::unique_ptr<npshm_array> owned(a);
+  return guarded_code(
+      [&] {
+        owned->segment->close();
+        return NPSHM_OK;
+      });
+}
+
+int npshm_unlink(npshm_array *a) {
+  if (!a) return null_handle("npshm_unlink");
+  return guarded_code(
+      [&] {
+        a->segment->unlink();
+        return NPSHM_OK;
+      });
+}
+
+int npshm_remove(const char *name, const npshm_options *opts) {
+  return guarded_code(
+      [&] {
+        npshm::remove_array(npshm::resolve_name(name, directory_of(opts), "remove"));
+        return NPSHM_OK;
+      });
+}
+
+int npshm_exists(const char *name, const npshm_options *opts) {
+  return guarded_code(
+      [&] {
+        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "exists");
+        npshm_info info;
+        try {
+          info = npshm::inspect(loc);
+        } catch (const Error &e) {
+          if (e.code() == NPSHM_E_NOT_FOUND) return 0;
+          throw;
+        }
+        if (info.status != NPSHM_OK) throw Error(info.status, "exists " + loc.name + ": " + info.message);
+        return 1;
+      });
+}
+
+void *npshm_data(const npshm_array *a) { return a ? a->segment->data() : nullptr; }
+const char *npshm_dtype(const npshm_array *a) { return a ? a->segment->layout().dtype.descr.c_str() : nullptr; }
+int npshm_ndim(const npshm_array *a) { return a ? static_cast<int>(a->segment->layout().shape.size()) : -1; }
+const int64_t *npshm_shape(const npshm_array *a) { return a ? a->segment->layout().shape.data() : nullptr; }
+const int64_t *npshm_strides(const npshm_array *a) { return a ? a->segment->layout().strides.data() : nullptr; }
+int npshm_order(const npshm_array *a) {
+  return a && a->segment->layout().fortran_order ? NPSHM_ORDER_F : NPSHM_ORDER_C;
+}
+size_t npshm_itemsize(const npshm_array *a) { return a ? a->segment->layout().dtype.itemsize : 0; }
+size_t npshm_nbytes(const npshm_array *a) { return a ? a->segment->layout().nbytes : 0; }
+const char *npshm_name(const npshm_array *a) { return a ? a->segment->location().name.c_str() : nullptr; }
+const char *npshm_path(const npshm_array *a) { return a ? a->segment->location().path.c_str() : nullptr; }
+int npshm_is_readonly(const npshm_array *a) { return a ? a->segment->readonly() : 0; }
+int npshm_lifetime(const npshm_array *a) { return a ? a->segment->lifetime() : -1; }
+int npshm_is_creator(const npshm_array *a) { return a ? a->segment->creator() : 0; }
+size_t npshm_data_offset(const npshm_array *a) {
+  return a ? static_cast<size_t>(a->segment->data_offset()) : 0;
+}
+
+int npshm_msync(const npshm_array *a, int flags) {
+  if (!a) return null_handle("npshm_msync");
+  return guarded_code(
+      [&] {
+        const std::string what = "msync " + a->segment->location().name;
+        if (flags & ~(NPSHM_MS_ASYNC | NPSHM_MS_SYNC | NPSHM_MS_INVALIDATE))
+          invalid(what + ": unknown flags");
+        if ((flags & NPSHM_MS_ASYNC) && (flags & NPSHM_MS_SYNC))
+          invalid(what + ": NPSHM_MS_ASYNC and NPSHM_MS_SYNC exclude each other");
+        int sys = 0;
+        if (flags & NPSHM_MS_ASYNC) sys |= MS_ASYNC;
+        if (flags & NPSHM_MS_SYNC) sys |= MS_SYNC;
+        if (flags & NPSHM_MS_INVALIDATE) sys |= MS_INVALIDATE;
+        if (sys == 0) sys = MS_SYNC;
+        if (::msync(a->segment->mapping(), a->segment->mapping_size(), sys) != 0)
+          npshm::throw_system(what, errno);
+        return NPSHM_OK;
+      });
+}
+
+int npshm_mlock(const npshm_array *a) {
+  if (!a) return null_handle("npshm_mlock");
+  return guarded_code(
+      [&] {
+        if (::mlock(a->segment->mapping(), a->segment->mapping_size()) != 0) {
+          int err = errno;
+          npshm::throw_system("mlock " + a->segment->location().name +
+                                  (err == ENOMEM || err == EPERM ? ": over the locked-memory limit (ulimit -l)" : ""),
+                              err, err == EPERM ? NPSHM_E_NO_MEMORY : npshm::code_from_errno(err));
+        }
+        return NPSHM_OK;
+      });
+}
+
+int npshm_munlock(const npshm_array *a) {
+  if (!a) return null_handle("npshm_munlock");
+  return guarded_code(
+      [&] {
+        if (::munlock(a->segment->mapping(), a->segment->mapping_size()) != 0)
+          npshm::throw_system("munlock " + a->segment->location().name, errno);
+        return NPSHM_OK;
+      });
+}
+
+/* Listing and gc ----------------------------------------------------------- */
+
+npshm_info *npshm_stat(const char *name, const npshm_options *opts) {
+  return guarded(
+      [&] { return new npshm_info(npshm::inspect(npshm::resolve_name(name, directory_of(opts), "stat"))); },
+      static_cast<npshm_info *>(nullptr));
+}
+
+void npshm_info_free(npshm_info *info) { delete info; }
+
+int npshm_info_status(const npshm_info *i) { return i ? i->status : NPSHM_E_INVALID; }
+const char *npshm_info_message(const npshm_info *i) { return i ? i->message.c_str() : ""; }
+const char *npshm_info_name(const npshm_info *i) { return i ? i->location.name.c_str() : nullptr; }
+const char *npshm_info_path(const npshm_info *i) { return i ? i->location.path.c_str() : nullptr; }
+const char *npshm_info_dtype(const npshm_info *i) { return i ? i->layout.dtype.descr.c_str() : nullptr; }
+int npshm_info_ndim(const npshm_info *i) { return i ? static_cast<int>(i->layout.shape.size()) : -1; }
+const int64_t *npshm_info_shape(const npshm_info *i) { return i ? i->layout.shape.data() : nullptr; }
+int npshm_info_order(const npshm_info *i) {
+  return i && i->layout.fortran_order ? NPSHM_ORDER_F : NPSHM_ORDER_C;
+}
+size_t npshm_info_itemsize(const npshm_info *i) { return i ? i->layout.dtype.itemsize : 0; }
+size_t npshm_info_nbytes(const npshm_info *i) { return i ? i->layout.nbytes : 0; }
+int npshm_info_lifetime(const npshm_info *i) { return i ? i->lifetime : -1; }
+int npshm_info_holders(const npshm_info *i) { return i ? i->holders : -1; }
+uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->file_size : 0; }
+unsigned int npshm_info_uid(const npshm_info *i) { return i ? i->uid : 0; }
+unsigned int npshm_info_mode(const npshm_info *i) { return i ? i->mode : 0; }
+int64_t npshm_info_mtime(const npshm_info *i) { return i ? i->mtime : 0; }
+
+npshm_list *npshm_list_arrays(const npshm_options *opts) {
+  return guarded([&] { return new npshm_list(npshm::list_directory(npshm::shm_directory(directory_of(opts)))); },
+                 static_cast<npshm_list *>(nullptr));
+}
+
+size_t npshm_list_size(const npshm_list *list) { return list ? list->items.size() : 0; }
+
+const npshm_info *npshm_list_get(const npshm_list *list, size_t i) {
+  return list && i < list->items.size() ? &list->items[i] : nullptr;
+}
+
+void npshm_list_free(npshm_list *list) { delete list; }
+
+npshm_list *npshm_gc(const npshm_options *opts, int dry_run) {
+  return guarded(
+      [&] {
+        return new npshm_list(npshm::collect_garbage(npshm::shm_directory(directory_of(opts)), dry_run != 0));
+      },
+      static_cast<npshm_list *>(nullptr));
+}
+
+}  // extern "C"

@@ -1,0 +1,171 @@
+#include "catalog.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "error.hpp"
+#include "npshm.h"
+#include "npy_format.hpp"
+#include "platform.hpp"
+
+namespace npshm {
+
+namespace {
+
+const char kTempPrefix[] = ".npshm-tmp-";
+// A creator locks its temporary file right after creating it; gc leaves
+// young temporaries alone so it cannot slip into that gap.
+constexpr std::time_t kTempGraceSeconds = 10;
+
+// Closes a descriptor on scope exit.
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd &) = delete;
+  Fd &operator=(const Fd &) = delete;
+};
+
+void fill_from_stat(npshm_info &info, const struct stat &st) {
+  info.file_size = static_cast<std::uint64_t>(st.st_size);
+  info.uid = st.st_uid;
+  info.mode = st.st_mode & 0777;
+  info.mtime = st.st_mtime;
+  info.holders = platform::count_holders(st.st_dev, st.st_ino);
+}
+
+// Read the header of an open file into info (status and layout).
+void read_into(npshm_info &info, int fd, const struct stat &st) {
+  FileHeader fh;
+  std::string why;
+  int err = read_file_header(fd, static_cast<std::uint64_t>(st.st_size), fh, why);
+  if (err > 0) {
+    info.status = code_from_errno(err);
+    info.message = std::string("cannot read the header (") + std::strerror(err) + ")";
+  } else if (err < 0) {
+    info.status = NPSHM_E_FORMAT;
+    info.message = why;
+  } else {
+    info.status = NPSHM_OK;
+    info.layout = fh.header.layout;
+    info.lifetime = fh.has_trailer ? static_cast<int>(fh.trailer.lifetime) : 0;
+  }
+}
+
+std::vector<std::string> directory_entries(const std::string &directory, const char *what) {
+  DIR *dir = ::opendir(directory.c_str());
+  if (!dir) throw_system(std::string(what) + ": cannot open directory " + directory, errno);
+  std::vector<std::string> names;
+  while (struct dirent *e = ::readdir(dir)) names.emplace_back(e->d_name);
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+npshm_info inspect(const Location &loc) {
+  npshm_info info;
+  info.location = loc;
+  struct stat st;
+  if (::stat(loc.path.c_str(), &st) != 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
+    throw_system("stat " + loc.name, err);
+  }
+  fill_from_stat(info, st);
+  if (!S_ISREG(st.st_mode)) {
+    info.status = NPSHM_E_FORMAT;
+    info.message = "not a regular file";
+    return info;
+  }
+  Fd fd(::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.fd < 0) {
+    info.status = code_from_errno(errno);
+    info.message = std::string("cannot open (") + std::strerror(errno) + ")";
+    return info;
+  }
+  read_into(info, fd.fd, st);
+  return info;
+}
+
+npshm_list list_directory(const std::string &directory) {
+  npshm_list list;
+  for (const std::string &name : directory_entries(directory, "list")) {
+    if (name[0] == '.') continue;
+    try {
+      npshm_info info = inspect(shm_location(directory, name));
+      if (info.status == NPSHM_E_FORMAT && info.message == "not a regular file") continue;
+      list.items.push_back(std::move(info));
+    } catch (const Error &e) {
+      if (e.code() != NPSHM_E_NOT_FOUND) throw;  // removed while we listed: skip
+    }
+  }
+  return list;
+}
+
+npshm_list collect_garbage(const std::string &directory, bool dry_run) {
+  npshm_list removed;
+  const std::time_t now = std::time(nullptr);
+  for (const std::string &name : directory_entries(directory, "gc")) {
+    const bool temp = name.rfind(kTempPrefix, 0) == 0;
+    if (name[0] == '.' && !temp) continue;
+    Location loc = shm_location(directory, name);
+    Fd fd(::open(loc.path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.fd < 0) continue;  // gone, or not ours to remove
+    struct stat st;
+    if (::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    npshm_info info;
+    info.location = loc;
+    if (temp) {
+      if (now - st.st_ctime < kTempGraceSeconds) continue;
+      info.status = NPSHM_E_FORMAT;
+      info.message = "unfinished create whose creator died";
+    } else {
+      read_into(info, fd.fd, st);
+      if (info.status != NPSHM_OK || info.lifetime == NPSHM_LIFETIME_PERSISTENT) continue;
+    }
+    // Exclusive lock taken: no live process holds the file, and attachers
+    // wait until we are done (then they see it unlinked).
+    if (platform::try_lock_exclusive(fd.fd) != 0) continue;
+    fill_from_stat(info, st);
+    info.holders = 0;
+    if (!dry_run) {
+      struct stat now_st;
+      if (::stat(loc.path.c_str(), &now_st) != 0 || now_st.st_ino != st.st_ino) continue;
+      if (::unlink(loc.path.c_str()) != 0) continue;
+    }
+    removed.items.push_back(std::move(info));
+  }
+  return removed;
+}
+
+void remove_array(const Location &loc) {
+  const std::string what = "remove " + loc.name;
+  Fd fd(::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
+    throw_system(what + ": cannot open", err);
+  }
+  struct stat st;
+  if (::fstat(fd.fd, &st) != 0) throw_system(what + ": cannot stat", errno);
+  if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": refusing: not a regular file");
+  FileHeader fh;
+  std::string why;
+  int err = read_file_header(fd.fd, static_cast<std::uint64_t>(st.st_size), fh, why);
+  if (err > 0) throw_system(what + ": cannot read the header", err);
+  if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": refusing to remove a file that is not an array: " + why);
+  if (::unlink(loc.path.c_str()) != 0) throw_system(what, errno);
+}
+
+}  // namespace npshm

@@ -1,0 +1,235 @@
+#include "dtype.hpp"
+
+#include <cstdint>
+
+namespace npshm {
+
+namespace {
+
+constexpr std::size_t kMaxItemsize = std::size_t{1} << 31;
+constexpr int kMaxDepth = 16;
+
+char native_order() {
+  const std::uint16_t probe = 1;
+  return *reinterpret_cast<const unsigned char *>(&probe) == 1 ? '<' : '>';
+}
+
+bool valid_time_unit(std::string_view unit) {
+  // Optional multiplier, then one of NumPy's datetime units.
+  std::size_t i = 0;
+  while (i < unit.size() && unit[i] >= '0' && unit[i] <= '9') ++i;
+  if (i > 9) return false;
+  std::string_view base = unit.substr(i);
+  static const char *const units[] = {"Y", "M", "W", "D", "h", "m", "s",
+                                      "ms", "us", "ns", "ps", "fs", "as"};
+  for (const char *u : units)
+    if (base == u) return true;
+  return false;
+}
+
+// One type string such as "<f8", "f8", "|S10", "<M8[ns]".
+bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
+  const std::string shown = quote_string(text);
+  std::string_view s = text;
+  char order = '=';
+  if (!s.empty() && (s[0] == '<' || s[0] == '>' || s[0] == '|' || s[0] == '=')) {
+    order = s[0];
+    s.remove_prefix(1);
+  }
+  if (s.empty()) {
+    error = "empty dtype " + shown;
+    return false;
+  }
+  const char kind = s[0];
+  s.remove_prefix(1);
+  std::string_view unit;
+  if (kind == 'M' || kind == 'm') {
+    std::size_t open = s.find('[');
+    if (open != std::string_view::npos) {
+      if (s.back() != ']') {
+        error = "bad datetime unit in dtype " + shown;
+        return false;
+      }
+      unit = s.substr(open + 1, s.size() - open - 2);
+      s = s.substr(0, open);
+      if (!valid_time_unit(unit)) {
+        error = "unknown datetime unit in dtype " + shown;
+        return false;
+      }
+    }
+  }
+  if (s.empty() || s.size() > 10) {
+    error = "dtype " + shown + " needs an item size (for example '<f8')";
+    return false;
+  }
+  std::uint64_t size = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      error = "bad item size in dtype " + shown;
+      return false;
+    }
+    size = size * 10 + static_cast<unsigned>(c - '0');
+  }
+  bool size_ok = false;
+  std::uint64_t itemsize = size;
+  switch (kind) {
+    case 'b': size_ok = size == 1; break;
+    case 'i':
+    case 'u': size_ok = size == 1 || size == 2 || size == 4 || size == 8; break;
+    case 'f': size_ok = size == 2 || size == 4 || size == 8 || size == 16; break;
+    case 'c': size_ok = size == 8 || size == 16 || size == 32; break;
+    case 'M':
+    case 'm': size_ok = size == 8; break;
+    case 'S':
+    case 'V': size_ok = size >= 1 && size < kMaxItemsize; break;
+    case 'U':
+      size_ok = size >= 1 && size < kMaxItemsize / 4;
+      itemsize = size * 4;
+      break;
+    default:
+      error = "unsupported dtype " + shown +
+              " (kinds b i u f c S U V M m only; object and other types "
+              "cannot be shared)";
+      return false;
+  }
+  if (!size_ok) {
+    error = "unsupported item size in dtype " + shown;
+    return false;
+  }
+  // Byte order: '|' when it cannot matter, else explicit.
+  const bool one_byte = kind == 'b' || kind == 'S' || kind == 'V' || size == 1;
+  if (one_byte)
+    order = '|';
+  else if (order == '=' || order == '|')
+    order = native_order();
+  out.descr = std::string(1, order) + kind + std::to_string(size);
+  if (!unit.empty()) out.descr += "[" + std::string(unit) + "]";
+  out.itemsize = static_cast<std::size_t>(itemsize);
+  return true;
+}
+
+bool from_literal(const Literal &value, Dtype &out, std::string &error, int depth);
+
+std::string shape_text(const std::vector<std::uint64_t> &dims) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(dims[i]);
+  }
+  if (dims.size() == 1) s += ",";
+  return s + ")";
+}
+
+bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth) {
+  if (field.kind != Literal::Kind::Tuple || field.items.size() < 2 || field.items.size() > 3) {
+    error = "a structured dtype field must be (name, dtype) or (name, dtype, shape)";
+    return false;
+  }
+  const Literal &name = field.items[0];
+  std::string name_text;
+  if (name.kind == Literal::Kind::String) {
+    name_text = quote_string(name.text);
+  } else if (name.kind == Literal::Kind::Tuple && name.items.size() == 2 &&
+             name.items[0].kind == Literal::Kind::String &&
+             name.items[1].kind == Literal::Kind::String) {
+    name_text = "(" + quote_string(name.items[0].text) + ", " + quote_string(name.items[1].text) + ")";
+  } else {
+    error = "a structured dtype field name must be a string or (title, name)";
+    return false;
+  }
+  Dtype inner;
+  if (!from_literal(field.items[1], inner, error, depth + 1)) return false;
+  std::uint64_t count = 1;
+  std::string shape_suffix;
+  if (field.items.size() == 3) {
+    const Literal &shape = field.items[2];
+    std::vector<std::uint64_t> dims;
+    if (shape.kind == Literal::Kind::Integer) {
+      dims.push_back(shape.integer);
+    } else if (shape.kind == Literal::Kind::Tuple) {
+      for (const Literal &d : shape.items) {
+        if (d.kind != Literal::Kind::Integer) {
+          error = "a structured dtype field shape must hold integers";
+          return false;
+        }
+        dims.push_back(d.integer);
+      }
+    } else {
+      error = "a structured dtype field shape must be an integer or a tuple";
+      return false;
+    }
+    for (std::uint64_t d : dims) {
+      if (d != 0 && count > kMaxItemsize / d) {
+        error = "structured dtype field too large";
+        return false;
+      }
+      count *= d;
+    }
+    shape_suffix = ", " + shape_text(dims);
+  }
+  if (count != 0 && inner.itemsize > kMaxItemsize / count) {
+    error = "structured dtype field too large";
+    return false;
+  }
+  const std::string inner_text = inner.descr[0] == '[' ? inner.descr : quote_string(inner.descr);
+  out.descr = "(" + name_text + ", " + inner_text + shape_suffix + ")";
+  out.itemsize = static_cast<std::size_t>(inner.itemsize * count);
+  return true;
+}
+
+bool from_literal(const Literal &value, Dtype &out, std::string &error, int depth) {
+  if (depth > kMaxDepth) {
+    error = "structured dtype nested too deeply";
+    return false;
+  }
+  if (value.kind == Literal::Kind::String) return parse_simple(value.text, out, error);
+  if (value.kind != Literal::Kind::List) {
+    error = "a dtype must be a type string or a list of fields";
+    return false;
+  }
+  if (value.items.empty()) {
+    error = "a structured dtype needs at least one field";
+    return false;
+  }
+  std::string descr = "[";
+  std::size_t itemsize = 0;
+  for (std::size_t i = 0; i < value.items.size(); ++i) {
+    Dtype field;
+    if (!parse_field(value.items[i], field, error, depth)) return false;
+    if (itemsize + field.itemsize >= kMaxItemsize) {
+      error = "structured dtype too large";
+      return false;
+    }
+    itemsize += field.itemsize;
+    if (i) descr += ", ";
+    descr += field.descr;
+  }
+  if (itemsize == 0) {
+    error = "a structured dtype must not have size 0";
+    return false;
+  }
+  out.descr = descr + "]";
+  out.itemsize = itemsize;
+  return true;
+}
+
+}  // namespace
+
+bool dtype_from_literal(const Literal &value, Dtype &out, std::string &error) {
+  return from_literal(value, out, error, 0);
+}
+
+bool parse_dtype(std::string_view text, Dtype &out, std::string &error) {
+  std::size_t start = text.find_first_not_of(" \t");
+  if (start != std::string_view::npos && (text[start] == '[' || text[start] == '\'' || text[start] == '"')) {
+    Literal value;
+    if (!parse_literal(text, value, error)) {
+      error = "cannot parse dtype " + quote_string(text) + ": " + error;
+      return false;
+    }
+    return dtype_from_literal(value, out, error);
+  }
+  return parse_simple(text, out, error);
+}
+
+}  // namespace npshm

@@ -1,0 +1,75 @@
+#include "error.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+namespace npshm {
+
+namespace {
+
+struct LastError {
+  int code = NPSHM_OK;
+  int sys_errno = 0;
+  std::string message;
+};
+
+thread_local LastError last_error;
+
+}  // namespace
+
+int code_from_errno(int err) noexcept {
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return NPSHM_E_NOT_FOUND;
+    case EEXIST:
+      return NPSHM_E_EXISTS;
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return NPSHM_E_NO_SPACE;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return NPSHM_E_PERMISSION;
+    case ENOMEM:
+      return NPSHM_E_NO_MEMORY;
+    case EINVAL:
+    case ENAMETOOLONG:
+      return NPSHM_E_INVALID;
+    case EAGAIN:
+      return NPSHM_E_BUSY;
+    default:
+      return NPSHM_E_SYSTEM;
+  }
+}
+
+void throw_system(const std::string &what, int err) {
+  throw_system(what, err, code_from_errno(err));
+}
+
+void throw_system(const std::string &what, int err, int code) {
+  throw Error(code, what + " (" + std::strerror(err) + ")", err);
+}
+
+void set_last_error(int code, const std::string &message, int sys_errno) {
+  try {
+    last_error.message = message;
+  } catch (...) {
+    last_error.message.clear();  // out of memory: keep at least the code
+  }
+  last_error.code = code;
+  last_error.sys_errno = sys_errno;
+}
+
+void clear_last_error() noexcept {
+  last_error.code = NPSHM_OK;
+  last_error.sys_errno = 0;
+  last_error.message.clear();
+}
+
+int last_error_code() noexcept { return last_error.code; }
+int last_error_errno() noexcept { return last_error.sys_errno; }
+const char *last_error_message() noexcept { return last_error.message.c_str(); }
+
+}  // namespace npshm

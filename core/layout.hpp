@@ -1,0 +1,38 @@
+// The shape of an array in memory: dtype, extents, order, strides, size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dtype.hpp"
+
+namespace npshm {
+
+struct Layout {
+  Dtype dtype;
+  std::vector<std::int64_t> shape;
+  std::vector<std::int64_t> strides;  // bytes
+  bool fortran_order = false;
+  std::size_t nbytes = 0;
+};
+
+// Check ndim and extents (0..NPSHM_MAX_NDIM, each >= 0, no overflow) and
+// compute strides and nbytes.  On failure returns false and sets error.
+bool make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape,
+                 bool fortran_order, Layout &out, std::string &error);
+
+// "(3, 4)", "(5,)", "()": the NPY/Python text of a shape.
+std::string shape_text(const std::vector<std::int64_t> &shape);
+
+}  // namespace npshm
+
+namespace npshm {
+
+// "" if layout matches the expectations (either may be null: not checked),
+// else what differs: "dtype is '<f8', expected '<i4'".
+std::string layout_mismatch(const Layout &layout, const Dtype *expected_dtype,
+                            const std::vector<std::int64_t> *expected_shape);
+
+}  // namespace npshm

@@ -1,0 +1,214 @@
+#include "npy_format.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "literal.hpp"
+#include "npshm.h"
+
+namespace npshm {
+
+namespace {
+
+const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+const char kTrailerMagic[8] = {'N', 'P', 'S', 'H', 'M', 'T', 'R', 'L'};
+constexpr std::uint32_t kTrailerVersion = 1;
+
+void put_le(unsigned char *p, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+std::uint64_t get_le(const unsigned char *p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+const Literal *dict_get(const Literal &dict, const char *key) {
+  for (std::size_t i = 0; i + 1 < dict.items.size(); i += 2)
+    if (dict.items[i].kind == Literal::Kind::String && dict.items[i].text == key)
+      return &dict.items[i + 1];
+  return nullptr;
+}
+
+}  // namespace
+
+std::string format_header(const Layout &layout) {
+  const bool simple = layout.dtype.descr[0] != '[';
+  std::string dict = "{'descr': ";
+  dict += simple ? quote_string(layout.dtype.descr) : layout.dtype.descr;
+  dict += ", 'fortran_order': ";
+  dict += layout.fortran_order ? "True" : "False";
+  dict += ", 'shape': " + shape_text(layout.shape) + ", }";
+  // Version 1.0 has a 2-byte length field; larger headers need 2.0.
+  std::size_t prefix = 10;
+  std::size_t total = NPSHM_DATA_ALIGN;
+  while (total < prefix + dict.size() + 1) total += NPSHM_DATA_ALIGN;
+  if (total - prefix > 0xFFFF) {
+    prefix = 12;
+    while (total < prefix + dict.size() + 1) total += NPSHM_DATA_ALIGN;
+  }
+  std::string out(total, ' ');
+  std::memcpy(&out[0], kMagic, 6);
+  out[6] = static_cast<char>(prefix == 10 ? 1 : 2);
+  out[7] = 0;
+  unsigned char len[4];
+  put_le(len, total - prefix, prefix == 10 ? 2 : 4);
+  std::memcpy(&out[8], len, prefix - 8);
+  std::memcpy(&out[prefix], dict.data(), dict.size());
+  out[total - 1] = '\n';
+  return out;
+}
+
+bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size,
+                  ParsedHeader &out, std::string &error) {
+  if (len < 10 || std::memcmp(bytes, kMagic, 6) != 0) {
+    error = "not a .npy file (no \\x93NUMPY magic)";
+    return false;
+  }
+  const unsigned major = bytes[6], minor = bytes[7];
+  if (major < 1 || major > 3 || minor != 0) {
+    error = "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor);
+    return false;
+  }
+  const std::size_t prefix = major == 1 ? 10 : 12;
+  if (len < prefix) {
+    error = "truncated .npy header";
+    return false;
+  }
+  const std::uint64_t header_len = get_le(bytes + 8, major == 1 ? 2 : 4);
+  if (header_len > kMaxHeaderBytes) {
+    error = "header length " + std::to_string(header_len) + " is too large";
+    return false;
+  }
+  if (prefix + header_len > len || prefix + header_len > file_size) {
+    error = "truncated .npy header (header says " + std::to_string(header_len) +
+            " bytes, file has " + std::to_string(file_size) + ")";
+    return false;
+  }
+  std::string_view text(reinterpret_cast<const char *>(bytes + prefix), header_len);
+  if (text.find('\0') != std::string_view::npos) {
+    error = "NUL byte in .npy header";
+    return false;
+  }
+  Literal dict;
+  std::string why;
+  if (!parse_literal(text, dict, why)) {
+    error = "cannot parse .npy header: " + why;
+    return false;
+  }
+  if (dict.kind != Literal::Kind::Dict || dict.items.size() != 6) {
+    error = ".npy header must be a dict with exactly 'descr', 'fortran_order' and 'shape'";
+    return false;
+  }
+  const Literal *descr = dict_get(dict, "descr");
+  const Literal *fortran = dict_get(dict, "fortran_order");
+  const Literal *shape = dict_get(dict, "shape");
+  if (!descr || !fortran || !shape) {
+    error = ".npy header must be a dict with exactly 'descr', 'fortran_order' and 'shape'";
+    return false;
+  }
+  if (fortran->kind != Literal::Kind::Boolean) {
+    error = ".npy header: 'fortran_order' is not True or False";
+    return false;
+  }
+  if (shape->kind != Literal::Kind::Tuple) {
+    error = ".npy header: 'shape' is not a tuple";
+    return false;
+  }
+  if (shape->items.size() > NPSHM_MAX_NDIM) {
+    error = ".npy header: too many dimensions (" + std::to_string(shape->items.size()) + ")";
+    return false;
+  }
+  std::vector<std::int64_t> extents;
+  for (const Literal &d : shape->items) {
+    if (d.kind != Literal::Kind::Integer || d.integer > static_cast<std::uint64_t>(INT64_MAX)) {
+      error = ".npy header: 'shape' holds something other than a non-negative integer";
+      return false;
+    }
+    extents.push_back(static_cast<std::int64_t>(d.integer));
+  }
+  Dtype dtype;
+  if (!dtype_from_literal(*descr, dtype, why)) {
+    error = ".npy header: " + why;
+    return false;
+  }
+  if (!make_layout(dtype, static_cast<int>(extents.size()), extents.data(), fortran->boolean,
+                   out.layout, why)) {
+    error = ".npy header: " + why;
+    return false;
+  }
+  out.data_offset = prefix + header_len;
+  if (out.layout.nbytes > file_size - out.data_offset) {
+    error = "truncated: the header needs " + std::to_string(out.data_offset + out.layout.nbytes) +
+            " bytes, the file has " + std::to_string(file_size);
+    return false;
+  }
+  return true;
+}
+
+void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint64_t nbytes,
+                    unsigned char out[kTrailerSize]) {
+  std::memset(out, 0, kTrailerSize);
+  std::memcpy(out, kTrailerMagic, 8);
+  put_le(out + 8, kTrailerVersion, 4);
+  put_le(out + 12, trailer.lifetime, 4);
+  put_le(out + 16, data_offset, 8);
+  put_le(out + 24, nbytes, 8);
+}
+
+bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_offset,
+                   std::uint64_t nbytes, Trailer &out) {
+  if (std::memcmp(bytes, kTrailerMagic, 8) != 0) return false;
+  if (get_le(bytes + 8, 4) != kTrailerVersion) return false;
+  if (get_le(bytes + 16, 8) != data_offset || get_le(bytes + 24, 8) != nbytes) return false;
+  const std::uint64_t lifetime = get_le(bytes + 12, 4);
+  if (lifetime > NPSHM_LIFETIME_LAST) return false;
+  out.lifetime = static_cast<std::uint32_t>(lifetime);
+  return true;
+}
+
+}  // namespace npshm
+
+
+
+namespace npshm {
+
+namespace {
+int pread_all(int fd, unsigned char *buf, std::size_t len, std::uint64_t offset) {
+  std::size_t done = 0;
+  while (done < len) {
+    ssize_t n = pread(fd, buf + done, len - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return EIO;  // the file shrank under us
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+}  // namespace
+
+int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error) {
+  const std::uint64_t want = std::min<std::uint64_t>(file_size, kMaxHeaderBytes + 12);
+  std::vector<unsigned char> buf(static_cast<std::size_t>(want));
+  if (int err = pread_all(fd, buf.data(), buf.size(), 0)) return err;
+  if (!parse_header(buf.data(), buf.size(), file_size, out.header, error)) return -1;
+  const std::uint64_t end = out.header.data_offset + out.header.layout.nbytes;
+  out.has_trailer = false;
+  out.trailer = Trailer{};
+  if (file_size - end >= kTrailerSize) {
+    unsigned char trailer[kTrailerSize];
+    if (int err = pread_all(fd, trailer, kTrailerSize, end)) return err;
+    out.has_trailer = parse_trailer(trailer, out.header.data_offset, out.header.layout.nbytes,
+                                    out.trailer);
+  }
+  return 0;
+}
+
+}  // namespace npshm

@@ -1,0 +1,69 @@
+// The on-file format: an NPY header, the data, an npshm trailer.
+//
+//   offset 0            "\x93NUMPY", version, header length, the header dict
+//                        {'descr': ..., 'fortran_order': ..., 'shape': ...}
+//                        padded with spaces and ended by '\n'
+//   data_offset          the array data (a multiple of 4096 when npshm wrote
+//                        the file; any value numpy allows when it did not)
+//   data_offset+nbytes   the trailer (npshm files only; numpy ignores it):
+//                        magic "NPSHMTRL", u32 version, u32 lifetime,
+//                        u64 data_offset, u64 nbytes, zero padding to 64 B,
+//                        all little-endian
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "layout.hpp"
+
+namespace npshm {
+
+constexpr std::size_t kTrailerSize = 64;
+// Largest header npshm reads (NPY 2.0/3.0 allow 4 GiB; nobody needs that).
+constexpr std::size_t kMaxHeaderBytes = std::size_t{1} << 20;
+
+// The header bytes for a layout: length is the data offset, a multiple of
+// NPSHM_DATA_ALIGN.
+std::string format_header(const Layout &layout);
+
+struct ParsedHeader {
+  Layout layout;
+  std::uint64_t data_offset = 0;
+};
+
+// Parse and check an NPY header found at the start of a file of file_size
+// bytes; bytes holds the first min(file_size, kMaxHeaderBytes + 12) bytes.
+// Every field is checked against file_size.  On failure returns false and
+// sets error (the cause only; callers add the array name).
+bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size,
+                  ParsedHeader &out, std::string &error);
+
+struct Trailer {
+  std::uint32_t lifetime = 0;
+};
+
+void format_trailer(const Trailer &trailer, std::uint64_t data_offset,
+                    std::uint64_t nbytes, unsigned char out[kTrailerSize]);
+
+// true if bytes hold a valid trailer matching data_offset and nbytes.
+bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_offset,
+                   std::uint64_t nbytes, Trailer &out);
+
+}  // namespace npshm
+
+namespace npshm {
+
+// What a file's header and trailer say.
+struct FileHeader {
+  ParsedHeader header;
+  bool has_trailer = false;  // false for plain .npy files (lifetime persistent)
+  Trailer trailer;
+};
+
+// Read and check the header and trailer of an open file of file_size bytes
+// with pread (no mapping, so a short file cannot SIGBUS).  Returns 0 on
+// success, an errno if reading failed, or -1 with error set for a bad file.
+int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error);
+
+}  // namespace npshm

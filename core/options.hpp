@@ -1,0 +1,24 @@
+// npshm_options: optional settings of create, attach, list and gc.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "npshm.h"
+
+struct npshm_options {
+  int lifetime = NPSHM_LIFETIME_PERSISTENT;
+  unsigned int mode = 0600;
+  std::vector<unsigned char> fill;  // empty: zero fill
+  bool readonly = false;
+  std::optional<std::string> directory;
+  std::optional<std::string> expected_dtype;
+  std::optional<std::vector<std::int64_t>> expected_shape;
+};
+
+namespace npshm {
+// The defaults, for calls given NULL.
+const npshm_options &default_options();
+}  // namespace npshm

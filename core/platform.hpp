@@ -1,0 +1,41 @@
+// Everything that differs between operating systems lives behind this
+// header; platform_linux.cpp implements it for Linux (OFD locks, /proc,
+// fallocate) with POSIX fallbacks (flock, ftruncate) for other systems.
+//
+// Holder locks: every handle holds a shared lock on byte 0 of its file
+// through its own open file description.  The kernel releases it when the
+// descriptor is closed or the process dies, even by SIGKILL, so "is anyone
+// alive holding this?" is answered by trying to take the lock exclusively.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace npshm {
+namespace platform {
+
+// Take the shared holder lock without waiting.  Returns 0, EAGAIN when an
+// exclusive holder is in the way, or another errno.
+int try_lock_shared(int fd);
+
+// Try to take (or upgrade to) the exclusive holder lock without waiting.
+// Returns 0, EAGAIN when another holder exists, or another errno.  On
+// Linux the upgrade from shared is atomic.
+int try_lock_exclusive(int fd);
+
+// Number of holder locks on the file (dev, ino), or -1 if the system cannot
+// tell.
+int count_holders(dev_t dev, ino_t ino);
+
+// Give the file size bytes, with the memory or disk reserved up front when
+// the file system can (so later page faults cannot SIGBUS for lack of
+// space).  Returns 0 or an errno (ENOSPC when full).
+int reserve(int fd, std::uint64_t size);
+
+// Fill buf with unpredictable bytes (for temporary names).
+void random_bytes(void *buf, std::size_t len);
+
+}  // namespace platform
+}  // namespace npshm

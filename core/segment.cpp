@@ -1,0 +1,249 @@
+#include "segment.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "error.hpp"
+#include "npy_format.hpp"
+#include "options.hpp"
+#include "platform.hpp"
+
+namespace npshm {
+
+namespace {
+
+constexpr int kLockAttempts = 200;           // x 10 ms: wait up to 2 s
+constexpr auto kLockPause = std::chrono::milliseconds(10);
+constexpr int kReopenAttempts = 5;
+
+std::string hex(const unsigned char *bytes, std::size_t len) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < len; ++i) {
+    s += digits[bytes[i] >> 4];
+    s += digits[bytes[i] & 15];
+  }
+  return s;
+}
+
+std::string human_bytes(std::uint64_t n) {
+  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// Removes a file on scope exit unless dismissed.
+class FileRemover {
+ public:
+  explicit FileRemover(std::string path) : path_(std::move(path)) {}
+  ~FileRemover() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+  void dismiss() { path_.clear(); }
+
+ private:
+  std::string path_;
+};
+
+// Take the shared holder lock, waiting out a short exclusive holder (a
+// closer or gc deciding whether to unlink).
+void lock_shared_waiting(int fd, const std::string &what) {
+  for (int i = 0;; ++i) {
+    int err = platform::try_lock_shared(fd);
+    if (err == 0) return;
+    if (err != EAGAIN) throw_system(what + ": cannot lock", err);
+    if (i == kLockAttempts)
+      throw Error(NPSHM_E_BUSY, what + ": another process holds the array exclusively", EAGAIN);
+    std::this_thread::sleep_for(kLockPause);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layout,
+                                         const npshm_options &opts) {
+  const std::string what = "create " + loc.name;
+  if (opts.lifetime < NPSHM_LIFETIME_PERSISTENT || opts.lifetime > NPSHM_LIFETIME_LAST)
+    throw Error(NPSHM_E_INVALID, what + ": unknown lifetime " + std::to_string(opts.lifetime));
+  if (!opts.fill.empty() && opts.fill.size() != layout.dtype.itemsize)
+    throw Error(NPSHM_E_INVALID, what + ": fill value has " + std::to_string(opts.fill.size()) +
+                                     " bytes, the dtype " + layout.dtype.descr + " has " +
+                                     std::to_string(layout.dtype.itemsize));
+
+  std::unique_ptr<Segment> seg(new Segment());
+  seg->loc_ = loc;
+  seg->layout_ = layout;
+  seg->creator_ = true;
+  seg->lifetime_ = opts.lifetime;
+
+  const std::string header = format_header(layout);
+  seg->data_offset_ = header.size();
+  const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+
+  unsigned char random[8];
+  platform::random_bytes(random, sizeof random);
+  const std::string temp = loc.directory + "/.npshm-tmp-" + hex(random, sizeof random);
+  seg->fd_ = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (seg->fd_ < 0) {
+    int err = errno;
+    if (err == ENOENT)
+      throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
+    throw_system(what + ": cannot create a file in " + loc.directory, err);
+  }
+  FileRemover remove_temp(temp);
+  if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
+  if (::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
+    throw_system(what + ": cannot set mode", errno);
+  if (int err = platform::reserve(seg->fd_, total)) {
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+      throw_system(what + ": no space left in " + loc.directory + " for " + human_bytes(total),
+                   err, NPSHM_E_NO_SPACE);
+    throw_system(what + ": cannot reserve " + human_bytes(total), err);
+  }
+  void *map = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd_, 0);
+  if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(total), errno);
+  seg->map_ = map;
+  seg->map_size_ = total;
+
+  auto *bytes = static_cast<unsigned char *>(map);
+  std::memcpy(bytes, header.data(), header.size());
+  if (!opts.fill.empty() && layout.nbytes > 0) {
+    unsigned char *data = bytes + header.size();
+    const std::size_t item = opts.fill.size();
+    std::memcpy(data, opts.fill.data(), item);
+    std::size_t done = item;
+    while (done < layout.nbytes) {  // doubling copies
+      std::size_t n = std::min(done, layout.nbytes - done);
+      std::memcpy(data + done, data, n);
+      done += n;
+    }
+  }
+  Trailer trailer;
+  trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
+  format_trailer(trailer, header.size(), layout.nbytes, bytes + header.size() + layout.nbytes);
+
+  if (::link(temp.c_str(), loc.path.c_str()) != 0) {
+    int err = errno;
+    if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
+    throw_system(what + ": cannot publish the array", err);
+  }
+  struct stat st;
+  if (::fstat(seg->fd_, &st) != 0) {
+    int err = errno;
+    ::unlink(loc.path.c_str());
+    throw_system(what + ": cannot stat", err);
+  }
+  seg->dev_ = st.st_dev;
+  seg->ino_ = st.st_ino;
+  return seg;  // remove_temp drops the temporary name; the file stays linked
+}
+
+std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts) {
+  const std::string what = "attach " + loc.name;
+  std::unique_ptr<Segment> seg(new Segment());
+  seg->loc_ = loc;
+  seg->readonly_ = opts.readonly;
+
+  struct stat st;
+  for (int attempt = 0;; ++attempt) {
+    // A read-only handle still opens read-write when it may, so that it can
+    // take the exclusive lock a LAST-lifetime close needs; it maps read-only.
+    int fd = ::open(loc.path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0 && opts.readonly && (errno == EACCES || errno == EROFS || errno == EPERM))
+      fd = ::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      int err = errno;
+      if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
+      if (err == EACCES || err == EPERM)
+        throw_system(what + ": permission denied" +
+                         (opts.readonly ? "" : " (a read-only attach may be allowed)"),
+                     err);
+      throw_system(what + ": cannot open", err);
+    }
+    seg->fd_ = fd;
+    if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
+    if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
+    lock_shared_waiting(fd, what);
+    // The name may have been unlinked between our open and our lock (a LAST
+    // close or gc); then look again, a new array may have that name.
+    if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
+    if (st.st_nlink > 0) break;
+    ::close(fd);
+    seg->fd_ = -1;
+    if (attempt == kReopenAttempts)
+      throw Error(NPSHM_E_NOT_FOUND, what + ": the array was removed while attaching", ENOENT);
+  }
+  seg->dev_ = st.st_dev;
+  seg->ino_ = st.st_ino;
+
+  FileHeader fh;
+  std::string why;
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  int err = read_file_header(seg->fd_, size, fh, why);
+  if (err > 0) throw_system(what + ": cannot read the header", err);
+  if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
+  seg->layout_ = fh.header.layout;
+  seg->data_offset_ = fh.header.data_offset;
+  seg->lifetime_ = fh.has_trailer ? static_cast<int>(fh.trailer.lifetime)
+                                  : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
+
+  const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
+  void *map = ::mmap(nullptr, static_cast<std::size_t>(size), prot, MAP_SHARED, seg->fd_, 0);
+  if (map == MAP_FAILED) throw_system(what + ": cannot map", errno);
+  seg->map_ = map;
+  seg->map_size_ = static_cast<std::size_t>(size);
+  return seg;
+}
+
+bool Segment::name_is_ours() const {
+  struct stat st;
+  return ::stat(loc_.path.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
+}
+
+void Segment::unlink() {
+  const std::string what = "unlink " + loc_.name;
+  if (!name_is_ours()) throw Error(NPSHM_E_NOT_FOUND, what + ": the name no longer refers to this array", ENOENT);
+  if (::unlink(loc_.path.c_str()) != 0) throw_system(what, errno);
+}
+
+void Segment::close() {
+  bool remove = false;
+  if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
+    remove = true;
+  } else if (lifetime_ == NPSHM_LIFETIME_LAST) {
+    // Holding the lock exclusively proves no other live handle exists, and
+    // keeps attachers out until the name is gone (they then see nlink 0).
+    remove = platform::try_lock_exclusive(fd_) == 0;
+  }
+  int err = 0;
+  if (remove && name_is_ours() && ::unlink(loc_.path.c_str()) != 0) err = errno;
+  release();
+  if (err) throw_system("close " + loc_.name + ": cannot unlink", err);
+}
+
+void Segment::release() noexcept {
+  if (map_) ::munmap(map_, map_size_);
+  map_ = nullptr;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Segment::~Segment() { release(); }
+
+}  // namespace npshm

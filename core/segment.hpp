@@ -1,0 +1,70 @@
+// A segment: one array file mapped into this process, holding the holder
+// lock that tells other processes it is in use.  This is what an
+// npshm_array handle is.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "layout.hpp"
+#include "names.hpp"
+
+struct npshm_options;
+
+namespace npshm {
+
+class Segment {
+ public:
+  // Build the file under a hidden temporary name, reserve its memory, write
+  // header, fill and trailer, then publish it with link(2), which fails if
+  // the name exists.  Throws Error; leaves nothing behind on failure.
+  static std::unique_ptr<Segment> create(const Location &loc, const Layout &layout,
+                                         const npshm_options &opts);
+  // Open, lock, check and map an existing file.  Throws Error.
+  static std::unique_ptr<Segment> attach(const Location &loc, const npshm_options &opts);
+
+  Segment(const Segment &) = delete;
+  Segment &operator=(const Segment &) = delete;
+  // Unmaps and closes without applying the lifetime policy (see close()).
+  ~Segment();
+
+  // Apply the lifetime policy, then unmap and close.  Throws Error if the
+  // policy's unlink failed; the segment is released either way.
+  void close();
+  // Remove the name if it still refers to this file.  Throws Error.
+  void unlink();
+
+  const Location &location() const { return loc_; }
+  const Layout &layout() const { return layout_; }
+  void *data() const { return static_cast<char *>(map_) + data_offset_; }
+  std::uint64_t data_offset() const { return data_offset_; }
+  void *mapping() const { return map_; }
+  std::size_t mapping_size() const { return map_size_; }
+  bool readonly() const { return readonly_; }
+  int lifetime() const { return lifetime_; }
+  bool creator() const { return creator_; }
+
+ private:
+  Segment() = default;
+  void release() noexcept;
+  // true if the name still refers to this segment's file.
+  bool name_is_ours() const;
+
+  Location loc_;
+  Layout layout_;
+  std::uint64_t data_offset_ = 0;
+  int fd_ = -1;
+  void *map_ = nullptr;
+  std::size_t map_size_ = 0;
+  bool readonly_ = false;
+  bool creator_ = false;
+  int lifetime_ = 0;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+};
+
+}  // namespace npshm

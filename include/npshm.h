@@ -1,0 +1,318 @@
+/*
+ * npshm.h -- share n-dimensional numeric arrays between processes on one
+ * machine, with no copies.  This header is the reference documentation of
+ * libnpshm's C ABI.
+ *
+ * ---------------------------------------------------------------------------
+ * Conventions
+ * ---------------------------------------------------------------------------
+ * Segments.  Every array lives in one file that is a valid NumPy .npy file:
+ *   an NPY header (padded with spaces so the data starts at a multiple of
+ *   4096, normally exactly 4096), the array data, then a small npshm trailer
+ *   (magic "NPSHM\0tr", the lifetime policy) that numpy ignores.  So
+ *   numpy.load("/dev/shm/NAME", mmap_mode="r") reads an npshm array without
+ *   this library, and any .npy written by numpy.save can be attached.
+ *
+ * Names.  "shm://NAME" (or just "NAME") is the file NAME in the shm
+ *   directory: /dev/shm unless the environment variable NPSHM_DIR or
+ *   npshm_options_set_directory() says otherwise.  NAME is 1..200 bytes, has
+ *   no '/', does not start with '.', and has no control characters.
+ *   "file:///absolute/path.npy" is a .npy file anywhere.
+ *
+ * Handles.  npshm_create() and npshm_attach() return an npshm_array handle
+ *   that owns one mapping of the whole file and one open file description.
+ *   npshm_close() releases both; pointers obtained from the handle (data,
+ *   shape, strides, strings) are valid until then.  A handle may be used
+ *   from any thread; the accessors of one handle may run concurrently;
+ *   npshm_close() must not race with other calls on the same handle.
+ *
+ * Errors.  Functions returning a pointer return NULL on failure; functions
+ *   returning int return NPSHM_OK (0) or a negative NPSHM_E_* code.  On
+ *   failure, npshm_last_error() returns the code and npshm_last_message()
+ *   a message naming the operation, the array and the cause (including the
+ *   system error), e.g.
+ *     "create shm://big: no space left in /dev/shm for 1073745920 bytes
+ *      (No space left on device)".
+ *   The error state is per thread and is kept until the next failure on that
+ *   thread.  A failed call never leaves a file or a mapping behind.
+ *
+ * Options.  Optional settings travel in an npshm_options object made by
+ *   npshm_options_new(); NULL means all defaults.  New settings are added as
+ *   new setter functions, so old callers keep working (ABI stays stable).
+ *
+ * Lifetime.  Every handle holds a shared Linux OFD lock on byte 0 of the
+ *   file; the kernel drops it when the process dies, even by SIGKILL.
+ *   NPSHM_LIFETIME_PERSISTENT  kept until unlinked (the default).
+ *   NPSHM_LIFETIME_OWNER       the creating handle's close unlinks it.
+ *   NPSHM_LIFETIME_LAST        the last handle to close unlinks it, counting
+ *                              only live processes.
+ *   npshm_gc() unlinks OWNER and LAST segments that no live process holds,
+ *   and files left by creators that died half-way; never anything else.
+ *   Unlinking removes the name at once; existing mappings stay valid.
+ *
+ * Sizes are int64_t (shape, strides: signed, as in NumPy) or size_t (bytes).
+ * All strings are NUL-terminated UTF-8.
+ */
+#ifndef NPSHM_H
+#define NPSHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NPSHM_BUILDING_LIBRARY) && defined(__GNUC__)
+#define NPSHM_API __attribute__((visibility("default")))
+#else
+#define NPSHM_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define NPSHM_VERSION_MAJOR 0
+#define NPSHM_VERSION_MINOR 1
+#define NPSHM_VERSION_PATCH 0
+/* MAJOR * 10000 + MINOR * 100 + PATCH */
+#define NPSHM_VERSION_NUMBER                                                   \
+  (NPSHM_VERSION_MAJOR * 10000 + NPSHM_VERSION_MINOR * 100 + NPSHM_VERSION_PATCH)
+
+/* The version of the library actually loaded, e.g. "0.1.0". */
+NPSHM_API const char *npshm_version(void);
+/* The same as a number, comparable with NPSHM_VERSION_NUMBER. */
+NPSHM_API int npshm_version_number(void);
+
+/* ------------------------------------------------------------------------ */
+/* Errors: stable codes (never renumbered)                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Error codes (values of npshm_last_error() and int results). */
+enum {
+  NPSHM_OK = 0,
+  NPSHM_E_INVALID = -1,    /* bad argument: name, dtype, shape, option    */
+  NPSHM_E_NOT_FOUND = -2,  /* no array of that name                       */
+  NPSHM_E_EXISTS = -3,     /* create: the name is taken                   */
+  NPSHM_E_NO_SPACE = -4,   /* the shm directory (or disk) is full         */
+  NPSHM_E_PERMISSION = -5, /* file or directory permissions deny it       */
+  NPSHM_E_FORMAT = -6,     /* not a valid .npy / npshm file: corrupt,
+                              truncated, foreign, or unsupported dtype    */
+  NPSHM_E_MISMATCH = -7,   /* validation: dtype or shape differs          */
+  NPSHM_E_READONLY = -8,   /* operation needs a writable handle           */
+  NPSHM_E_BUSY = -9,       /* lock not obtained in time                   */
+  NPSHM_E_NO_MEMORY = -10, /* out of memory, or mlock limit reached       */
+  NPSHM_E_SYSTEM = -11     /* any other system error (see the message)    */
+};
+
+/* Code of the last failure on this thread (NPSHM_OK if none yet). */
+NPSHM_API int npshm_last_error(void);
+/* Message of the last failure on this thread ("" if none).  Valid until the
+   next failing call on this thread. */
+NPSHM_API const char *npshm_last_message(void);
+/* errno of the system call behind the last failure on this thread, or 0. */
+NPSHM_API int npshm_last_errno(void);
+/* Symbolic name of a code: "NPSHM_E_NOT_FOUND"; "unknown" for others. */
+NPSHM_API const char *npshm_error_name(int code);
+/* Forget the last failure on this thread. */
+NPSHM_API void npshm_clear_error(void);
+
+/* ------------------------------------------------------------------------ */
+/* Enumerations                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Memory orders (npshm_create's order, npshm_order()). */
+enum {
+  NPSHM_ORDER_C = 0, /* row-major: last index varies fastest    */
+  NPSHM_ORDER_F = 1  /* column-major: first index varies fastest */
+};
+
+/* Lifetime policies (npshm_options_set_lifetime, npshm_lifetime()). */
+enum {
+  NPSHM_LIFETIME_PERSISTENT = 0,
+  NPSHM_LIFETIME_OWNER = 1,
+  NPSHM_LIFETIME_LAST = 2
+};
+
+/* "persistent", "owner", "last"; NULL for an unknown value. */
+NPSHM_API const char *npshm_lifetime_name(int lifetime);
+/* The inverse; -1 (and NPSHM_E_INVALID as last error) for an unknown name. */
+NPSHM_API int npshm_lifetime_from_name(const char *name);
+
+/* Largest number of dimensions. */
+#define NPSHM_MAX_NDIM 64
+/* Longest NAME in "shm://NAME", in bytes. */
+#define NPSHM_MAX_NAME 200
+/* Data offset alignment of created segments. */
+#define NPSHM_DATA_ALIGN 4096
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct npshm_options npshm_options;
+
+/* Defaults: lifetime PERSISTENT, mode 0600, zero fill, writable, shm
+   directory from NPSHM_DIR or /dev/shm, no expected dtype or shape.
+   Returns NULL only when out of memory. */
+NPSHM_API npshm_options *npshm_options_new(void);
+NPSHM_API void npshm_options_free(npshm_options *opts); /* NULL is fine */
+
+/* create: lifetime policy of the new segment. */
+NPSHM_API int npshm_options_set_lifetime(npshm_options *opts, int lifetime);
+/* create: permission bits of the new file (0..0777), applied exactly
+   (not filtered by the umask). */
+NPSHM_API int npshm_options_set_mode(npshm_options *opts, unsigned int mode);
+/* create: fill every element with this item (size bytes, which must equal
+   the dtype's itemsize; the bytes are copied).  item NULL: zero fill. */
+NPSHM_API int npshm_options_set_fill(npshm_options *opts, const void *item,
+                                     size_t size);
+/* attach: map read-only; writes through the data pointer then fault. */
+NPSHM_API int npshm_options_set_readonly(npshm_options *opts, int readonly);
+/* all: the directory that "shm://" names live in (NULL: back to default). */
+NPSHM_API int npshm_options_set_directory(npshm_options *opts,
+                                          const char *dir);
+/* attach: fail with NPSHM_E_MISMATCH unless the dtype equals descr
+   (compared after normalisation, so "f8" equals "<f8"); NULL: no check. */
+NPSHM_API int npshm_options_set_expected_dtype(npshm_options *opts,
+                                               const char *descr);
+/* attach: fail with NPSHM_E_MISMATCH unless the shape equals this one.
+   ndim -1: no check. */
+NPSHM_API int npshm_options_set_expected_shape(npshm_options *opts, int ndim,
+                                               const int64_t *shape);
+
+/* ------------------------------------------------------------------------ */
+/* Arrays                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct npshm_array npshm_array;
+
+/* Create a new array and return a writable handle to it.
+   dtype: an NPY descr: a type string such as "<f8", "|u1", "<U10", "|S3",
+     "|V16", "<M8[ns]", "<m8[10s]", "<c16" (the byte order may be omitted or
+     '=': native; kinds b i u f c S U V M m), or a structured descr list as
+     numpy writes it: "[('x', '<f4'), ('id', '<i8', (3,))]".
+   shape: ndim (0..NPSHM_MAX_NDIM) extents, each >= 0; NULL allowed when
+     ndim is 0.  The total size must not overflow.
+   order: NPSHM_ORDER_C or NPSHM_ORDER_F.
+   The name appears atomically, complete and filled, or not at all: an
+   attacher never sees a partial array.  Memory is reserved up front, so a
+   full shm directory fails here with NPSHM_E_NO_SPACE instead of SIGBUS
+   later.  Errors: INVALID, EXISTS, NO_SPACE, PERMISSION, SYSTEM. */
+NPSHM_API npshm_array *npshm_create(const char *name, const char *dtype,
+                                    int ndim, const int64_t *shape, int order,
+                                    const npshm_options *opts);
+
+/* Attach an existing array (or any valid .npy file by "file://").
+   Honors opts' readonly, directory, expected dtype and shape.
+   Errors: INVALID, NOT_FOUND, PERMISSION, FORMAT, MISMATCH, BUSY, SYSTEM. */
+NPSHM_API npshm_array *npshm_attach(const char *name,
+                                    const npshm_options *opts);
+
+/* Check an open handle: NPSHM_OK, or NPSHM_E_MISMATCH with a message saying
+   what differs.  dtype NULL or ndim -1 skip that check. */
+NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,
+                             int ndim, const int64_t *shape);
+
+/* Release the handle: apply the lifetime policy (OWNER: the creating handle
+   unlinks; LAST: unlinks if no other live handle exists), unmap, close.
+   The handle is freed even when an error is returned.  NULL is fine. */
+NPSHM_API int npshm_close(npshm_array *a);
+
+/* Remove the array's name now (if it still names this array).  The mapping
+   stays valid until close; other holders keep theirs. */
+NPSHM_API int npshm_unlink(npshm_array *a);
+
+/* Remove an array by name.  Refuses (NPSHM_E_FORMAT) a file that is not a
+   valid .npy, so it never deletes a foreign file. */
+NPSHM_API int npshm_remove(const char *name, const npshm_options *opts);
+
+/* 1 if name is an array (a readable, valid .npy), 0 if nothing by that
+   name exists, negative error code otherwise (e.g. a foreign file:
+   NPSHM_E_FORMAT). */
+NPSHM_API int npshm_exists(const char *name, const npshm_options *opts);
+
+/* Accessors.  Pointers stay valid until npshm_close(a). */
+NPSHM_API void *npshm_data(const npshm_array *a);
+NPSHM_API const char *npshm_dtype(const npshm_array *a); /* normalised descr */
+NPSHM_API int npshm_ndim(const npshm_array *a);
+NPSHM_API const int64_t *npshm_shape(const npshm_array *a);   /* ndim items */
+NPSHM_API const int64_t *npshm_strides(const npshm_array *a); /* in bytes */
+NPSHM_API int npshm_order(const npshm_array *a);
+NPSHM_API size_t npshm_itemsize(const npshm_array *a);
+NPSHM_API size_t npshm_nbytes(const npshm_array *a); /* data bytes */
+NPSHM_API const char *npshm_name(const npshm_array *a); /* "shm://x" */
+NPSHM_API const char *npshm_path(const npshm_array *a); /* "/dev/shm/x" */
+NPSHM_API int npshm_is_readonly(const npshm_array *a);
+NPSHM_API int npshm_lifetime(const npshm_array *a);
+/* 1 if this handle created the array, else 0. */
+NPSHM_API int npshm_is_creator(const npshm_array *a);
+/* Byte offset of the data within the file (4096 for created arrays). */
+NPSHM_API size_t npshm_data_offset(const npshm_array *a);
+
+/* Memory control over the data of a handle. */
+#define NPSHM_MS_ASYNC 1
+#define NPSHM_MS_SYNC 2
+#define NPSHM_MS_INVALIDATE 4
+NPSHM_API int npshm_msync(const npshm_array *a, int flags);
+NPSHM_API int npshm_mlock(const npshm_array *a);
+NPSHM_API int npshm_munlock(const npshm_array *a);
+
+/* ------------------------------------------------------------------------ */
+/* Listing and garbage collection                                           */
+/* ------------------------------------------------------------------------ */
+
+/* What is known of one file, without attaching it. */
+typedef struct npshm_info npshm_info;
+
+/* Describe one array by name.  A file that exists but is not a valid array
+   still gives an info, with a non-zero npshm_info_status(). */
+NPSHM_API npshm_info *npshm_stat(const char *name, const npshm_options *opts);
+NPSHM_API void npshm_info_free(npshm_info *info); /* NULL is fine */
+
+/* NPSHM_OK for a valid array, else the error code (e.g. NPSHM_E_FORMAT)
+   that attaching would give; npshm_info_message() says why. */
+NPSHM_API int npshm_info_status(const npshm_info *info);
+NPSHM_API const char *npshm_info_message(const npshm_info *info); /* or "" */
+NPSHM_API const char *npshm_info_name(const npshm_info *info);
+NPSHM_API const char *npshm_info_path(const npshm_info *info);
+/* The fields below are meaningful only when the status is NPSHM_OK. */
+NPSHM_API const char *npshm_info_dtype(const npshm_info *info);
+NPSHM_API int npshm_info_ndim(const npshm_info *info);
+NPSHM_API const int64_t *npshm_info_shape(const npshm_info *info);
+NPSHM_API int npshm_info_order(const npshm_info *info);
+NPSHM_API size_t npshm_info_itemsize(const npshm_info *info);
+NPSHM_API size_t npshm_info_nbytes(const npshm_info *info);
+NPSHM_API int npshm_info_lifetime(const npshm_info *info);
+/* These are meaningful for any status. */
+/* Live handles holding the file (OFD locks on byte 0); -1 if unknown. */
+NPSHM_API int npshm_info_holders(const npshm_info *info);
+NPSHM_API uint64_t npshm_info_file_size(const npshm_info *info);
+NPSHM_API unsigned int npshm_info_uid(const npshm_info *info);
+NPSHM_API unsigned int npshm_info_mode(const npshm_info *info); /* 0777 bits */
+NPSHM_API int64_t npshm_info_mtime(const npshm_info *info); /* Unix seconds */
+
+/* A snapshot of several infos. */
+typedef struct npshm_list npshm_list;
+
+/* Every file in the shm directory except hidden ones (names starting with
+   '.'), valid or not; sorted by name. */
+NPSHM_API npshm_list *npshm_list_arrays(const npshm_options *opts);
+NPSHM_API size_t npshm_list_size(const npshm_list *list);
+/* Item i (0 <= i < size), owned by the list; NULL if i is out of range. */
+NPSHM_API const npshm_info *npshm_list_get(const npshm_list *list, size_t i);
+NPSHM_API void npshm_list_free(npshm_list *list); /* NULL is fine */
+
+/* Unlink, in the shm directory, every OWNER or LAST array that no live
+   process holds, and every unfinished create whose creator died.  Never
+   touches PERSISTENT arrays, foreign files or anything in use.  dry_run
+   non-zero: unlink nothing, only report.  Returns what was (or would be)
+   removed, or NULL on error. */
+NPSHM_API npshm_list *npshm_gc(const npshm_options *opts, int dry_run);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NPSHM_H */
