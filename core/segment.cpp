@@ -151,6 +151,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   }
   seg->dev_ = st.st_dev;
   seg->ino_ = st.st_ino;
+  seg->pid_ = ::getpid();
   return seg;  // remove_temp drops the temporary name; the file stays linked
 }
 
@@ -191,6 +192,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
   }
   seg->dev_ = st.st_dev;
   seg->ino_ = st.st_ino;
+  seg->pid_ = ::getpid();
 
   FileHeader fh;
   std::string why;
@@ -224,7 +226,11 @@ void Segment::unlink() {
 
 void Segment::close() {
   bool remove = false;
-  if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
+  // A handle inherited through fork() shares its open file description, and
+  // so its lock, with the parent: only the process that opened it decides.
+  if (pid_ != ::getpid()) {
+    // nothing to decide
+  } else if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
     remove = true;
   } else if (lifetime_ == NPSHM_LIFETIME_LAST) {
     // Holding the lock exclusively proves no other live handle exists, and

@@ -65,6 +65,7 @@ class Segment {
   int lifetime_ = 0;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
+  pid_t pid_ = 0;  // the process that opened it (a forked child must not apply the policy)
 };
 
 }  // namespace npshm

@@ -217,6 +217,8 @@ NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,
 
 /* Release the handle: apply the lifetime policy (OWNER: the creating handle
    unlinks; LAST: unlinks if no other live handle exists), unmap, close.
+   A handle inherited through fork() is only unmapped and closed in the
+   child: the policy is the opening process's to apply.
    The handle is freed even when an error is returned.  NULL is fine. */
 NPSHM_API int npshm_close(npshm_array *a);
 
