@@ -13,6 +13,7 @@
 #include "names.hpp"
 #include "npshm.h"
 #include "options.hpp"
+#include "platform.hpp"
 #include "segment.hpp"
 
 struct npshm_array {
@@ -422,6 +423,18 @@ uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->file_size : 0
 unsigned int npshm_info_uid(const npshm_info *i) { return i ? i->uid : 0; }
 unsigned int npshm_info_mode(const npshm_info *i) { return i ? i->mode : 0; }
 int64_t npshm_info_mtime(const npshm_info *i) { return i ? i->mtime : 0; }
+
+int npshm_info_processes(const npshm_info *info, int64_t *pids, size_t cap, size_t *mappings) {
+  if (!info) return null_handle("npshm_info_processes");
+  return guarded_code([&] {
+    std::vector<pid_t> found;
+    std::size_t count = 0;
+    if (!npshm::platform::processes_mapping(info->dev, info->ino, found, count)) return -1;
+    for (std::size_t i = 0; i < found.size() && i < cap; ++i) pids[i] = found[i];
+    if (mappings) *mappings = count;
+    return static_cast<int>(found.size());
+  });
+}
 
 npshm_list *npshm_list_arrays(const npshm_options *opts) {
   return guarded([&] { return new npshm_list(npshm::list_directory(npshm::shm_directory(directory_of(opts)))); },

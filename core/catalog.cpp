@@ -40,6 +40,8 @@ void fill_from_stat(npshm_info &info, const struct stat &st) {
   info.uid = st.st_uid;
   info.mode = st.st_mode & 0777;
   info.mtime = st.st_mtime;
+  info.dev = st.st_dev;
+  info.ino = st.st_ino;
   info.holders = platform::count_holders(st.st_dev, st.st_ino);
 }
 

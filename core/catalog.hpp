@@ -2,6 +2,8 @@
 // (npshm_stat), listing all of them, and garbage collection.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,6 +22,8 @@ struct npshm_info {
   unsigned int uid = 0;
   unsigned int mode = 0;
   std::int64_t mtime = 0;
+  dev_t dev = 0;
+  ino_t ino = 0;
 };
 
 struct npshm_list {

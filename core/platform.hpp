@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace npshm {
 namespace platform {
@@ -28,6 +29,10 @@ int try_lock_exclusive(int fd);
 // Number of holder locks on the file (dev, ino), or -1 if the system cannot
 // tell.
 int count_holders(dev_t dev, ino_t ino);
+
+// Processes mapping the file (dev, ino), ascending, and the number of
+// mappings in all of them.  Returns false if the system cannot tell.
+bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings);
 
 // Give the file size bytes, with the memory or disk reserved up front when
 // the file system can (so later page faults cannot SIGBUS for lack of

@@ -1,14 +1,17 @@
 #include "platform.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -80,6 +83,49 @@ int count_holders(dev_t dev, ino_t ino) {
   (void)dev;
   (void)ino;
   return -1;
+#endif
+}
+
+bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings) {
+  pids.clear();
+  mappings = 0;
+#if defined(__linux__)
+  DIR *proc = opendir("/proc");
+  if (!proc) return false;
+  while (struct dirent *e = readdir(proc)) {
+    char *end;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/maps", pid);
+    std::FILE *f = std::fopen(path, "re");
+    if (!f) continue;  // gone, or not ours to inspect
+    // "7f00-7f80 rw-s 00000000 00:1a 4711   /dev/shm/name"
+    char line[4096];
+    std::size_t found = 0;
+    while (std::fgets(line, sizeof line, f)) {
+      unsigned maj, min;
+      unsigned long long inode;
+      if (std::sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &inode) == 3 && maj == major(dev) &&
+          min == minor(dev) && inode == static_cast<unsigned long long>(ino))
+        ++found;
+      // A line longer than the buffer continues in the next read.
+      while (!std::strchr(line, '\n') && std::fgets(line, sizeof line, f)) {
+      }
+    }
+    std::fclose(f);
+    if (found) {
+      pids.push_back(static_cast<pid_t>(pid));
+      mappings += found;
+    }
+  }
+  closedir(proc);
+  std::sort(pids.begin(), pids.end());
+  return true;
+#else
+  (void)dev;
+  (void)ino;
+  return false;
 #endif
 }
 

@@ -295,6 +295,15 @@ NPSHM_API unsigned int npshm_info_uid(const npshm_info *info);
 NPSHM_API unsigned int npshm_info_mode(const npshm_info *info); /* 0777 bits */
 NPSHM_API int64_t npshm_info_mtime(const npshm_info *info); /* Unix seconds */
 
+/* Processes that map the file now, read from /proc/PID/maps (only the
+   processes this user may inspect).  Writes up to cap PIDs, ascending, into
+   pids (may be NULL when cap is 0), and, if mappings is not NULL, the total
+   number of mappings of the file in those processes.  Returns how many
+   processes there are (possibly more than cap), or -1 if the system cannot
+   tell.  This scans every process: meant for tools, not hot paths. */
+NPSHM_API int npshm_info_processes(const npshm_info *info, int64_t *pids,
+                                   size_t cap, size_t *mappings);
+
 /* A snapshot of several infos. */
 typedef struct npshm_list npshm_list;
 
