@@ -236,6 +236,16 @@ int npshm_options_set_expected_shape(npshm_options *opts, int ndim, const int64_
       });
 }
 
+int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
+  if (!opts) return null_handle("npshm_options_set_gc_min_age");
+  if (seconds < 0) {
+    npshm::set_last_error(NPSHM_E_INVALID, "gc minimum age " + std::to_string(seconds) + " is negative", 0);
+    return NPSHM_E_INVALID;
+  }
+  opts->gc_min_age = seconds;
+  return NPSHM_OK;
+}
+
 /* Arrays ----------------------------------------------------------------- */
 
 npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape,
@@ -452,7 +462,8 @@ void npshm_list_free(npshm_list *list) { delete list; }
 npshm_list *npshm_gc(const npshm_options *opts, int dry_run) {
   return guarded(
       [&] {
-        return new npshm_list(npshm::collect_garbage(npshm::shm_directory(directory_of(opts)), dry_run != 0));
+        return new npshm_list(npshm::collect_garbage(npshm::shm_directory(directory_of(opts)), dry_run != 0,
+                                                     opts_or_default(opts).gc_min_age));
       },
       static_cast<npshm_list *>(nullptr));
 }

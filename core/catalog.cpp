@@ -20,9 +20,6 @@ namespace npshm {
 namespace {
 
 const char kTempPrefix[] = ".npshm-tmp-";
-// A creator locks its temporary file right after creating it; gc leaves
-// young temporaries alone so it cannot slip into that gap.
-constexpr std::time_t kTempGraceSeconds = 10;
 
 // Closes a descriptor on scope exit.
 struct Fd {
@@ -115,7 +112,10 @@ npshm_list list_directory(const std::string &directory) {
   return list;
 }
 
-npshm_list collect_garbage(const std::string &directory, bool dry_run) {
+// A creator locks its temporary file right after creating it; gc leaves
+// temporaries younger than min_age_seconds alone so it cannot slip into
+// that gap.
+npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds) {
   npshm_list removed;
   const std::time_t now = std::time(nullptr);
   for (const std::string &name : directory_entries(directory, "gc")) {
@@ -129,7 +129,7 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run) {
     npshm_info info;
     info.location = loc;
     if (temp) {
-      if (now - st.st_ctime < kTempGraceSeconds) continue;
+      if (now - st.st_ctime < min_age_seconds) continue;
       info.status = NPSHM_E_FORMAT;
       info.message = "unfinished create whose creator died";
     } else {

@@ -40,7 +40,7 @@ npshm_info inspect(const Location &loc);
 npshm_list list_directory(const std::string &directory);
 
 // See npshm_gc in npshm.h.  Throws Error.
-npshm_list collect_garbage(const std::string &directory, bool dry_run);
+npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds);
 
 // Remove an array by name after checking it is a valid .npy.  Throws Error.
 void remove_array(const Location &loc);

@@ -16,6 +16,7 @@ struct npshm_options {
   std::optional<std::string> directory;
   std::optional<std::string> expected_dtype;
   std::optional<std::vector<std::int64_t>> expected_shape;
+  int gc_min_age = 10;  // seconds
 };
 
 namespace npshm {

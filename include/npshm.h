@@ -182,6 +182,10 @@ NPSHM_API int npshm_options_set_expected_dtype(npshm_options *opts,
 NPSHM_API int npshm_options_set_expected_shape(npshm_options *opts, int ndim,
                                                const int64_t *shape);
 
+/* gc: leave unfinished creates younger than this many seconds alone
+   (default 10), since a creator locks its file only just after making it. */
+NPSHM_API int npshm_options_set_gc_min_age(npshm_options *opts, int seconds);
+
 /* ------------------------------------------------------------------------ */
 /* Arrays                                                                   */
 /* ------------------------------------------------------------------------ */
