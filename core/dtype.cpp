@@ -42,6 +42,11 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
   }
   const char kind = s[0];
   s.remove_prefix(1);
+  if (std::string_view("biufcSUVMm").find(kind) == std::string_view::npos) {
+    error = "unsupported dtype " + shown +
+            " (kinds b i u f c S U V M m only; object and other types cannot be shared)";
+    return false;
+  }
   std::string_view unit;
   if (kind == 'M' || kind == 'm') {
     std::size_t open = s.find('[');
@@ -87,10 +92,7 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
       itemsize = size * 4;
       break;
     default:
-      error = "unsupported dtype " + shown +
-              " (kinds b i u f c S U V M m only; object and other types "
-              "cannot be shared)";
-      return false;
+      break;  // excluded above
   }
   if (!size_ok) {
     error = "unsupported item size in dtype " + shown;

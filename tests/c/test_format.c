@@ -1,0 +1,227 @@
+/* dtypes, NPY headers written by others, and corrupt, truncated or foreign
+   files. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+struct dtype_case {
+  const char *given;
+  const char *normalised;
+  size_t itemsize;
+};
+
+static void test_dtypes_normalised(void **state) {
+  (void)state;
+  const struct dtype_case cases[] = {
+      {"f8", "<f8", 8},         {"=i4", "<i4", 4},        {"<i1", "|i1", 1},
+      {"b1", "|b1", 1},         {"|u1", "|u1", 1},        {">u2", ">u2", 2},
+      {"<u8", "<u8", 8},        {"f2", "<f2", 2},         {">f4", ">f4", 4},
+      {"<c8", "<c8", 8},        {"c16", "<c16", 16},      {"S5", "|S5", 5},
+      {"<U3", "<U3", 12},       {">U2", ">U2", 8},        {"V16", "|V16", 16},
+      {"M8[ns]", "<M8[ns]", 8}, {">m8[10s]", ">m8[10s]", 8}, {"<M8", "<M8", 8},
+      {"[('a', '<i4'), ('b', 'f8', (2,))]", "[('a', '<i4'), ('b', '<f8', (2,))]", 20},
+      {"[('a','<i4'),('b',[('x','<f4'),('y','<f4')]),(('title','c'),'u1',(2,3))]",
+       "[('a', '<i4'), ('b', [('x', '<f4'), ('y', '<f4')]), (('title', 'c'), '|u1', (2, 3))]", 18},
+      {"[(\"q'uote\", '|V3')]", "[('q\\'uote', '|V3')]", 3},
+  };
+  const int64_t shape[1] = {3};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    char name[32];
+    snprintf(name, sizeof name, "dt%zu", i);
+    npshm_array *a = create_or_fail(name, cases[i].given, 1, shape, NPSHM_ORDER_C, NULL);
+    assert_string_equal(npshm_dtype(a), cases[i].normalised);
+    assert_int_equal(npshm_itemsize(a), cases[i].itemsize);
+    assert_int_equal(npshm_nbytes(a), 3 * cases[i].itemsize);
+    npshm_array *b = npshm_attach(name, NULL);
+    assert_non_null(b);
+    assert_string_equal(npshm_dtype(b), cases[i].normalised);
+    assert_int_equal(npshm_validate(b, cases[i].given, 1, shape), NPSHM_OK);
+    npshm_close(b);
+    npshm_close(a);
+  }
+}
+
+static void test_bad_dtypes(void **state) {
+  (void)state;
+  const char *bad[] = {"O",      "|O8",     "f3",         "i16",   "U0",          "S0",
+                       "M8[xx]", "M4",      "",           "<",     "x8",          "<f8 junk",
+                       "[]",     "[('a',)]", "[('a', 'O')]", "[(1, '<f8')]", "[('a', '<f8', (-1,))]",
+                       "[('a', '<f8'",       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+                       "S99999999999"};
+  const int64_t shape[1] = {2};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+    assert_null(npshm_create("bad", bad[i], 1, shape, NPSHM_ORDER_C, NULL));
+    if (npshm_last_error() != NPSHM_E_INVALID) fail_msg("dtype %s: %s", bad[i], npshm_last_message());
+    assert_non_null(strstr(npshm_last_message(), "shm://bad"));
+  }
+  assert_null(npshm_create("bad", NULL, 1, shape, NPSHM_ORDER_C, NULL));
+  assert_last_error(NPSHM_E_INVALID, "dtype is NULL", NULL);
+  assert_int_equal(count_entries(private_dir()), 0);
+}
+
+/* An NPY v1.0 file as numpy.save writes it: header padded to 64 bytes. */
+static size_t npy_bytes(char *out, const char *dict, const void *data, size_t nbytes) {
+  size_t dict_len = strlen(dict);
+  size_t total = 10 + dict_len + 1;
+  total = (total + 63) / 64 * 64;
+  memcpy(out, "\x93NUMPY\x01\x00", 8);
+  out[8] = (char)((total - 10) & 0xff);
+  out[9] = (char)((total - 10) >> 8);
+  memset(out + 10, ' ', total - 10);
+  memcpy(out + 10, dict, dict_len);
+  out[total - 1] = '\n';
+  memcpy(out + total, data, nbytes);
+  return total + nbytes;
+}
+
+static void test_attach_numpy_style_file(void **state) {
+  (void)state;
+  char buf[4096];
+  const int32_t data[6] = {1, 2, 3, 4, 5, 6};
+  size_t n = npy_bytes(buf, "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", data, sizeof data);
+  write_file(private_path("np.npy"), buf, n);
+  npshm_array *a = npshm_attach("np.npy", NULL);
+  if (!a) fail_msg("%s", npshm_last_message());
+  assert_int_equal(npshm_data_offset(a), n - sizeof data); /* numpy-style: not 4096 */
+  assert_int_equal(npshm_data_offset(a) % 64, 0);
+  assert_int_equal(npshm_order(a), NPSHM_ORDER_F);
+  assert_int_equal(npshm_lifetime(a), NPSHM_LIFETIME_PERSISTENT);
+  assert_int_equal(((int32_t *)npshm_data(a))[5], 6);
+  npshm_close(a);
+  /* the same through file:// with an absolute path */
+  char url[600];
+  snprintf(url, sizeof url, "file://%s", private_path("np.npy"));
+  a = npshm_attach(url, NULL);
+  assert_non_null(a);
+  assert_string_equal(npshm_name(a), url);
+  npshm_close(a);
+}
+
+struct corrupt_case {
+  const char *what;
+  const char *bytes; /* raw prefix; NULL: use dict with npy_bytes */
+  size_t len;
+  const char *dict;
+  size_t data_bytes;
+  const char *fragment;
+};
+
+static void test_corrupt_files(void **state) {
+  (void)state;
+  const struct corrupt_case cases[] = {
+      {"empty", "", 0, NULL, 0, "not a .npy"},
+      {"text", "hello world", 11, NULL, 0, "not a .npy"},
+      {"version", "\x93NUMPY\x09\x00\x10\x00", 10, NULL, 0, "version 9.0"},
+      {"shortlen", "\x93NUMPY\x01\x00\xff\x7f{'descr'", 17, NULL, 0, "truncated"},
+      {"notdict", NULL, 0, "('<f8', False, (3,))", 24, "dict"},
+      {"missing", NULL, 0, "{'descr': '<f8', 'shape': (3,), }", 24, "dict"},
+      {"extra", NULL, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x': 1, }", 24, "dict"},
+      {"negshape", NULL, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (-3,), }", 24, "parse"},
+      {"shapeint", NULL, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': 3, }", 24, "tuple"},
+      {"shapestr", NULL, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': ('3',), }", 24, "shape"},
+      {"fortran", NULL, 0, "{'descr': '<f8', 'fortran_order': 1, 'shape': (3,), }", 24, "fortran_order"},
+      {"object", NULL, 0, "{'descr': '|O', 'fortran_order': False, 'shape': (3,), }", 24, "unsupported"},
+      {"truncated", NULL, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000,), }", 24, "truncated"},
+      {"unterminated", NULL, 0, "{'descr': '<f8, 'fortran_order': False, 'shape': (3,), }", 24, "parse"},
+      {"overflow", NULL, 0,
+       "{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 9223372036854775807), }", 24,
+       "too large"},
+      {"bigint", NULL, 0, "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999,), }", 24,
+       "parse"},
+      {"deep", NULL, 0, "{'descr': [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], }", 0,
+       "parse"},
+  };
+  char buf[8192];
+  const char zeros[64] = {0};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    size_t n;
+    if (cases[i].bytes) {
+      memcpy(buf, cases[i].bytes, cases[i].len);
+      n = cases[i].len;
+    } else {
+      n = npy_bytes(buf, cases[i].dict, zeros, cases[i].data_bytes);
+    }
+    write_file(private_path(cases[i].what), buf, n);
+    assert_null(npshm_attach(cases[i].what, NULL));
+    if (npshm_last_error() != NPSHM_E_FORMAT || !strstr(npshm_last_message(), cases[i].fragment) ||
+        !strstr(npshm_last_message(), cases[i].what))
+      fail_msg("case %s: %s: %s", cases[i].what, npshm_error_name(npshm_last_error()), npshm_last_message());
+    /* exists() and remove() refuse foreign files */
+    assert_int_equal(npshm_exists(cases[i].what, NULL), NPSHM_E_FORMAT);
+    assert_int_equal(npshm_remove(cases[i].what, NULL), NPSHM_E_FORMAT);
+    assert_int_equal(access(private_path(cases[i].what), F_OK), 0);
+  }
+}
+
+static void test_truncated_segment(void **state) {
+  (void)state;
+  const int64_t shape[1] = {4096};
+  npshm_array *a = create_or_fail("cut", "<f8", 1, shape, NPSHM_ORDER_C, NULL);
+  npshm_close(a);
+  assert_int_equal(truncate(private_path("cut"), 4096 + 100), 0);
+  assert_null(npshm_attach("cut", NULL));
+  assert_last_error(NPSHM_E_FORMAT, "truncated", "shm://cut");
+}
+
+static void test_damaged_trailer_means_persistent(void **state) {
+  (void)state;
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_lifetime(o, NPSHM_LIFETIME_LAST);
+  const int64_t shape[1] = {4};
+  npshm_array *a = create_or_fail("trl", "<f8", 1, shape, NPSHM_ORDER_C, o);
+  npshm_options_free(o);
+  assert_int_equal(npshm_lifetime(a), NPSHM_LIFETIME_LAST);
+  char *trailer = (char *)npshm_data(a) + npshm_nbytes(a);
+  assert_memory_equal(trailer, "NPSHMTRL", 8);
+  trailer[0] = 'X';
+  npshm_array *b = npshm_attach("trl", NULL);
+  assert_non_null(b);
+  assert_int_equal(npshm_lifetime(b), NPSHM_LIFETIME_PERSISTENT);
+  npshm_close(b);
+  npshm_close(a); /* the creator's handle still knows LAST: unlinks */
+  assert_int_equal(npshm_exists("trl", NULL), 0);
+}
+
+static void test_large_header_uses_v2(void **state) {
+  (void)state;
+  /* 3000 fields make a header longer than NPY 1.0's 65535 bytes */
+  size_t cap = 3000 * 24 + 16;
+  char *descr = malloc(cap);
+  size_t len = 0;
+  len += (size_t)snprintf(descr + len, cap - len, "[");
+  for (int i = 0; i < 3000; ++i)
+    len += (size_t)snprintf(descr + len, cap - len, "%s('field%05d', '<f4')", i ? ", " : "", i);
+  snprintf(descr + len, cap - len, "]");
+  const int64_t shape[1] = {2};
+  npshm_array *a = create_or_fail("wide", descr, 1, shape, NPSHM_ORDER_C, NULL);
+  assert_int_equal(npshm_itemsize(a), 12000);
+  assert_int_equal(npshm_data_offset(a) % NPSHM_DATA_ALIGN, 0);
+  assert_true(npshm_data_offset(a) > 65536);
+  const unsigned char *file = (const unsigned char *)npshm_data(a) - npshm_data_offset(a);
+  assert_int_equal(file[6], 2); /* format version 2.0 */
+  npshm_array *b = npshm_attach("wide", NULL);
+  assert_non_null(b);
+  assert_string_equal(npshm_dtype(b), npshm_dtype(a));
+  npshm_close(b);
+  npshm_close(a);
+  free(descr);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      T(test_dtypes_normalised),
+      T(test_bad_dtypes),
+      T(test_attach_numpy_style_file),
+      T(test_corrupt_files),
+      T(test_truncated_segment),
+      T(test_damaged_trailer_means_persistent),
+      T(test_large_header_uses_v2),
+  };
+  return cmocka_run_group_tests_name("format", tests, NULL, NULL);
+}
