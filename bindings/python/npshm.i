@@ -1,0 +1,209 @@
+/*
+ * npshm.i -- SWIG interface: the low-level module npshm._npshm over the C
+ * ABI in include/npshm.h (Python shadow module npshm/_npshm.py, C extension
+ * npshm._npshm_c).  Private: the public API is the npshm package.
+ *
+ * - Names lose their "npshm_"/"NPSHM_" prefix: npshm_exists -> exists,
+ *   NPSHM_ORDER_F -> ORDER_F.
+ * - Failures raise the matching Python exception with the library's message
+ *   (src/errors.c), so callers never check return codes.
+ * - Array handles never reach Python as raw pointers: create_mapping() and
+ *   attach_mapping() hand them straight to a Mapping (src/mapping.c), which
+ *   owns the handle and closes it when its last ndarray view is gone.
+ * - Shapes are Python sequences of ints (None: no shape).
+ */
+%module(package="npshm") _npshm
+
+%{
+#include "npshm_py.h"
+%}
+
+%include "stdint.i"
+
+%init %{
+  if (npshm_py_init_module(m) < 0) {
+    return NULL;
+  }
+%}
+
+%rename("%(regex:/^(npshm|NPSHM)_(.*)/\\2/)s") "";
+
+/* ---- failure checks --------------------------------------------------- */
+
+%define NPSHM_CHECK_PTR(function)
+%exception function {
+  $action
+  if (result == NULL) {
+    npshm_py_raise_last_error();
+    SWIG_fail;
+  }
+}
+%enddef
+
+%define NPSHM_CHECK_CODE(function)
+%exception function {
+  $action
+  if (result < 0) {
+    npshm_py_raise_last_error();
+    SWIG_fail;
+  }
+}
+%enddef
+
+NPSHM_CHECK_PTR(npshm_options_new);
+NPSHM_CHECK_PTR(npshm_stat);
+NPSHM_CHECK_PTR(npshm_list_arrays);
+NPSHM_CHECK_PTR(npshm_gc);
+NPSHM_CHECK_CODE(npshm_options_set_lifetime);
+NPSHM_CHECK_CODE(npshm_options_set_mode);
+NPSHM_CHECK_CODE(npshm_options_set_fill);
+NPSHM_CHECK_CODE(npshm_options_set_readonly);
+NPSHM_CHECK_CODE(npshm_options_set_directory);
+NPSHM_CHECK_CODE(npshm_options_set_expected_dtype);
+NPSHM_CHECK_CODE(npshm_options_set_expected_shape);
+NPSHM_CHECK_CODE(npshm_options_set_gc_min_age);
+NPSHM_CHECK_CODE(npshm_remove);
+NPSHM_CHECK_CODE(npshm_exists);
+NPSHM_CHECK_CODE(npshm_lifetime_from_name);
+
+/* ---- typemaps ---------------------------------------------------------- */
+
+/* (int ndim, const int64_t *shape) from a sequence of ints; None: -1, NULL. */
+%typemap(in) (int ndim, const int64_t *shape) {
+  $1 = -1;
+  $2 = NULL;
+  if ($input != Py_None) {
+    PyObject *fast = PySequence_Fast($input, "shape must be a sequence of ints");
+    Py_ssize_t n, i;
+    if (fast == NULL) {
+      SWIG_fail;
+    }
+    n = PySequence_Fast_GET_SIZE(fast);
+    if (n > NPSHM_MAX_NDIM) {
+      Py_DECREF(fast);
+      PyErr_Format(PyExc_ValueError,
+                   "shape has %zd dimensions; npshm supports at most %d", n,
+                   NPSHM_MAX_NDIM);
+      SWIG_fail;
+    }
+    $2 = (int64_t *)PyMem_Malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+    if ($2 == NULL) {
+      Py_DECREF(fast);
+      PyErr_NoMemory();
+      SWIG_fail;
+    }
+    for (i = 0; i < n; i++) {
+      PyObject *index = PyNumber_Index(PySequence_Fast_GET_ITEM(fast, i));
+      long long value = index != NULL ? PyLong_AsLongLong(index) : -1;
+      Py_XDECREF(index);
+      if (value == -1 && PyErr_Occurred()) {
+        Py_DECREF(fast);
+        SWIG_fail;
+      }
+      ((int64_t *)$2)[i] = (int64_t)value;
+    }
+    $1 = (int)n;
+    Py_DECREF(fast);
+  }
+}
+%typemap(freearg) (int ndim, const int64_t *shape) {
+  PyMem_Free((void *)$2);
+}
+
+/* (const void *item, size_t size) from any bytes-like object; None: NULL. */
+%typemap(in) (const void *item, size_t size) (Py_buffer view, int have_view = 0) {
+  $1 = NULL;
+  $2 = 0;
+  if ($input != Py_None) {
+    if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0) {
+      SWIG_fail;
+    }
+    have_view = 1;
+    $1 = view.buf;
+    $2 = (size_t)view.len;
+  }
+}
+%typemap(freearg) (const void *item, size_t size) {
+  if (have_view$argnum) {
+    PyBuffer_Release(&view$argnum);
+  }
+}
+
+/* ---- the header -------------------------------------------------------- */
+
+/* Handles are owned by Mapping objects (src/mapping.c): the raw handle
+   functions stay in C. */
+%ignore npshm_create;
+%ignore npshm_attach;
+%ignore npshm_validate;
+%ignore npshm_close;
+%ignore npshm_unlink;
+%ignore npshm_data;
+%ignore npshm_dtype;
+%ignore npshm_ndim;
+%ignore npshm_shape;
+%ignore npshm_strides;
+%ignore npshm_order;
+%ignore npshm_itemsize;
+%ignore npshm_nbytes;
+%ignore npshm_name;
+%ignore npshm_path;
+%ignore npshm_is_readonly;
+%ignore npshm_lifetime;
+%ignore npshm_is_creator;
+%ignore npshm_data_offset;
+%ignore npshm_msync;
+%ignore npshm_mlock;
+%ignore npshm_munlock;
+/* Shapes come back as tuples through info_shape_tuple(). */
+%ignore npshm_info_shape;
+/* A tool's query (scans /proc); not part of the Python API. */
+%ignore npshm_info_processes;
+
+#define NPSHM_API
+%include "npshm.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+%inline %{
+/* Create an array; returns its Mapping. */
+PyObject *create_mapping(const char *name, const char *dtype, int ndim,
+                         const int64_t *shape, int order,
+                         const npshm_options *opts) {
+  npshm_array *handle;
+  Py_BEGIN_ALLOW_THREADS
+  handle = npshm_create(name, dtype, ndim, shape, order, opts);
+  Py_END_ALLOW_THREADS
+  return npshm_py_mapping_new(handle);
+}
+
+/* Attach an array (honours opts' readonly and expectations); returns its
+   Mapping. */
+PyObject *attach_mapping(const char *name, const npshm_options *opts) {
+  npshm_array *handle;
+  Py_BEGIN_ALLOW_THREADS
+  handle = npshm_attach(name, opts);
+  Py_END_ALLOW_THREADS
+  return npshm_py_mapping_new(handle);
+}
+
+/* The shape of a valid info as a tuple. */
+PyObject *info_shape_tuple(const npshm_info *info) {
+  int ndim = npshm_info_ndim(info);
+  const int64_t *shape = npshm_info_shape(info);
+  PyObject *tuple = PyTuple_New(ndim > 0 ? ndim : 0);
+  int i;
+  if (tuple == NULL) {
+    return NULL;
+  }
+  for (i = 0; i < ndim; i++) {
+    PyObject *item = PyLong_FromLongLong((long long)shape[i]);
+    if (item == NULL) {
+      Py_DECREF(tuple);
+      return NULL;
+    }
+    PyTuple_SET_ITEM(tuple, i, item);
+  }
+  return tuple;
+}
+%}

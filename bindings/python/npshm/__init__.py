@@ -1,0 +1,30 @@
+"""npshm: share NumPy arrays between processes through /dev/shm, no copies.
+
+Every array is a file /dev/shm/NAME that is also a valid .npy file.
+
+    import npshm
+    a = npshm.create("frames", (1000, 1000), "f4")      # in shared memory
+    b = npshm.attach("frames")                           # any process
+    with multiprocessing.Pool() as pool:                 # a pickles by name
+        pool.map(work, [(a, i) for i in range(10)])
+    npshm.delete("frames")
+
+See README.md next to this package for the full API and semantics.
+"""
+
+from . import _npshm
+from ._api import (ArrayInfo, attach, create, delete, exists, from_array, gc,
+                   list, unique_name)
+from ._files import load, save
+from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
+                      handle, managed)
+from ._shared_array import SharedArray
+
+__version__: str = _npshm.version()
+
+__all__ = [
+    "ArrayInfo", "Handle", "Managed", "SharedArray", "MS_ASYNC",
+    "MS_INVALIDATE", "MS_SYNC", "attach", "create", "delete", "exists",
+    "from_array", "gc", "handle", "list", "load", "managed", "save",
+    "unique_name", "__version__",
+]

@@ -1,0 +1,251 @@
+"""Creating, attaching, listing and deleting npshm arrays by name."""
+
+from __future__ import annotations
+
+import builtins
+import operator
+import os
+import secrets
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _npshm, _pickling
+from ._dtypes import descr_of, dtype_of, item_bytes
+from ._shared_array import SharedArray
+
+__all__ = ["create", "attach", "from_array", "delete", "exists", "list",
+           "gc", "unique_name", "ArrayInfo"]
+
+ShapeLike = Union[int, Sequence[int]]
+
+_NUMPY_MAXDIMS = 32  # numpy 1.x; the library allows 64
+_LIFETIMES = {"persistent": _npshm.LIFETIME_PERSISTENT,
+              "owner": _npshm.LIFETIME_OWNER,
+              "last": _npshm.LIFETIME_LAST}
+_ORDERS = {"C": _npshm.ORDER_C, "F": _npshm.ORDER_F}
+
+
+def unique_name(prefix: str = "npshm") -> str:
+    """A name nobody else uses: prefix-PID-random hex."""
+    return f"{prefix}-{os.getpid()}-{secrets.token_hex(8)}"
+
+
+def _shape_tuple(shape: ShapeLike) -> Tuple[int, ...]:
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    try:
+        dims = tuple(operator.index(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"shape must be an int or a sequence of ints, "
+                        f"got {shape!r}") from None
+    if len(dims) > _NUMPY_MAXDIMS:
+        raise ValueError(f"shape has {len(dims)} dimensions; NumPy supports "
+                         f"at most {_NUMPY_MAXDIMS}")
+    return dims
+
+
+def _lifetime(lifetime: str) -> int:
+    try:
+        return _LIFETIMES[lifetime]
+    except (KeyError, TypeError):
+        raise ValueError(f"lifetime must be one of {sorted(_LIFETIMES)}, "
+                         f"got {lifetime!r}") from None
+
+
+def _order(order: str) -> int:
+    try:
+        return _ORDERS[order]
+    except (KeyError, TypeError):
+        raise ValueError(f"order must be 'C' or 'F', got {order!r}") from None
+
+
+def _whole_array(mapping: Any) -> SharedArray:
+    array = mapping.array(SharedArray, dtype_of(mapping.dtype))
+    _pickling.remember(mapping)
+    return array
+
+
+def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
+           order: str = "C", fill: Any = None, lifetime: str = "persistent",
+           mode: int = 0o600, exist_ok: bool = False) -> SharedArray:
+    """Create the array `name` in shared memory and return a view of it.
+
+    name: "NAME" or "shm://NAME" (a file in /dev/shm, or $NPSHM_DIR), or
+      None for a unique name (read it back with npshm.handle(a).name).
+    shape, dtype, order ("C" or "F"): as for numpy.empty.
+    fill: a value every element is set to (default: zeros).
+    lifetime: "persistent" (until deleted), "owner" (until the creating
+      handle is released), "last" (until the last process holding it
+      releases it).
+    mode: permission bits of the file.
+    exist_ok: if the name exists, attach it instead, provided its dtype and
+      shape equal these (ValueError otherwise).
+
+    Memory is reserved up front: a full /dev/shm raises OSError(ENOSPC).
+    """
+    if name is None:
+        name = unique_name()
+    dims = _shape_tuple(shape)
+    np_dtype = np.dtype(dtype) if not isinstance(dtype, np.dtype) else dtype
+    descr = descr_of(np_dtype)
+    order_code = _order(order)
+    options = None
+    if fill is not None or lifetime != "persistent" or mode != 0o600:
+        options = _npshm.options_new()
+    try:
+        if options is not None:
+            _npshm.options_set_lifetime(options, _lifetime(lifetime))
+            _npshm.options_set_mode(options, int(mode))
+            if fill is not None:
+                _npshm.options_set_fill(options, item_bytes(fill, np_dtype))
+        try:
+            mapping = _npshm.create_mapping(name, descr, dims, order_code,
+                                            options)
+        except FileExistsError:
+            if not exist_ok:
+                raise
+            return attach(name, dtype=np_dtype, shape=dims)
+    finally:
+        if options is not None:
+            _npshm.options_free(options)
+    return _whole_array(mapping)
+
+
+def attach(name: str, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
+           readonly: bool = False) -> SharedArray:
+    """Attach the existing array `name` and return a view of it (no copy).
+
+    dtype, shape: if given, the array must have exactly these (ValueError
+      otherwise).
+    readonly: map the memory read-only; the ndarray is not writeable.
+    `name` may also be "file:///absolute/path.npy": any .npy file.
+    """
+    options = None
+    if dtype is not None or shape is not None or readonly:
+        options = _npshm.options_new()
+    try:
+        if options is not None:
+            if readonly:
+                _npshm.options_set_readonly(options, 1)
+            if dtype is not None:
+                _npshm.options_set_expected_dtype(options, descr_of(dtype))
+            if shape is not None:
+                _npshm.options_set_expected_shape(options, _shape_tuple(shape))
+        mapping = _npshm.attach_mapping(name, options)
+    finally:
+        if options is not None:
+            _npshm.options_free(options)
+    return _whole_array(mapping)
+
+
+def from_array(name: Optional[str], array: Any, *,
+               lifetime: str = "persistent", mode: int = 0o600) -> SharedArray:
+    """Copy any array into a new segment `name` (None: a unique name).
+
+    Fortran-ordered input stays Fortran-ordered; other layouts (strided,
+    transposed, non-contiguous) are copied element by element into a C
+    order segment with no intermediate copy.  Nothing is left behind if the
+    copy fails.
+    """
+    source = np.asanyarray(array)
+    order = ("F" if source.flags.f_contiguous and not source.flags.c_contiguous
+             else "C")
+    target = create(name, source.shape, source.dtype, order=order,
+                    lifetime=lifetime, mode=mode)
+    try:
+        np.copyto(target, source, casting="no")
+    except BaseException:
+        from ._handle import handle
+        h = handle(target)
+        h.unlink()
+        h.close()
+        raise
+    return target
+
+
+def delete(name: str) -> None:
+    """Remove the array `name` (FileNotFoundError if there is none).
+
+    Processes that have it attached keep their views.  A file that is not an
+    npshm/.npy array is never removed (ValueError).
+    """
+    _npshm.remove(name, None)
+
+
+def exists(name: str) -> bool:
+    """True if `name` is an array, False if nothing has that name.
+
+    A file of that name that is not a valid array raises ValueError.
+    """
+    return bool(_npshm.exists(name, None))
+
+
+class ArrayInfo(NamedTuple):
+    """One array as npshm.list() reports it, without attaching it."""
+    name: str
+    dtype: Any               # numpy.dtype (the descr string if numpy lacks it)
+    shape: Tuple[int, ...]
+    order: str               # "C" or "F"
+    nbytes: int
+    lifetime: str            # "persistent", "owner", "last"
+    holders: int             # live handles holding it (-1: unknown)
+    mtime: int               # Unix seconds
+    path: str
+
+
+def _info_record(info: Any) -> ArrayInfo:
+    descr = _npshm.info_dtype(info)
+    try:
+        dtype: Any = dtype_of(descr)
+    except ValueError:
+        dtype = descr
+    return ArrayInfo(
+        name=_npshm.info_name(info),
+        dtype=dtype,
+        shape=_npshm.info_shape_tuple(info),
+        order="F" if _npshm.info_order(info) == _npshm.ORDER_F else "C",
+        nbytes=_npshm.info_nbytes(info),
+        lifetime=_npshm.lifetime_name(_npshm.info_lifetime(info)) or "unknown",
+        holders=_npshm.info_holders(info),
+        mtime=_npshm.info_mtime(info),
+        path=_npshm.info_path(info))
+
+
+def _records(listing: Any, valid_only: bool) -> List[ArrayInfo]:
+    records = []
+    try:
+        for i in range(_npshm.list_size(listing)):
+            info = _npshm.list_get(listing, i)
+            if _npshm.info_status(info) == _npshm.OK:
+                records.append(_info_record(info))
+            elif not valid_only:
+                records.append(ArrayInfo(
+                    name=_npshm.info_name(info), dtype=None, shape=(),
+                    order="C", nbytes=0, lifetime="unknown",
+                    holders=_npshm.info_holders(info),
+                    mtime=_npshm.info_mtime(info),
+                    path=_npshm.info_path(info)))
+    finally:
+        _npshm.list_free(listing)
+    return records
+
+
+def list() -> builtins.list:  # noqa: A001 -- the public name is npshm.list
+    """Every valid array in the shm directory, sorted by name."""
+    return _records(_npshm.list_arrays(None), valid_only=True)
+
+
+def gc(*, dry_run: bool = False) -> builtins.list:
+    """Unlink "owner"/"last" arrays no live process holds (and unfinished
+    creates of dead processes); returns what was (or would be) removed as
+    (name, path) pairs.  Never touches persistent arrays or foreign files."""
+    listing = _npshm.gc(None, int(dry_run))
+    removed = []
+    try:
+        for i in range(_npshm.list_size(listing)):
+            info = _npshm.list_get(listing, i)
+            removed.append((_npshm.info_name(info), _npshm.info_path(info)))
+    finally:
+        _npshm.list_free(listing)
+    return removed
