@@ -1,0 +1,13 @@
+// Words for the library's enumerations and file attributes, shared by the
+// commands that print arrays.
+#pragma once
+
+#include <string>
+
+namespace npshm_cli {
+
+std::string order_text(int order);        // "C", "F"
+std::string lifetime_text(int lifetime);  // "persistent", "owner", "last", "?"
+std::string mode_text(unsigned int mode); // "0600"
+
+}  // namespace npshm_cli
