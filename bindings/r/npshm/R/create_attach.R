@@ -1,0 +1,69 @@
+# Creating and attaching arrays: the ALTREP views.
+
+npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
+                         lifetime = c("persistent", "owner", "last"),
+                         mode = "0600", init = NULL, inplace = FALSE) {
+  name <- .single_string(name, "name")
+  order <- match.arg(order)
+  lifetime <- match.arg(lifetime)
+  inplace <- .flag(inplace, "inplace")
+  if (!is.numeric(dim) || anyNA(dim))
+    stop("npshm_create ", name, ": dim must be a numeric vector of extents", call. = FALSE)
+  dtype <- .dtype_of(type)
+  if (!dtype %in% .view_dtypes)
+    stop(sprintf("npshm_create %s: type '%s' has no R view (use one of %s)", name, type,
+                 paste(names(.view_dtypes), collapse = ", ")), call. = FALSE)
+  mode_bits <- strtoi(as.character(mode), 8L)
+  if (length(mode_bits) != 1L || is.na(mode_bits) || mode_bits < 0L || mode_bits > 511L)
+    stop("npshm_create ", name, ": mode must be octal permission bits such as \"0600\"",
+         call. = FALSE)
+  if (!is.null(init)) {
+    if (.type_of_value(init) != names(.view_dtypes)[.view_dtypes == dtype])
+      stop(sprintf("npshm_create %s: init is %s, the array is %s", name,
+                   .type_of_value(init), names(.view_dtypes)[.view_dtypes == dtype]),
+           call. = FALSE)
+    init <- unclass(as.vector(init))
+    if (dtype == "<i8") init <- as.vector(init, "double")
+  }
+  if (dtype == "<i8") .load_bit64()
+  opts <- .new_options()
+  on.exit(npc_options_free(opts))
+  .check(npc_options_set_lifetime(opts, npc_lifetime_from_name(lifetime)))
+  .check(npc_options_set_mode(opts, mode_bits))
+  npc_r_create(name, dtype, as.double(dim),
+               if (order == "C") 0L else 1L, opts, inplace, init)
+}
+
+npshm_share <- function(x, name, lifetime = c("persistent", "owner", "last"),
+                        mode = "0600", inplace = FALSE) {
+  type <- .type_of_value(x)
+  dim <- if (is.null(dim(x))) length(x) else dim(x)
+  npshm_create(name, dim, type = type, order = "F", lifetime = lifetime,
+               mode = mode, init = x, inplace = inplace)
+}
+
+npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
+                         dim = NULL, copy = FALSE) {
+  name <- .single_string(name, "name")
+  readonly <- .flag(readonly, "readonly")
+  inplace <- .flag(inplace, "inplace")
+  copy <- .flag(copy, "copy")
+  if (inplace && readonly)
+    stop("npshm_attach ", name, ": inplace = TRUE writes to shared memory, ",
+         "which readonly = TRUE forbids", call. = FALSE)
+  if (inplace && copy)
+    stop("npshm_attach ", name, ": inplace = TRUE and copy = TRUE exclude each other",
+         call. = FALSE)
+  if (!is.null(dim) && (!is.numeric(dim) || anyNA(dim)))
+    stop("npshm_attach ", name, ": dim must be a numeric vector of extents", call. = FALSE)
+  opts <- .new_options()
+  on.exit(npc_options_free(opts))
+  .check(npc_options_set_readonly(opts, readonly))
+  if (!is.null(type)) .check(npc_options_set_expected_dtype(opts, .dtype_of(type)))
+  x <- npc_r_attach(name, opts, if (is.null(dim)) NULL else as.double(dim),
+                    inplace, copy)
+  if (inherits(x, "integer64")) .load_bit64()
+  x
+}
+
+npshm_is_view <- function(x) npc_r_is_view(x)

@@ -1,0 +1,115 @@
+/* Converting copies for attach(copy = TRUE); see converted_copy.h. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <R.h>
+#include <Rinternals.h>
+
+#include "converted_copy.h"
+#include "view_class.h"
+
+typedef struct {
+  char kind;    /* b i u f c */
+  size_t size;  /* bytes per item */
+  int swap;     /* byte order differs from this machine's */
+} item_format;
+
+static int host_is_little_endian(void) {
+  const uint16_t one = 1;
+  return *(const uint8_t *)&one == 1;
+}
+
+/* Parses a normalised simple descr such as "<f4", "|b1", ">i8". */
+static int parse_descr(const char *descr, item_format *f) {
+  if (descr[0] != '<' && descr[0] != '>' && descr[0] != '|') return 0;
+  f->kind = descr[1];
+  char *end = NULL;
+  long size = strtol(descr + 2, &end, 10);
+  if (end == descr + 2 || *end != '\0' || size <= 0) return 0;
+  f->size = (size_t)size;
+  f->swap = descr[0] != '|' && (descr[0] == '<') != host_is_little_endian();
+  return 1;
+}
+
+/* The R type an item converts to, or NILSXP. */
+static SEXPTYPE target_type(const item_format *f) {
+  switch (f->kind) {
+  case 'b': return f->size == 1 ? LGLSXP : NILSXP;
+  case 'i':
+    if (f->size == 1 || f->size == 2 || f->size == 4) return INTSXP;
+    return f->size == 8 ? REALSXP : NILSXP;
+  case 'u':
+    if (f->size == 1 || f->size == 2) return INTSXP;
+    return f->size == 4 || f->size == 8 ? REALSXP : NILSXP;
+  case 'f': return f->size == 4 || f->size == 8 ? REALSXP : NILSXP;
+  case 'c': return f->size == 8 || f->size == 16 ? CPLXSXP : NILSXP;
+  default: return NILSXP;
+  }
+}
+
+/* Copies n bytes, reversing them if swap. */
+static void load(void *dst, const unsigned char *src, size_t n, int swap) {
+  unsigned char *d = (unsigned char *)dst;
+  for (size_t i = 0; i < n; i++) d[i] = swap ? src[n - 1 - i] : src[i];
+}
+
+/* One scalar item (not complex) as a double. */
+static double scalar_value(const unsigned char *p, char kind, size_t size, int swap) {
+  union { int8_t i1; int16_t i2; int32_t i4; int64_t i8; uint8_t u1;
+          uint16_t u2; uint32_t u4; uint64_t u8; float f4; double f8; } v;
+  load(&v, p, size, swap);
+  switch (kind) {
+  case 'b': return v.u1 != 0;
+  case 'i': return size == 1 ? v.i1 : size == 2 ? v.i2 : size == 4 ? v.i4 : (double)v.i8;
+  case 'u': return size == 1 ? v.u1 : size == 2 ? v.u2 : size == 4 ? v.u4 : (double)v.u8;
+  default: return size == 4 ? v.f4 : v.f8;
+  }
+}
+
+static void close_guarded(SEXP guard) {
+  npshm_array *a = (npshm_array *)R_ExternalPtrAddr(guard);
+  R_ClearExternalPtr(guard);
+  npshm_close(a);
+}
+
+SEXP npshm_r_converted_copy(npshm_array *a) {
+  item_format f;
+  SEXPTYPE type = NILSXP;
+  if (parse_descr(npshm_dtype(a), &f)) type = target_type(&f);
+  if (type == NILSXP) {
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "npshm_attach %s: dtype '%s' cannot be converted to an R vector",
+             npshm_name(a), npshm_dtype(a));
+    npshm_close(a);
+    Rf_error("%s", msg);
+  }
+  size_t n = npshm_itemsize(a) > 0 ? npshm_nbytes(a) / npshm_itemsize(a) : 0;
+  /* Allocation may fail with an R error: keep the handle in a pointer
+     whose finalizer closes it. */
+  SEXP guard = PROTECT(R_MakeExternalPtr(a, R_NilValue, R_NilValue));
+  R_RegisterCFinalizer(guard, close_guarded);
+  SEXP out = PROTECT(Rf_allocVector(type, (R_xlen_t)n));
+  const unsigned char *src = (const unsigned char *)npshm_data(a);
+  for (size_t i = 0; i < n; i++) {
+    const unsigned char *p = src + i * f.size;
+    switch (type) {
+    case LGLSXP: LOGICAL(out)[i] = (int)scalar_value(p, f.kind, f.size, f.swap); break;
+    case INTSXP: INTEGER(out)[i] = (int)scalar_value(p, f.kind, f.size, f.swap); break;
+    case REALSXP: REAL(out)[i] = scalar_value(p, f.kind, f.size, f.swap); break;
+    default: {
+      Rcomplex c;
+      c.r = scalar_value(p, 'f', f.size / 2, f.swap);
+      c.i = scalar_value(p + f.size / 2, 'f', f.size / 2, f.swap);
+      COMPLEX(out)[i] = c;
+    }
+    }
+  }
+  npshm_r_set_dim(out, a);
+  R_ClearExternalPtr(guard);
+  npshm_close(a);
+  UNPROTECT(2);
+  return out;
+}

@@ -1,0 +1,143 @@
+/* The hand-written entry points declared in r_entry_points.h. */
+#include <stdint.h>
+#include <string.h>
+
+#include <R.h>
+#include <Rinternals.h>
+
+#include "r_entry_points.h"
+#include "view_class.h"
+#include "converted_copy.h"
+
+static const char *string_arg(SEXP v, const char *what) {
+  if (TYPEOF(v) != STRSXP || XLENGTH(v) != 1 || STRING_ELT(v, 0) == NA_STRING)
+    Rf_error("npshm: %s must be a single string", what);
+  return Rf_translateCharUTF8(STRING_ELT(v, 0));
+}
+
+static int flag_arg(SEXP v, const char *what) {
+  int b = Rf_asLogical(v);
+  if (b == NA_LOGICAL) Rf_error("npshm: %s must be TRUE or FALSE", what);
+  return b;
+}
+
+SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
+                    const npshm_options *opts, SEXP inplace, SEXP init) {
+  const char *cname = string_arg(name, "name");
+  const char *cdtype = string_arg(dtype, "type");
+  int in_place = flag_arg(inplace, "inplace");
+  int64_t extents[NPSHM_MAX_NDIM];
+  int ndim = npshm_r_shape_from_double(shape, extents, "dim");
+  SEXPTYPE type = npshm_r_view_type(cdtype);
+  if (type == NILSXP) Rf_error("npshm: dtype '%s' has no R view type", cdtype);
+
+  double total = 1;
+  for (int i = 0; i < ndim; i++) total *= (double)extents[i];
+  if (init != R_NilValue) {
+    if (TYPEOF(init) != type)
+      Rf_error("npshm_create %s: init must be of type %s, not %s", cname,
+               Rf_type2char(type), Rf_type2char(TYPEOF(init)));
+    if (XLENGTH(init) != 1 && (double)XLENGTH(init) != total)
+      Rf_error("npshm_create %s: init has %lld elements; the array has %.0f "
+               "(or give 1 to fill)", cname, (long long)XLENGTH(init), total);
+  }
+
+  npshm_array *a = npshm_create(cname, cdtype, ndim, extents, order, opts);
+  if (a == NULL) Rf_error("%s", npshm_last_message());
+  SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(hptr);
+
+  if (init != R_NilValue && h->length > 0) {
+    size_t size = npshm_itemsize(a);
+    const char *src = (const char *)DATAPTR_RO(init);
+    if (XLENGTH(init) == 1) {
+      for (R_xlen_t i = 0; i < h->length; i++)
+        memcpy((char *)h->data + (size_t)i * size, src, size);
+    } else {
+      memcpy(h->data, src, (size_t)h->length * size);
+    }
+  }
+  SEXP view = npshm_r_new_view(hptr, in_place, 1);
+  UNPROTECT(1);
+  return view;
+}
+
+SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
+                    SEXP inplace, SEXP copy) {
+  const char *cname = string_arg(name, "name");
+  int in_place = flag_arg(inplace, "inplace");
+  int want_copy = flag_arg(copy, "copy");
+  if (expected_shape != R_NilValue) {
+    int64_t extents[NPSHM_MAX_NDIM];
+    int ndim = npshm_r_shape_from_double(expected_shape, extents, "dim");
+    if (npshm_options_set_expected_shape(opts, ndim, extents) != NPSHM_OK)
+      Rf_error("%s", npshm_last_message());
+  }
+  npshm_array *a = npshm_attach(cname, opts);
+  if (a == NULL) Rf_error("%s", npshm_last_message());
+
+  if (want_copy) return npshm_r_converted_copy(a); /* closes a */
+
+  if (npshm_r_view_type(npshm_dtype(a)) == NILSXP) {
+    char msg[600];
+    snprintf(msg, sizeof msg,
+             "npshm_attach %s: dtype '%s' has no zero-copy R type (<f8 double, "
+             "<i4 integer, <c16 complex, |u1 raw, <i8 integer64); use copy = "
+             "TRUE for a converted copy", npshm_name(a), npshm_dtype(a));
+    npshm_close(a);
+    Rf_error("%s", msg);
+  }
+  if (in_place && npshm_is_readonly(a)) {
+    char msg[400];
+    snprintf(msg, sizeof msg,
+             "npshm_attach %s: inplace = TRUE needs a writable attach",
+             npshm_name(a));
+    npshm_close(a);
+    Rf_error("%s", msg);
+  }
+  SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
+  SEXP view = npshm_r_new_view(hptr, in_place, 1);
+  UNPROTECT(1);
+  return view;
+}
+
+static SEXP named_list(int n, const char **names) {
+  SEXP list = PROTECT(Rf_allocVector(VECSXP, n));
+  SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
+  for (int i = 0; i < n; i++) SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
+  Rf_setAttrib(list, R_NamesSymbol, nm);
+  UNPROTECT(2);
+  return list;
+}
+
+SEXP npshm_r_view_info(SEXP x) {
+  npshm_r_handle *h = npshm_r_view_handle(x);
+  if (h == NULL) return R_NilValue;
+  const npshm_array *a = h->array;
+  static const char *names[] = {"name", "path", "dtype", "shape", "order",
+                                "nbytes", "readonly", "inplace", "lifetime",
+                                "creator", "view"};
+  SEXP info = PROTECT(named_list(11, names));
+  SET_VECTOR_ELT(info, 0, Rf_mkString(npshm_name(a)));
+  SET_VECTOR_ELT(info, 1, Rf_mkString(npshm_path(a)));
+  SET_VECTOR_ELT(info, 2, Rf_mkString(npshm_dtype(a)));
+  int ndim = npshm_ndim(a);
+  SEXP shape = Rf_allocVector(REALSXP, ndim);
+  SET_VECTOR_ELT(info, 3, shape);
+  for (int i = 0; i < ndim; i++) REAL(shape)[i] = (double)npshm_shape(a)[i];
+  SET_VECTOR_ELT(info, 4, Rf_mkString(npshm_order(a) == NPSHM_ORDER_C ? "C" : "F"));
+  SET_VECTOR_ELT(info, 5, Rf_ScalarReal((double)npshm_nbytes(a)));
+  SET_VECTOR_ELT(info, 6, Rf_ScalarLogical(npshm_is_readonly(a)));
+  SET_VECTOR_ELT(info, 7, Rf_ScalarLogical(npshm_r_view_inplace(x)));
+  const char *lifetime = npshm_lifetime_name(npshm_lifetime(a));
+  SET_VECTOR_ELT(info, 8, Rf_mkString(lifetime != NULL ? lifetime : "unknown"));
+  SET_VECTOR_ELT(info, 9, Rf_ScalarLogical(npshm_is_creator(a)));
+  SET_VECTOR_ELT(info, 10, Rf_ScalarLogical(!npshm_r_view_materialised(x)));
+  UNPROTECT(1);
+  return info;
+}
+
+SEXP npshm_r_is_view(SEXP x) {
+  return Rf_ScalarLogical(npshm_r_view_handle(x) != NULL &&
+                          !npshm_r_view_materialised(x));
+}

@@ -1,0 +1,331 @@
+/* The ALTREP classes behind npshm views.
+ *
+ * data1: the external pointer owning the npshm handle (see view_class.h).
+ * data2: R_NilValue     a copy-on-write view of the mapping;
+ *        inplace_marker  a view whose writes go to the mapping;
+ *        a plain vector  the private copy made by the first write of a
+ *                        copy-on-write view (the view no longer reads the
+ *                        mapping).
+ * Value semantics.  R modifies a vector in place (`x[i] <- v`) only when
+ * it is not shared (MAYBE_SHARED false); otherwise it duplicates it first.
+ * But R also asks for a writable data pointer (Dataptr with writeable TRUE,
+ * through REAL() etc.) in functions that only read, such as colMeans.  So:
+ * - the views returned by create/attach/unserialize are marked not mutable
+ *   (MARK_NOT_MUTABLE): R duplicates them before any write, and every
+ *   Dataptr request gets the mapping, with no copy;
+ * - a duplicate is a new copy-on-write view of the same mapping, not
+ *   marked: when R asks for a writable pointer while it is not shared (R is
+ *   about to write into it), it takes its private copy first;
+ * - an inplace view is neither marked nor copied: `x[i] <- v` writes the
+ *   shared memory (while x is not shared; else R writes a duplicate).
+ * A read-only mapping is thus never written.
+ *
+ * Serialization is by reference: the state is the array's name, directory,
+ * dtype, shape and flags, and unserializing attaches the array again. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Altrep.h>
+
+#include "view_class.h"
+
+static R_altrep_class_t real_class;
+static R_altrep_class_t integer_class;
+static R_altrep_class_t complex_class;
+static R_altrep_class_t raw_class;
+static SEXP inplace_marker = NULL;
+
+/* What Dataptr returns for a zero-length array. */
+static double empty_data[2];
+
+#define STATE_TAG "npshm-view-1"
+
+SEXPTYPE npshm_r_view_type(const char *dtype) {
+  if (strcmp(dtype, "<f8") == 0 || strcmp(dtype, "<i8") == 0) return REALSXP;
+  if (strcmp(dtype, "<i4") == 0) return INTSXP;
+  if (strcmp(dtype, "<c16") == 0) return CPLXSXP;
+  if (strcmp(dtype, "|u1") == 0) return RAWSXP;
+  return NILSXP;
+}
+
+static size_t element_size(SEXPTYPE type) {
+  switch (type) {
+  case REALSXP: return sizeof(double);
+  case INTSXP: return sizeof(int);
+  case CPLXSXP: return sizeof(Rcomplex);
+  default: return 1;
+  }
+}
+
+static void *plain_dataptr(SEXP v) {
+  switch (TYPEOF(v)) {
+  case REALSXP: return REAL(v);
+  case INTSXP: return INTEGER(v);
+  case CPLXSXP: return COMPLEX(v);
+  default: return RAW(v);
+  }
+}
+
+static void finalize_handle(SEXP ptr) {
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(ptr);
+  if (h == NULL) return;
+  R_ClearExternalPtr(ptr);
+  npshm_close(h->array);
+  free(h);
+}
+
+SEXP npshm_r_wrap_handle(npshm_array *a) {
+  SEXPTYPE type = npshm_r_view_type(npshm_dtype(a));
+  if (type == NILSXP) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s: dtype '%s' has no zero-copy R type",
+             npshm_name(a), npshm_dtype(a));
+    npshm_close(a);
+    Rf_error("%s", msg);
+  }
+  npshm_r_handle *h = (npshm_r_handle *)calloc(1, sizeof *h);
+  if (h == NULL) {
+    npshm_close(a);
+    Rf_error("npshm: out of memory");
+  }
+  h->array = a;
+  h->type = type;
+  h->length = (R_xlen_t)(npshm_nbytes(a) / element_size(type));
+  h->data = h->length > 0 ? npshm_data(a) : (void *)empty_data;
+  SEXP ptr = PROTECT(R_MakeExternalPtr(h, R_NilValue, R_NilValue));
+  R_RegisterCFinalizerEx(ptr, finalize_handle, TRUE);
+  UNPROTECT(1);
+  return ptr;
+}
+
+static int is_view(SEXP x) {
+  if (!ALTREP(x)) return 0;
+  switch (TYPEOF(x)) {
+  case REALSXP: return R_altrep_inherits(x, real_class);
+  case INTSXP: return R_altrep_inherits(x, integer_class);
+  case CPLXSXP: return R_altrep_inherits(x, complex_class);
+  case RAWSXP: return R_altrep_inherits(x, raw_class);
+  default: return 0;
+  }
+}
+
+npshm_r_handle *npshm_r_view_handle(SEXP x) {
+  if (!is_view(x)) return NULL;
+  return (npshm_r_handle *)R_ExternalPtrAddr(R_altrep_data1(x));
+}
+
+int npshm_r_view_inplace(SEXP x) { return R_altrep_data2(x) == inplace_marker; }
+
+/* The private copy of x, or NULL while x reads the mapping. */
+static SEXP private_copy(SEXP x) {
+  SEXP d2 = R_altrep_data2(x);
+  return TYPEOF(d2) == TYPEOF(x) ? d2 : NULL;
+}
+
+int npshm_r_view_materialised(SEXP x) { return private_copy(x) != NULL; }
+
+static npshm_r_handle *handle_of(SEXP x) {
+  return (npshm_r_handle *)R_ExternalPtrAddr(R_altrep_data1(x));
+}
+
+/* Data for reading: the private copy if there is one, else the mapping. */
+static const void *read_pointer(SEXP x) {
+  SEXP copy = private_copy(x);
+  return copy != NULL ? plain_dataptr(copy) : handle_of(x)->data;
+}
+
+static SEXP copy_of_data(SEXP x) {
+  npshm_r_handle *h = handle_of(x);
+  SEXP copy = PROTECT(Rf_allocVector(TYPEOF(x), h->length));
+  if (h->length > 0)
+    memcpy(plain_dataptr(copy), read_pointer(x),
+           (size_t)h->length * element_size(TYPEOF(x)));
+  UNPROTECT(1);
+  return copy;
+}
+
+static R_altrep_class_t class_of(SEXPTYPE type) {
+  switch (type) {
+  case REALSXP: return real_class;
+  case INTSXP: return integer_class;
+  case CPLXSXP: return complex_class;
+  default: return raw_class;
+  }
+}
+
+/* ---- ALTREP methods ---------------------------------------------------- */
+
+static R_xlen_t view_length(SEXP x) {
+  SEXP copy = private_copy(x);
+  return copy != NULL ? XLENGTH(copy) : handle_of(x)->length;
+}
+
+static void *view_dataptr(SEXP x, Rboolean writeable) {
+  SEXP copy = private_copy(x);
+  if (copy != NULL) return plain_dataptr(copy);
+  npshm_r_handle *h = handle_of(x);
+  if (!writeable || npshm_r_view_inplace(x) || MAYBE_SHARED(x)) return h->data;
+  /* R may write into x: from now on x is private. */
+  copy = copy_of_data(x);
+  R_set_altrep_data2(x, copy);
+  return plain_dataptr(copy);
+}
+
+static const void *view_dataptr_or_null(SEXP x) { return read_pointer(x); }
+
+static double real_elt(SEXP x, R_xlen_t i) {
+  return ((const double *)read_pointer(x))[i];
+}
+static int integer_elt(SEXP x, R_xlen_t i) {
+  return ((const int *)read_pointer(x))[i];
+}
+static Rcomplex complex_elt(SEXP x, R_xlen_t i) {
+  return ((const Rcomplex *)read_pointer(x))[i];
+}
+static Rbyte raw_elt(SEXP x, R_xlen_t i) {
+  return ((const Rbyte *)read_pointer(x))[i];
+}
+
+/* A duplicate reads the same mapping and copies on its first write, so R's
+   value semantics hold without copying data that is only read.  Duplicates
+   never write in place, even of an inplace view. */
+static SEXP view_duplicate(SEXP x, Rboolean deep) {
+  (void)deep;
+  if (private_copy(x) != NULL) return copy_of_data(x);
+  return R_new_altrep(class_of(handle_of(x)->type), R_altrep_data1(x), R_NilValue);
+}
+
+static Rboolean view_inspect(SEXP x, int pre, int deep, int pvec,
+                             void (*inspect_subtree)(SEXP, int, int, int)) {
+  (void)pre; (void)deep; (void)pvec; (void)inspect_subtree;
+  npshm_r_handle *h = handle_of(x);
+  Rprintf(" npshm view of %s %s (%s)\n", npshm_name(h->array),
+          npshm_dtype(h->array),
+          private_copy(x) != NULL ? "private copy"
+          : npshm_r_view_inplace(x) ? "writes in place" : "copy on write");
+  return TRUE;
+}
+
+static SEXP string1(const char *s) { return Rf_ScalarString(Rf_mkCharCE(s, CE_UTF8)); }
+
+/* The directory of a "shm://" name's file, so a process with another
+   NPSHM_DIR finds the same file; "" for other names. */
+static SEXP directory_of(const npshm_array *a) {
+  const char *path = npshm_path(a);
+  const char *slash = strrchr(path, '/');
+  if (strncmp(npshm_name(a), "shm://", 6) != 0 || slash == NULL) return string1("");
+  SEXP dir = PROTECT(Rf_allocVector(STRSXP, 1));
+  SET_STRING_ELT(dir, 0, Rf_mkCharLenCE(path, (int)(slash - path), CE_UTF8));
+  UNPROTECT(1);
+  return dir;
+}
+
+static SEXP view_serialized_state(SEXP x) {
+  if (private_copy(x) != NULL) return NULL; /* serialize the values */
+  const npshm_array *a = handle_of(x)->array;
+  int ndim = npshm_ndim(a);
+  SEXP state = PROTECT(Rf_allocVector(VECSXP, 7));
+  SET_VECTOR_ELT(state, 0, string1(STATE_TAG));
+  SET_VECTOR_ELT(state, 1, string1(npshm_name(a)));
+  SET_VECTOR_ELT(state, 2, directory_of(a));
+  SET_VECTOR_ELT(state, 3, string1(npshm_dtype(a)));
+  SEXP shape = Rf_allocVector(REALSXP, ndim);
+  SET_VECTOR_ELT(state, 4, shape);
+  for (int i = 0; i < ndim; i++) REAL(shape)[i] = (double)npshm_shape(a)[i];
+  SET_VECTOR_ELT(state, 5, Rf_ScalarLogical(npshm_is_readonly(a)));
+  SET_VECTOR_ELT(state, 6, Rf_ScalarLogical(npshm_r_view_inplace(x)));
+  UNPROTECT(1);
+  return state;
+}
+
+static int is_string1(SEXP v) {
+  return TYPEOF(v) == STRSXP && XLENGTH(v) == 1 && STRING_ELT(v, 0) != NA_STRING;
+}
+
+static SEXP view_unserialize(SEXP cls, SEXP state) {
+  (void)cls;
+  if (TYPEOF(state) != VECSXP || XLENGTH(state) != 7 ||
+      !is_string1(VECTOR_ELT(state, 0)) ||
+      strcmp(CHAR(STRING_ELT(VECTOR_ELT(state, 0), 0)), STATE_TAG) != 0 ||
+      !is_string1(VECTOR_ELT(state, 1)) || !is_string1(VECTOR_ELT(state, 2)) ||
+      !is_string1(VECTOR_ELT(state, 3)) ||
+      TYPEOF(VECTOR_ELT(state, 4)) != REALSXP)
+    Rf_error("npshm: cannot unserialize a view: unknown state format");
+  const char *name = CHAR(STRING_ELT(VECTOR_ELT(state, 1), 0));
+  const char *dir = CHAR(STRING_ELT(VECTOR_ELT(state, 2), 0));
+  const char *dtype = CHAR(STRING_ELT(VECTOR_ELT(state, 3), 0));
+  int readonly = Rf_asLogical(VECTOR_ELT(state, 5)) == TRUE;
+  int inplace = Rf_asLogical(VECTOR_ELT(state, 6)) == TRUE;
+  int64_t shape[NPSHM_MAX_NDIM];
+  int ndim = npshm_r_shape_from_double(VECTOR_ELT(state, 4), shape, "shape");
+
+  npshm_options *opts = npshm_options_new();
+  if (opts == NULL) Rf_error("npshm: out of memory");
+  if ((dir[0] != '\0' && npshm_options_set_directory(opts, dir) != NPSHM_OK) ||
+      npshm_options_set_readonly(opts, readonly) != NPSHM_OK ||
+      npshm_options_set_expected_dtype(opts, dtype) != NPSHM_OK ||
+      npshm_options_set_expected_shape(opts, ndim, shape) != NPSHM_OK) {
+    npshm_options_free(opts);
+    Rf_error("npshm: cannot unserialize the view of %s: %s", name,
+             npshm_last_message());
+  }
+  npshm_array *a = npshm_attach(name, opts);
+  npshm_options_free(opts);
+  if (a == NULL)
+    Rf_error("npshm: cannot unserialize the view of %s in this process: %s",
+             name, npshm_last_message());
+  SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
+  SEXP view = npshm_r_new_view(hptr, inplace, 0);
+  UNPROTECT(1);
+  return view;
+}
+
+/* ---- construction ------------------------------------------------------ */
+
+SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes) {
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(hptr);
+  if (h == NULL) Rf_error("npshm: the array handle is already closed");
+  SEXP view = PROTECT(R_new_altrep(class_of(h->type), hptr,
+                                   inplace ? inplace_marker : R_NilValue));
+  if (!inplace) MARK_NOT_MUTABLE(view);
+  if (with_attributes) {
+    npshm_r_set_dim(view, h->array);
+    if (strcmp(npshm_dtype(h->array), "<i8") == 0)
+      Rf_setAttrib(view, R_ClassSymbol, Rf_mkString("integer64"));
+  }
+  UNPROTECT(1);
+  return view;
+}
+
+static void set_common_methods(R_altrep_class_t cls) {
+  R_set_altrep_Length_method(cls, view_length);
+  R_set_altrep_Inspect_method(cls, view_inspect);
+  R_set_altrep_Duplicate_method(cls, view_duplicate);
+  R_set_altrep_Serialized_state_method(cls, view_serialized_state);
+  R_set_altrep_Unserialize_method(cls, view_unserialize);
+  R_set_altvec_Dataptr_method(cls, view_dataptr);
+  R_set_altvec_Dataptr_or_null_method(cls, view_dataptr_or_null);
+}
+
+void npshm_r_register_classes(DllInfo *dll) {
+  inplace_marker = Rf_install("npshm_writes_in_place");
+
+  real_class = R_make_altreal_class("npshm_real", "npshm", dll);
+  set_common_methods(real_class);
+  R_set_altreal_Elt_method(real_class, real_elt);
+
+  integer_class = R_make_altinteger_class("npshm_integer", "npshm", dll);
+  set_common_methods(integer_class);
+  R_set_altinteger_Elt_method(integer_class, integer_elt);
+
+  complex_class = R_make_altcomplex_class("npshm_complex", "npshm", dll);
+  set_common_methods(complex_class);
+  R_set_altcomplex_Elt_method(complex_class, complex_elt);
+
+  raw_class = R_make_altraw_class("npshm_raw", "npshm", dll);
+  set_common_methods(raw_class);
+  R_set_altraw_Elt_method(raw_class, raw_elt);
+}

@@ -1,0 +1,52 @@
+/* ALTREP views: R vectors whose data is the mapping of an npshm array. */
+#ifndef NPSHM_R_VIEW_CLASS_H
+#define NPSHM_R_VIEW_CLASS_H
+
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+#include "npshm.h"
+
+/* One open npshm handle, owned by an external pointer whose finalizer
+   closes it.  Every view of the handle keeps that pointer alive. */
+typedef struct npshm_r_handle {
+  npshm_array *array;
+  void *data;      /* npshm_data(array) */
+  R_xlen_t length; /* number of elements */
+  SEXPTYPE type;   /* REALSXP, INTSXP, CPLXSXP or RAWSXP */
+} npshm_r_handle;
+
+/* Registers the ALTREP classes; called from R_init_npshm (see npshm.i). */
+void npshm_r_register_classes(DllInfo *dll);
+
+/* The R type that views dtype with no copy ("<f8" and "<i8": REALSXP,
+   "<i4": INTSXP, "<c16": CPLXSXP, "|u1": RAWSXP), or NILSXP. */
+SEXPTYPE npshm_r_view_type(const char *dtype);
+
+/* Takes ownership of a (closed here on any failure) and returns the
+   external pointer that owns it.  The dtype must have a view type. */
+SEXP npshm_r_wrap_handle(npshm_array *a);
+
+/* A new view of the handle in hptr.  inplace: R's writes go to the shared
+   memory; otherwise the view is marked not mutable, so R writes only to
+   duplicates, which copy the data on their first write.
+   with_attributes: set dim (and class "integer64" for "<i8"). */
+SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes);
+
+/* The handle behind x if x is an npshm view, else NULL. */
+npshm_r_handle *npshm_r_view_handle(SEXP x);
+
+/* Whether the view x writes in place / has become a private copy. */
+int npshm_r_view_inplace(SEXP x);
+int npshm_r_view_materialised(SEXP x);
+
+/* Sets the R dim of x for the array a: its shape for order F, the
+   reversed shape for order C (the zero-copy transpose); no dim for 0 or 1
+   dimensions.  Errors if an extent does not fit an R dim. */
+void npshm_r_set_dim(SEXP x, const npshm_array *a);
+
+/* Reads a double vector of extents into shape (at most NPSHM_MAX_NDIM),
+   returning ndim; errors naming what (e.g. "dim") if an extent is not a
+   whole number >= 0. */
+int npshm_r_shape_from_double(SEXP v, int64_t *shape, const char *what);
+
+#endif
