@@ -1,0 +1,716 @@
+# LibNPShm: the low-level ccall layer of NPShm.jl.
+#
+# GENERATED from include/npshm.h by
+# bindings/julia/tools/gen_libnpshm.py -- do not edit by hand.
+# Regenerate with:  /usr/bin/python3 bindings/julia/tools/gen_libnpshm.py
+#
+# One wrapper per public C function, with the C name and argument
+# order.  Pointers are passed and returned as-is: the high-level
+# module (NPShm.jl) owns handles, checks results and converts.
+module LibNPShm
+
+# The library is loaded by its SONAME; NPShm.__init__ first dlopens
+# the file found through NPSHM_LIB or the build tree, and the
+# dynamic loader then resolves this name to that already loaded copy.
+const libnpshm = "libnpshm.so.0"
+
+# Opaque handle types (only ever used behind Ptr).
+mutable struct npshm_options end
+mutable struct npshm_array end
+mutable struct npshm_info end
+mutable struct npshm_list end
+
+# Constants (enums and integer #defines of the header).
+const NPSHM_VERSION_MAJOR = Cint(0)
+const NPSHM_VERSION_MINOR = Cint(1)
+const NPSHM_VERSION_PATCH = Cint(0)
+const NPSHM_MAX_NDIM = Cint(64)
+const NPSHM_MAX_NAME = Cint(200)
+const NPSHM_DATA_ALIGN = Cint(4096)
+const NPSHM_MS_ASYNC = Cint(1)
+const NPSHM_MS_SYNC = Cint(2)
+const NPSHM_MS_INVALIDATE = Cint(4)
+const NPSHM_OK = Cint(0)
+const NPSHM_E_INVALID = Cint(-1)
+const NPSHM_E_NOT_FOUND = Cint(-2)
+const NPSHM_E_EXISTS = Cint(-3)
+const NPSHM_E_NO_SPACE = Cint(-4)
+const NPSHM_E_PERMISSION = Cint(-5)
+const NPSHM_E_FORMAT = Cint(-6)
+const NPSHM_E_MISMATCH = Cint(-7)
+const NPSHM_E_READONLY = Cint(-8)
+const NPSHM_E_BUSY = Cint(-9)
+const NPSHM_E_NO_MEMORY = Cint(-10)
+const NPSHM_E_SYSTEM = Cint(-11)
+const NPSHM_ORDER_C = Cint(0)
+const NPSHM_ORDER_F = Cint(1)
+const NPSHM_LIFETIME_PERSISTENT = Cint(0)
+const NPSHM_LIFETIME_OWNER = Cint(1)
+const NPSHM_LIFETIME_LAST = Cint(2)
+
+# Functions (67, in header order).
+
+"""
+    npshm_version() -> Ptr{UInt8}
+
+C: `const char *npshm_version(void)`
+"""
+function npshm_version()
+    ccall((:npshm_version, libnpshm), Ptr{UInt8}, ())
+end
+
+"""
+    npshm_version_number() -> Cint
+
+C: `int npshm_version_number(void)`
+"""
+function npshm_version_number()
+    ccall((:npshm_version_number, libnpshm), Cint, ())
+end
+
+"""
+    npshm_last_error() -> Cint
+
+C: `int npshm_last_error(void)`
+"""
+function npshm_last_error()
+    ccall((:npshm_last_error, libnpshm), Cint, ())
+end
+
+"""
+    npshm_last_message() -> Ptr{UInt8}
+
+C: `const char *npshm_last_message(void)`
+"""
+function npshm_last_message()
+    ccall((:npshm_last_message, libnpshm), Ptr{UInt8}, ())
+end
+
+"""
+    npshm_last_errno() -> Cint
+
+C: `int npshm_last_errno(void)`
+"""
+function npshm_last_errno()
+    ccall((:npshm_last_errno, libnpshm), Cint, ())
+end
+
+"""
+    npshm_error_name(code) -> Ptr{UInt8}
+
+C: `const char *npshm_error_name(int code)`
+"""
+function npshm_error_name(code)
+    ccall((:npshm_error_name, libnpshm), Ptr{UInt8},
+          (Cint,), code)
+end
+
+"""
+    npshm_clear_error() -> Cvoid
+
+C: `void npshm_clear_error(void)`
+"""
+function npshm_clear_error()
+    ccall((:npshm_clear_error, libnpshm), Cvoid, ())
+end
+
+"""
+    npshm_lifetime_name(lifetime) -> Ptr{UInt8}
+
+C: `const char *npshm_lifetime_name(int lifetime)`
+"""
+function npshm_lifetime_name(lifetime)
+    ccall((:npshm_lifetime_name, libnpshm), Ptr{UInt8},
+          (Cint,), lifetime)
+end
+
+"""
+    npshm_lifetime_from_name(name) -> Cint
+
+C: `int npshm_lifetime_from_name(const char *name)`
+"""
+function npshm_lifetime_from_name(name)
+    ccall((:npshm_lifetime_from_name, libnpshm), Cint,
+          (Cstring,), name)
+end
+
+"""
+    npshm_options_new() -> Ptr{npshm_options}
+
+C: `npshm_options *npshm_options_new(void)`
+"""
+function npshm_options_new()
+    ccall((:npshm_options_new, libnpshm), Ptr{npshm_options}, ())
+end
+
+"""
+    npshm_options_free(opts) -> Cvoid
+
+C: `void npshm_options_free(npshm_options *opts)`
+"""
+function npshm_options_free(opts)
+    ccall((:npshm_options_free, libnpshm), Cvoid,
+          (Ptr{npshm_options},), opts)
+end
+
+"""
+    npshm_options_set_lifetime(opts, lifetime) -> Cint
+
+C: `int npshm_options_set_lifetime(npshm_options *opts, int lifetime)`
+"""
+function npshm_options_set_lifetime(opts, lifetime)
+    ccall((:npshm_options_set_lifetime, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, lifetime)
+end
+
+"""
+    npshm_options_set_mode(opts, mode) -> Cint
+
+C: `int npshm_options_set_mode(npshm_options *opts, unsigned int mode)`
+"""
+function npshm_options_set_mode(opts, mode)
+    ccall((:npshm_options_set_mode, libnpshm), Cint,
+          (Ptr{npshm_options}, Cuint), opts, mode)
+end
+
+"""
+    npshm_options_set_fill(opts, item, size) -> Cint
+
+C: `int npshm_options_set_fill(npshm_options *opts, const void *item, size_t size)`
+"""
+function npshm_options_set_fill(opts, item, size)
+    ccall((:npshm_options_set_fill, libnpshm), Cint,
+          (Ptr{npshm_options}, Ptr{Cvoid}, Csize_t), opts, item, size)
+end
+
+"""
+    npshm_options_set_readonly(opts, readonly) -> Cint
+
+C: `int npshm_options_set_readonly(npshm_options *opts, int readonly)`
+"""
+function npshm_options_set_readonly(opts, readonly)
+    ccall((:npshm_options_set_readonly, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, readonly)
+end
+
+"""
+    npshm_options_set_directory(opts, dir) -> Cint
+
+C: `int npshm_options_set_directory(npshm_options *opts, const char *dir)`
+"""
+function npshm_options_set_directory(opts, dir)
+    ccall((:npshm_options_set_directory, libnpshm), Cint,
+          (Ptr{npshm_options}, Cstring), opts, dir)
+end
+
+"""
+    npshm_options_set_expected_dtype(opts, descr) -> Cint
+
+C: `int npshm_options_set_expected_dtype(npshm_options *opts, const char *descr)`
+"""
+function npshm_options_set_expected_dtype(opts, descr)
+    ccall((:npshm_options_set_expected_dtype, libnpshm), Cint,
+          (Ptr{npshm_options}, Cstring), opts, descr)
+end
+
+"""
+    npshm_options_set_expected_shape(opts, ndim, shape) -> Cint
+
+C: `int npshm_options_set_expected_shape(npshm_options *opts, int ndim, const int64_t *shape)`
+"""
+function npshm_options_set_expected_shape(opts, ndim, shape)
+    ccall((:npshm_options_set_expected_shape, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint, Ptr{Int64}), opts, ndim, shape)
+end
+
+"""
+    npshm_options_set_gc_min_age(opts, seconds) -> Cint
+
+C: `int npshm_options_set_gc_min_age(npshm_options *opts, int seconds)`
+"""
+function npshm_options_set_gc_min_age(opts, seconds)
+    ccall((:npshm_options_set_gc_min_age, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, seconds)
+end
+
+"""
+    npshm_create(name, dtype, ndim, shape, order, opts) -> Ptr{npshm_array}
+
+C: `npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape, int order, const npshm_options *opts)`
+"""
+function npshm_create(name, dtype, ndim, shape, order, opts)
+    ccall((:npshm_create, libnpshm), Ptr{npshm_array},
+          (Cstring, Cstring, Cint, Ptr{Int64}, Cint, Ptr{npshm_options}), name, dtype, ndim, shape, order, opts)
+end
+
+"""
+    npshm_attach(name, opts) -> Ptr{npshm_array}
+
+C: `npshm_array *npshm_attach(const char *name, const npshm_options *opts)`
+"""
+function npshm_attach(name, opts)
+    ccall((:npshm_attach, libnpshm), Ptr{npshm_array},
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_validate(a, dtype, ndim, shape) -> Cint
+
+C: `int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int64_t *shape)`
+"""
+function npshm_validate(a, dtype, ndim, shape)
+    ccall((:npshm_validate, libnpshm), Cint,
+          (Ptr{npshm_array}, Cstring, Cint, Ptr{Int64}), a, dtype, ndim, shape)
+end
+
+"""
+    npshm_close(a) -> Cint
+
+C: `int npshm_close(npshm_array *a)`
+"""
+function npshm_close(a)
+    ccall((:npshm_close, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_unlink(a) -> Cint
+
+C: `int npshm_unlink(npshm_array *a)`
+"""
+function npshm_unlink(a)
+    ccall((:npshm_unlink, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_remove(name, opts) -> Cint
+
+C: `int npshm_remove(const char *name, const npshm_options *opts)`
+"""
+function npshm_remove(name, opts)
+    ccall((:npshm_remove, libnpshm), Cint,
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_exists(name, opts) -> Cint
+
+C: `int npshm_exists(const char *name, const npshm_options *opts)`
+"""
+function npshm_exists(name, opts)
+    ccall((:npshm_exists, libnpshm), Cint,
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_data(a) -> Ptr{Cvoid}
+
+C: `void *npshm_data(const npshm_array *a)`
+"""
+function npshm_data(a)
+    ccall((:npshm_data, libnpshm), Ptr{Cvoid},
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_dtype(a) -> Ptr{UInt8}
+
+C: `const char *npshm_dtype(const npshm_array *a)`
+"""
+function npshm_dtype(a)
+    ccall((:npshm_dtype, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_ndim(a) -> Cint
+
+C: `int npshm_ndim(const npshm_array *a)`
+"""
+function npshm_ndim(a)
+    ccall((:npshm_ndim, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_shape(a) -> Ptr{Int64}
+
+C: `const int64_t *npshm_shape(const npshm_array *a)`
+"""
+function npshm_shape(a)
+    ccall((:npshm_shape, libnpshm), Ptr{Int64},
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_strides(a) -> Ptr{Int64}
+
+C: `const int64_t *npshm_strides(const npshm_array *a)`
+"""
+function npshm_strides(a)
+    ccall((:npshm_strides, libnpshm), Ptr{Int64},
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_order(a) -> Cint
+
+C: `int npshm_order(const npshm_array *a)`
+"""
+function npshm_order(a)
+    ccall((:npshm_order, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_itemsize(a) -> Csize_t
+
+C: `size_t npshm_itemsize(const npshm_array *a)`
+"""
+function npshm_itemsize(a)
+    ccall((:npshm_itemsize, libnpshm), Csize_t,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_nbytes(a) -> Csize_t
+
+C: `size_t npshm_nbytes(const npshm_array *a)`
+"""
+function npshm_nbytes(a)
+    ccall((:npshm_nbytes, libnpshm), Csize_t,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_name(a) -> Ptr{UInt8}
+
+C: `const char *npshm_name(const npshm_array *a)`
+"""
+function npshm_name(a)
+    ccall((:npshm_name, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_path(a) -> Ptr{UInt8}
+
+C: `const char *npshm_path(const npshm_array *a)`
+"""
+function npshm_path(a)
+    ccall((:npshm_path, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_is_readonly(a) -> Cint
+
+C: `int npshm_is_readonly(const npshm_array *a)`
+"""
+function npshm_is_readonly(a)
+    ccall((:npshm_is_readonly, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_lifetime(a) -> Cint
+
+C: `int npshm_lifetime(const npshm_array *a)`
+"""
+function npshm_lifetime(a)
+    ccall((:npshm_lifetime, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_is_creator(a) -> Cint
+
+C: `int npshm_is_creator(const npshm_array *a)`
+"""
+function npshm_is_creator(a)
+    ccall((:npshm_is_creator, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_data_offset(a) -> Csize_t
+
+C: `size_t npshm_data_offset(const npshm_array *a)`
+"""
+function npshm_data_offset(a)
+    ccall((:npshm_data_offset, libnpshm), Csize_t,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_msync(a, flags) -> Cint
+
+C: `int npshm_msync(const npshm_array *a, int flags)`
+"""
+function npshm_msync(a, flags)
+    ccall((:npshm_msync, libnpshm), Cint,
+          (Ptr{npshm_array}, Cint), a, flags)
+end
+
+"""
+    npshm_mlock(a) -> Cint
+
+C: `int npshm_mlock(const npshm_array *a)`
+"""
+function npshm_mlock(a)
+    ccall((:npshm_mlock, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_munlock(a) -> Cint
+
+C: `int npshm_munlock(const npshm_array *a)`
+"""
+function npshm_munlock(a)
+    ccall((:npshm_munlock, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_stat(name, opts) -> Ptr{npshm_info}
+
+C: `npshm_info *npshm_stat(const char *name, const npshm_options *opts)`
+"""
+function npshm_stat(name, opts)
+    ccall((:npshm_stat, libnpshm), Ptr{npshm_info},
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_info_free(info) -> Cvoid
+
+C: `void npshm_info_free(npshm_info *info)`
+"""
+function npshm_info_free(info)
+    ccall((:npshm_info_free, libnpshm), Cvoid,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_status(info) -> Cint
+
+C: `int npshm_info_status(const npshm_info *info)`
+"""
+function npshm_info_status(info)
+    ccall((:npshm_info_status, libnpshm), Cint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_message(info) -> Ptr{UInt8}
+
+C: `const char *npshm_info_message(const npshm_info *info)`
+"""
+function npshm_info_message(info)
+    ccall((:npshm_info_message, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_name(info) -> Ptr{UInt8}
+
+C: `const char *npshm_info_name(const npshm_info *info)`
+"""
+function npshm_info_name(info)
+    ccall((:npshm_info_name, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_path(info) -> Ptr{UInt8}
+
+C: `const char *npshm_info_path(const npshm_info *info)`
+"""
+function npshm_info_path(info)
+    ccall((:npshm_info_path, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_dtype(info) -> Ptr{UInt8}
+
+C: `const char *npshm_info_dtype(const npshm_info *info)`
+"""
+function npshm_info_dtype(info)
+    ccall((:npshm_info_dtype, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_ndim(info) -> Cint
+
+C: `int npshm_info_ndim(const npshm_info *info)`
+"""
+function npshm_info_ndim(info)
+    ccall((:npshm_info_ndim, libnpshm), Cint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_shape(info) -> Ptr{Int64}
+
+C: `const int64_t *npshm_info_shape(const npshm_info *info)`
+"""
+function npshm_info_shape(info)
+    ccall((:npshm_info_shape, libnpshm), Ptr{Int64},
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_order(info) -> Cint
+
+C: `int npshm_info_order(const npshm_info *info)`
+"""
+function npshm_info_order(info)
+    ccall((:npshm_info_order, libnpshm), Cint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_itemsize(info) -> Csize_t
+
+C: `size_t npshm_info_itemsize(const npshm_info *info)`
+"""
+function npshm_info_itemsize(info)
+    ccall((:npshm_info_itemsize, libnpshm), Csize_t,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_nbytes(info) -> Csize_t
+
+C: `size_t npshm_info_nbytes(const npshm_info *info)`
+"""
+function npshm_info_nbytes(info)
+    ccall((:npshm_info_nbytes, libnpshm), Csize_t,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_lifetime(info) -> Cint
+
+C: `int npshm_info_lifetime(const npshm_info *info)`
+"""
+function npshm_info_lifetime(info)
+    ccall((:npshm_info_lifetime, libnpshm), Cint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_holders(info) -> Cint
+
+C: `int npshm_info_holders(const npshm_info *info)`
+"""
+function npshm_info_holders(info)
+    ccall((:npshm_info_holders, libnpshm), Cint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_file_size(info) -> UInt64
+
+C: `uint64_t npshm_info_file_size(const npshm_info *info)`
+"""
+function npshm_info_file_size(info)
+    ccall((:npshm_info_file_size, libnpshm), UInt64,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_uid(info) -> Cuint
+
+C: `unsigned int npshm_info_uid(const npshm_info *info)`
+"""
+function npshm_info_uid(info)
+    ccall((:npshm_info_uid, libnpshm), Cuint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_mode(info) -> Cuint
+
+C: `unsigned int npshm_info_mode(const npshm_info *info)`
+"""
+function npshm_info_mode(info)
+    ccall((:npshm_info_mode, libnpshm), Cuint,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_mtime(info) -> Int64
+
+C: `int64_t npshm_info_mtime(const npshm_info *info)`
+"""
+function npshm_info_mtime(info)
+    ccall((:npshm_info_mtime, libnpshm), Int64,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_processes(info, pids, cap, mappings) -> Cint
+
+C: `int npshm_info_processes(const npshm_info *info, int64_t *pids, size_t cap, size_t *mappings)`
+"""
+function npshm_info_processes(info, pids, cap, mappings)
+    ccall((:npshm_info_processes, libnpshm), Cint,
+          (Ptr{npshm_info}, Ptr{Int64}, Csize_t, Ptr{Csize_t}), info, pids, cap, mappings)
+end
+
+"""
+    npshm_list_arrays(opts) -> Ptr{npshm_list}
+
+C: `npshm_list *npshm_list_arrays(const npshm_options *opts)`
+"""
+function npshm_list_arrays(opts)
+    ccall((:npshm_list_arrays, libnpshm), Ptr{npshm_list},
+          (Ptr{npshm_options},), opts)
+end
+
+"""
+    npshm_list_size(list) -> Csize_t
+
+C: `size_t npshm_list_size(const npshm_list *list)`
+"""
+function npshm_list_size(list)
+    ccall((:npshm_list_size, libnpshm), Csize_t,
+          (Ptr{npshm_list},), list)
+end
+
+"""
+    npshm_list_get(list, i) -> Ptr{npshm_info}
+
+C: `const npshm_info *npshm_list_get(const npshm_list *list, size_t i)`
+"""
+function npshm_list_get(list, i)
+    ccall((:npshm_list_get, libnpshm), Ptr{npshm_info},
+          (Ptr{npshm_list}, Csize_t), list, i)
+end
+
+"""
+    npshm_list_free(list) -> Cvoid
+
+C: `void npshm_list_free(npshm_list *list)`
+"""
+function npshm_list_free(list)
+    ccall((:npshm_list_free, libnpshm), Cvoid,
+          (Ptr{npshm_list},), list)
+end
+
+"""
+    npshm_gc(opts, dry_run) -> Ptr{npshm_list}
+
+C: `npshm_list *npshm_gc(const npshm_options *opts, int dry_run)`
+"""
+function npshm_gc(opts, dry_run)
+    ccall((:npshm_gc, libnpshm), Ptr{npshm_list},
+          (Ptr{npshm_options}, Cint), opts, dry_run)
+end
+
+end # module LibNPShm
