@@ -11,7 +11,7 @@ from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from . import _npshm, _pickling
-from ._dtypes import descr_of, dtype_of, item_bytes
+from ._dtypes import as_dtype, descr_of, dtype_of, item_bytes
 from ._shared_array import SharedArray
 
 __all__ = ["create", "attach", "from_array", "delete", "exists", "list",
@@ -87,7 +87,7 @@ def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
     if name is None:
         name = unique_name()
     dims = _shape_tuple(shape)
-    np_dtype = np.dtype(dtype) if not isinstance(dtype, np.dtype) else dtype
+    np_dtype = as_dtype(dtype)
     descr = descr_of(np_dtype)
     order_code = _order(order)
     options = None

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.lib.format as npy_format
 
-__all__ = ["descr_of", "dtype_of", "item_bytes"]
+__all__ = ["as_dtype", "descr_of", "dtype_of", "item_bytes"]
 
 
 @functools.lru_cache(maxsize=512)
@@ -27,12 +27,19 @@ def _descr_of_dtype(dtype: np.dtype) -> str:
     return descr if isinstance(descr, str) else repr(descr)
 
 
-def descr_of(dtype: Any) -> str:
-    """The NPY descr of anything numpy.dtype() accepts ("<f8", "[...]")."""
+def as_dtype(dtype: Any) -> np.dtype:
+    """numpy.dtype(dtype), with ValueError for what is not a dtype."""
+    if isinstance(dtype, np.dtype):
+        return dtype
     try:
-        return _descr_of_dtype(np.dtype(dtype))
+        return np.dtype(dtype)
     except TypeError as exc:
         raise ValueError(f"not a NumPy dtype: {dtype!r} ({exc})") from None
+
+
+def descr_of(dtype: Any) -> str:
+    """The NPY descr of anything numpy.dtype() accepts ("<f8", "[...]")."""
+    return _descr_of_dtype(as_dtype(dtype))
 
 
 @functools.lru_cache(maxsize=512)

@@ -1,0 +1,228 @@
+"""create / attach / from_array / delete / exists / list / handles / errors."""
+
+import errno
+import os
+
+import numpy as np
+import pytest
+
+import npshm
+from conftest import SHM_DIR
+
+
+def test_create_attach_same_memory(name):
+    a = npshm.create(name, (4, 5), "i4", fill=7)
+    assert isinstance(a, npshm.SharedArray)
+    assert a.shape == (4, 5) and a.dtype == np.dtype("i4")
+    assert (a == 7).all()
+    b = npshm.attach(name)
+    a[1, 2] = -1
+    assert b[1, 2] == -1
+    assert os.path.exists(os.path.join(SHM_DIR, name))
+
+
+def test_create_defaults_and_unique_name():
+    a = npshm.create(None, 3)
+    h = npshm.handle(a)
+    try:
+        assert a.dtype == np.float64 and a.shape == (3,) and (a == 0).all()
+        assert h.lifetime == "persistent" and not h.readonly and h.creator
+        assert npshm.exists(h.name)
+        assert oct(os.stat(h.path).st_mode & 0o777) == oct(0o600)
+    finally:
+        npshm.delete(h.name)
+
+
+def test_mode_and_fill_structured(name):
+    dt = np.dtype([("a", "<i4"), ("b", "<f8", (2,))])
+    a = npshm.create(name, 3, dt, fill=(5, (1.5, 2.5)), mode=0o640)
+    assert oct(os.stat(npshm.handle(a).path).st_mode & 0o777) == oct(0o640)
+    assert (a["a"] == 5).all() and (a["b"] == [1.5, 2.5]).all()
+
+
+def test_exist_ok(name):
+    a = npshm.create(name, (2, 3), "f4")
+    a[0, 0] = 9
+    b = npshm.create(name, (2, 3), "f4", exist_ok=True)
+    assert b[0, 0] == 9
+    with pytest.raises(FileExistsError, match=name):
+        npshm.create(name, (2, 3), "f4")
+    with pytest.raises(ValueError):
+        npshm.create(name, (2, 4), "f4", exist_ok=True)
+
+
+def test_attach_validation(name):
+    npshm.create(name, (2, 3), "<f8")
+    npshm.attach(name, dtype="f8", shape=(2, 3))
+    with pytest.raises(ValueError, match=name):
+        npshm.attach(name, dtype="i8")
+    with pytest.raises(ValueError, match=name):
+        npshm.attach(name, shape=(3, 2))
+
+
+def test_readonly(name):
+    npshm.create(name, 10, "u1")
+    r = npshm.attach(name, readonly=True)
+    assert not r.flags.writeable and npshm.handle(r).readonly
+    with pytest.raises(ValueError):
+        r[0] = 1
+    with pytest.raises(ValueError):
+        r.flags.writeable = True
+    w = npshm.attach(name)
+    w[0] = 3
+    assert r[0] == 3
+
+
+def test_readonly_mapping_is_protected(run, name):
+    """Even bypassing numpy's flag, the memory itself is read-only."""
+    npshm.create(name, 10, "u1")
+    proc = run(f"""
+        import ctypes, npshm
+        r = npshm.attach({name!r}, readonly=True)
+        ctypes.memset(r.ctypes.data, 1, 1)
+        """, check=False)
+    assert proc.returncode == -11  # SIGSEGV: the page is PROT_READ
+    assert npshm.attach(name)[0] == 0
+
+
+def test_from_array_layouts(names):
+    base = np.arange(60, dtype=">i2").reshape(3, 4, 5)
+    cases = {
+        "c": base,
+        "f": np.asfortranarray(base),
+        "strided": base[:, ::2, 1:],
+        "transposed": base.transpose(2, 0, 1),
+        "reversed": base[::-1, :, ::-1],
+    }
+    for label, source in cases.items():
+        a = npshm.from_array(names(), source)
+        assert a.dtype == source.dtype and (a == source).all(), label
+        if label == "f":
+            assert a.flags.f_contiguous and not a.flags.c_contiguous
+            assert npshm.handle(a).order == "F"
+        else:
+            assert a.flags.c_contiguous
+
+
+def test_from_array_failure_leaves_nothing(name):
+    with pytest.raises(ValueError, match="object"):
+        npshm.from_array(name, np.array([1, "x", None], dtype=object))
+    assert not npshm.exists(name)
+
+
+def test_list_and_delete(name):
+    a = npshm.create(name, (2, 3), "f4", order="F", lifetime="last")
+    records = {r.name: r for r in npshm.list()}
+    rec = records["shm://" + name]
+    assert rec.dtype == np.dtype("f4") and rec.shape == (2, 3)
+    assert rec.order == "F" and rec.nbytes == 24 and rec.lifetime == "last"
+    assert rec.holders >= 0 and rec.mtime > 0
+    npshm.delete(name)
+    assert not npshm.exists(name)
+    with pytest.raises(FileNotFoundError, match=name):
+        npshm.delete(name)
+
+
+def test_handle_operations(name):
+    a = npshm.create(name, 1000)
+    h = npshm.handle(a[10:20])
+    assert h.name == "shm://" + name and h.dtype == "<f8"
+    h.msync()
+    h.msync(npshm.MS_ASYNC)
+    try:
+        h.mlock()
+        h.munlock()
+    except MemoryError:
+        pass  # RLIMIT_MEMLOCK may be small
+    h.unlink()
+    assert not npshm.exists(name)
+    a[5] = 1.0  # the mapping stays valid after unlink
+    with pytest.raises(ValueError, match="not backed"):
+        npshm.handle(np.zeros(3))
+
+
+def test_managed_scope(names):
+    n1, n2 = names(), names()
+    with npshm.managed() as scope:
+        a = scope.create(n1, 10)
+        b = scope.from_array(n2, np.arange(5))
+        assert npshm.exists(n1) and npshm.exists(n2)
+        assert b.sum() == 10
+    assert not npshm.exists(n1) and not npshm.exists(n2)
+    a[0] = 1  # views outlive the scope safely
+    assert npshm.handle(a).closed
+
+
+@pytest.mark.parametrize("bad", ["", "a/b", ".hidden", "x" * 201, "tab\tname"])
+def test_bad_names(bad):
+    before = set(os.listdir(SHM_DIR))
+    with pytest.raises(ValueError):
+        npshm.create(bad, 3)
+    with pytest.raises((ValueError, FileNotFoundError)):
+        npshm.attach(bad)
+    assert set(os.listdir(SHM_DIR)) - before == set()
+
+
+def test_bad_shapes_dtypes_options(name):
+    with pytest.raises(ValueError):
+        npshm.create(name, (3, -1))
+    with pytest.raises(TypeError):
+        npshm.create(name, (3, "x"))
+    with pytest.raises(ValueError, match="32"):
+        npshm.create(name, (1,) * 33)
+    with pytest.raises(ValueError):
+        npshm.create(name, 3, object)
+    with pytest.raises(ValueError):
+        npshm.create(name, 3, "not-a-dtype")
+    with pytest.raises(ValueError, match="lifetime"):
+        npshm.create(name, 3, lifetime="forever")
+    with pytest.raises(ValueError, match="order"):
+        npshm.create(name, 3, order="K")
+    with pytest.raises(ValueError):
+        npshm.create(name, 3, "i4", fill=[1, 2])
+    with pytest.raises(ValueError, match="overflow"):
+        npshm.create(name, (2**62, 2**62))
+    assert not npshm.exists(name)
+
+
+def test_missing_and_foreign(name):
+    with pytest.raises(FileNotFoundError, match=name):
+        npshm.attach(name)
+    assert not npshm.exists(name)
+    path = os.path.join(SHM_DIR, name)
+    with open(path, "wb") as f:
+        f.write(b"not an npy file at all" * 300)
+    try:
+        with pytest.raises(ValueError, match=name):
+            npshm.attach(name)
+        with pytest.raises(ValueError):
+            npshm.delete(name)        # never deletes a foreign file
+        with pytest.raises(ValueError):
+            npshm.exists(name)
+        assert os.path.exists(path)
+        assert "shm://" + name not in {r.name for r in npshm.list()}
+    finally:
+        os.unlink(path)
+
+
+def test_no_space(name):
+    with pytest.raises(OSError) as info:
+        npshm.create(name, (1 << 50,), "u1")
+    assert info.value.errno == errno.ENOSPC or isinstance(info.value,
+                                                          MemoryError)
+    assert not npshm.exists(name)
+
+
+def test_permission(name):
+    npshm.create(name, 3, mode=0o000)
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions")
+    with pytest.raises(PermissionError, match=name):
+        npshm.attach(name)
+
+
+def test_ndim_over_numpy_limit(name):
+    from npshm import _npshm
+    _npshm.create_mapping(name, "<f8", (1,) * 40, 0, None)  # dropped at once
+    with pytest.raises(ValueError, match="40 dimensions"):
+        npshm.attach(name)

@@ -1,0 +1,80 @@
+"""npshm.load / npshm.save."""
+
+import os
+
+import numpy as np
+import pytest
+
+import npshm
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", ["<f8", ">i2", "<U4",
+                                   [("a", "u1"), ("b", ">f4", (3,))]],
+                         ids=str)
+def test_load_keeps_dtype_shape_order(tmp_path, name, order, dtype):
+    dt = np.dtype(dtype)
+    raw = (np.arange(300 * 7 * dt.itemsize) % 251).astype(np.uint8)
+    source = np.frombuffer(raw.tobytes(), dt).reshape((300, 7), order=order)
+    path = tmp_path / "in.npy"
+    np.save(path, source)
+    a = npshm.load(path, name)
+    assert a.dtype == source.dtype and a.shape == source.shape
+    assert a.flags.f_contiguous == (order == "F")
+    assert a.tobytes("A") == source.tobytes("A")
+    back = np.load(npshm.handle(a).path)
+    assert back.dtype == source.dtype and back.tobytes("A") == source.tobytes("A")
+
+
+def test_load_unique_name_and_empty(tmp_path):
+    path = tmp_path / "e.npy"
+    np.save(path, np.zeros((0, 3), "f4"))
+    a = npshm.load(str(path))
+    h = npshm.handle(a)
+    try:
+        assert a.shape == (0, 3)
+    finally:
+        npshm.delete(h.name)
+
+
+def test_save_array_and_name(tmp_path, name):
+    a = npshm.create(name, (4, 5), ">u2", order="F", fill=9)
+    npshm.save(a[1:], tmp_path / "view.npy")
+    npshm.save(name, tmp_path / "named.npy")
+    assert np.array_equal(np.load(tmp_path / "view.npy"), a[1:])
+    back = np.load(tmp_path / "named.npy")
+    assert np.array_equal(back, a) and back.flags.f_contiguous
+
+
+def test_load_bad_files_leave_nothing(tmp_path, name):
+    truncated = tmp_path / "t.npy"
+    np.save(truncated, np.arange(1000.0))
+    with open(truncated, "r+b") as f:
+        f.truncate(os.path.getsize(truncated) - 8)
+    with pytest.raises(ValueError, match="truncated"):
+        npshm.load(truncated, name)
+    assert not npshm.exists(name)
+
+    foreign = tmp_path / "f.npy"
+    foreign.write_bytes(b"hello, not numpy")
+    with pytest.raises(ValueError):
+        npshm.load(foreign, name)
+    assert not npshm.exists(name)
+
+    objects = tmp_path / "o.npy"
+    np.save(objects, np.array([1, None], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="objects"):
+        npshm.load(objects, name)
+    assert not npshm.exists(name)
+
+    with pytest.raises(FileNotFoundError):
+        npshm.load(tmp_path / "missing.npy", name)
+    assert not npshm.exists(name)
+
+
+def test_load_existing_name(tmp_path, name):
+    np.save(tmp_path / "x.npy", np.arange(3))
+    npshm.create(name, 3)
+    with pytest.raises(FileExistsError):
+        npshm.load(tmp_path / "x.npy", name)
+    assert (npshm.attach(name) == 0).all()

@@ -1,0 +1,153 @@
+"""Pickling by reference: arrays and views travel by name through real
+process pools (fork, spawn, forkserver, ProcessPoolExecutor); no data."""
+
+import concurrent.futures
+import multiprocessing
+import os
+import pickle
+import sys
+
+import numpy as np
+import pytest
+
+import npshm
+import workers
+from npshm._shared_array import mapping_of
+
+METHODS = [m for m in ("fork", "spawn", "forkserver")
+           if m in multiprocessing.get_all_start_methods()]
+
+
+def views_of(a):
+    return {
+        "whole": a,
+        "slice": a[2:5],
+        "strided": a[::2, 1:],
+        "transpose": a.T,
+        "reshape": a.reshape(-1),
+        "reversed": a[::-1, ::-3],
+        "row": a[3],
+        "element0d": a[1:2, 2:3].reshape(()),
+        "field-free bytes": a.view(np.uint8)[:, 3:11],
+    }
+
+
+def test_pickle_in_process_is_a_view(name):
+    a = npshm.create(name, (6, 8), "<f8")
+    a[...] = np.arange(48).reshape(6, 8)
+    for label, v in views_of(a).items():
+        data = pickle.dumps(v)
+        assert len(data) < 400, label
+        w = pickle.loads(data)
+        assert isinstance(w, npshm.SharedArray), label
+        assert w.shape == v.shape and w.strides == v.strides, label
+        assert w.dtype == v.dtype and (w == v).all(), label
+        assert np.shares_memory(w, a), label
+
+
+def test_results_of_computation_pickle_by_value(name):
+    a = npshm.create(name, (6, 8), "<f8", fill=1.0)
+    for label, r in {"add": a + 1, "sum0": a.sum(axis=0), "copy": a.copy(),
+                     "fancy": a[[0, 2]], "astype": a.astype("f4")}.items():
+        assert mapping_of(r) is None, label
+        w = pickle.loads(pickle.dumps(r))
+        assert type(w) is np.ndarray, label
+        assert (w == r).all() and w.shape == r.shape, label
+    assert type(a + 1) is np.ndarray
+    assert isinstance(a.sum(), np.floating)
+
+
+def test_plain_ndarray_pickles_as_before(run):
+    plain = np.arange(12, dtype="<i4").reshape(3, 4)[:, ::2]
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        without_npshm = run(f"""
+            import pickle, sys, numpy as np
+            plain = np.arange(12, dtype="<i4").reshape(3, 4)[:, ::2]
+            sys.stdout.write(pickle.dumps(plain, protocol={protocol}).hex())
+            """).stdout
+        assert pickle.dumps(plain, protocol=protocol).hex() == without_npshm
+
+
+def test_readonly_view_stays_readonly(name):
+    npshm.create(name, 10)
+    r = npshm.attach(name, readonly=True)
+    w = pickle.loads(pickle.dumps(r[2:]))
+    assert not w.flags.writeable
+    assert mapping_of(w).readonly
+
+
+def test_renamed_segment_is_not_reused(name):
+    a = npshm.create(name, 10, "i8", fill=1)
+    data = pickle.dumps(a[:5])
+    npshm.delete(name)
+    npshm.create(name, 10, "i8", fill=2)
+    w = pickle.loads(data)
+    assert (w == 2).all() and not np.shares_memory(w, a)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_pool_views_by_reference(name, method):
+    a = npshm.create(name, (8, 10), "<i8")
+    a[...] = np.arange(80).reshape(8, 10)
+    views = views_of(a)
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(2) as pool:
+        seen = pool.map(workers.describe, list(views.values()))
+        sums = pool.map(workers.row_sum, [(a, i) for i in range(8)])
+    for (label, v), got in zip(views.items(), seen):
+        assert got["type"] == "SharedArray", label
+        assert got["segment"] == "shm://" + name, label
+        assert got["offset"] == mapping_of(v).locate(v), label
+        assert np.array_equal(got["values"], v), label
+        assert got["pid"] != os.getpid()
+    assert sums == [float(a[i].sum()) for i in range(8)]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_worker_writes_are_seen(name, method):
+    """Zero copy across processes: a worker's write lands in our memory."""
+    a = npshm.create(name, (4, 4), "f4")
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(2) as pool:
+        pids = pool.map(workers.write, [(a[i], slice(None), i + 0.5)
+                                         for i in range(4)])
+    assert os.getpid() not in pids
+    assert (a == np.arange(4)[:, None] + 0.5).all()
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_process_pool_executor(name, method):
+    a = npshm.create(name, (5, 3), "u2", fill=2)
+    ctx = multiprocessing.get_context(method)
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as ex:
+        sums = list(ex.map(workers.row_sum, [(a.T, i) for i in range(3)]))
+        ex.submit(workers.write, (a, (0, 0), 7)).result()
+    assert sums == [10.0, 10.0, 10.0]
+    assert a[0, 0] == 7
+
+
+def test_hundred_megabytes_pickle_tiny(name):
+    a = npshm.create(name, (100 * 1024 * 1024 // 8,), "f8")
+    for v in (a, a[::3], a.reshape(1024, -1).T):
+        assert len(pickle.dumps(v)) < 400
+        assert len(pickle.dumps(v, protocol=5)) < 400
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        # The worker pickles it back: the size it reports is tiny too.
+        assert pool.apply(workers.pickled_size, (a,)) < 400
+
+
+def test_worker_exit_unlinks_nothing(name, run):
+    """A worker attaching (and exiting, even abruptly) removes nothing."""
+    a = npshm.create(name, 10)
+    for method in METHODS:
+        ctx = multiprocessing.get_context(method)
+        with ctx.Pool(2) as pool:
+            pool.map(workers.row_sum, [(a[None], 0)] * 4)
+        assert npshm.exists(name)
+    run(f"""
+        import os, npshm
+        b = npshm.attach({name!r})
+        os._exit(0)
+        """)
+    assert npshm.exists(name)
