@@ -1,0 +1,45 @@
+# Shared by the test files (each sources it): unique segment names, the
+# NumPy side (pyarrays.py) and the check that no segment is left behind.
+
+shm_dir <- Sys.getenv("NPSHM_DIR", "/dev/shm")
+test_prefix <- sprintf("npshm-r-test-%d-%s", Sys.getpid(),
+                       sub("^file", "", basename(tempfile())))
+name_counter <- 0L
+new_name <- function(tag) {
+  name_counter <<- name_counter + 1L
+  sprintf("%s-%s-%d", test_prefix, tag, name_counter)
+}
+
+# Segments of this test file still in the shm directory; removes them.
+leftovers <- function() {
+  files <- list.files(shm_dir, pattern = paste0("^", test_prefix), full.names = TRUE)
+  unlink(files)
+  basename(files)
+}
+
+python <- Sys.getenv("NPSHM_PYTHON", "/usr/bin/python3")
+has_numpy <- function() {
+  file.exists(python) &&
+    suppressWarnings(system2(python, c("-c", shQuote("import numpy")),
+                             stdout = FALSE, stderr = FALSE)) == 0L
+}
+
+# The libnpshm.so this R process loaded (for the ctypes side).
+libnpshm_path <- function() {
+  maps <- readLines("/proc/self/maps")
+  hit <- grep("libnpshm\\.so", maps, value = TRUE)
+  if (length(hit) == 0L) return(NA_character_)
+  sub("^.* (/.*libnpshm\\.so[^ ]*)$", "\\1", hit[[1L]])
+}
+
+# Runs pyarrays.py; stops with its output if it fails.
+py <- function(...) {
+  out <- suppressWarnings(system2(python, shQuote(c("pyarrays.py", ...)), stdout = TRUE,
+                                  stderr = TRUE,
+                                  env = paste0("NPSHM_LIBRARY=", libnpshm_path())))
+  status <- attr(out, "status")
+  if (!is.null(status) && status != 0L)
+    stop("pyarrays.py ", paste(c(...), collapse = " "), " failed:\n",
+         paste(out, collapse = "\n"))
+  out
+}
