@@ -30,8 +30,8 @@ Arguments Arguments::parse(const std::vector<std::string> &args,
     }
     std::string name;
     std::optional<std::string> inline_value;
-    if (arg == "-h") {
-      name = "help";
+    if (arg == "-h" || arg == "-q") {
+      name = arg == "-h" ? "help" : "quiet";
     } else if (arg.rfind("--", 0) == 0) {
       const std::size_t eq = arg.find('=');
       name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);

@@ -1,5 +1,5 @@
 // Command-line parsing: long options ("--name VALUE", "--name=VALUE",
-// flags), "-h" for "--help", "--" to end options, positionals anywhere.
+// flags), "-h" for "--help", "-q" for "--quiet", "--" to end options, positionals anywhere.
 #pragma once
 
 #include <map>

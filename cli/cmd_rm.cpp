@@ -40,7 +40,7 @@ Command rm_command() {
           "is tried; each failure is reported on stderr.\n"
           "\n"
           "Options:\n"
-          "  --quiet     do not print 'removed NAME' for each removed array\n"
+          "  --quiet, -q do not print 'removed NAME' for each removed array\n"
           "  --dir DIR   the shm directory (default: $NPSHM_DIR, else /dev/shm)\n"
           "\n"
           "Exit 0 if all were removed; if some failed, the code of the failures when\n"

@@ -39,7 +39,8 @@ SimpleType parse_type(const std::string &descr) {
   const std::string s = trim(descr);
   const std::string shown = "'" + descr + "'";
   if (!s.empty() && (s[0] == '[' || s[0] == '\'' || s[0] == '"'))
-    throw UsageError("--fill is not supported for the structured dtype " + shown);
+    throw UsageError("--fill is not supported for the structured dtype " + shown +
+                     " (only for bool, integer, float, complex and datetime dtypes)");
   std::size_t i = 0;
   char order = native_is_little() ? '<' : '>';
   if (i < s.size() && (s[i] == '<' || s[i] == '>' || s[i] == '|' || s[i] == '=')) {
@@ -63,8 +64,8 @@ SimpleType parse_type(const std::string &descr) {
     case 'M':
     case 'm': ok = size == 8; break;
     default:
-      throw UsageError("--fill is supported for bool, integer, float, complex and datetime "
-                       "dtypes, not " + shown);
+      throw UsageError("--fill is not supported for dtype " + shown +
+                       " (only for bool, integer, float, complex and datetime dtypes)");
   }
   if (!ok) throw UsageError("--fill: unsupported item size in dtype " + shown);
   return SimpleType{order, kind, size};

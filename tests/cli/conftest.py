@@ -1,0 +1,110 @@
+"""Fixtures for the npshm command-line tests.
+
+NPSHM_CLI is the path of the built `npshm` program and NPSHM_LIBRARY the
+path of libnpshm.so (meson passes both).  Every test gets a private shm
+directory under /dev/shm, removed afterwards, so nothing is left behind.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def _built(env_name, default_relative):
+    path = os.environ.get(env_name) or os.path.join(ROOT, default_relative)
+    if not os.path.exists(path):
+        pytest.exit(f"{env_name}: {path} does not exist; build first (ninja -C build-cli)",
+                    returncode=77)
+    return path
+
+
+CLI = _built("NPSHM_CLI", "build-cli/cli/npshm")
+LIBRARY = _built("NPSHM_LIBRARY", "build-cli/core/libnpshm.so")
+
+
+class Shm:
+    """A private shm directory and a runner for `npshm --dir DIR ...`."""
+
+    def __init__(self, directory):
+        self.dir = directory
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def names(self):
+        return sorted(os.listdir(self.dir))
+
+    def run(self, *args, use_dir=True, env=None, **kwargs):
+        argv = [CLI] + (["--dir", self.dir] if use_dir else []) + [str(a) for a in args]
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120,
+                              **kwargs)
+
+    def ok(self, *args, **kwargs):
+        result = self.run(*args, **kwargs)
+        assert result.returncode == 0, (args, result.returncode, result.stderr)
+        return result
+
+    def spawn_holder(self, name, create=None, lifetime="persistent"):
+        """A child process that attaches (or creates) NAME through libnpshm
+        and waits; returns the Popen once the handle is open."""
+        action = (f"lib.npshm_create(b'{name}', b'{create[0]}', {len(create[1])}, "
+                  f"(ctypes.c_int64 * {max(1, len(create[1]))})(*{list(create[1])}), 0, opts)"
+                  if create else f"lib.npshm_attach(b'{name}', opts)")
+        code = textwrap.dedent(f"""
+            import ctypes, sys, time
+            lib = ctypes.CDLL({LIBRARY!r})
+            lib.npshm_options_new.restype = ctypes.c_void_p
+            lib.npshm_create.restype = ctypes.c_void_p
+            lib.npshm_attach.restype = ctypes.c_void_p
+            lib.npshm_create.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
+                                         ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+            lib.npshm_attach.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+            lib.npshm_options_set_lifetime.argtypes = [ctypes.c_void_p, ctypes.c_int]
+            lib.npshm_options_set_directory.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            lib.npshm_last_message.restype = ctypes.c_char_p
+            opts = lib.npshm_options_new()
+            lib.npshm_options_set_directory(opts, {self.dir.encode()!r})
+            lib.npshm_options_set_lifetime(opts, {dict(persistent=0, owner=1, last=2)[lifetime]})
+            handle = {action}
+            if not handle:
+                print("error", lib.npshm_last_message().decode(), flush=True)
+                sys.exit(1)
+            print("ready", flush=True)
+            time.sleep(600)
+        """)
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        line = child.stdout.readline()
+        if line.strip() != "ready":
+            child.kill()
+            child.wait()
+            raise AssertionError(f"holder child failed: {line!r}")
+        return child
+
+
+@pytest.fixture
+def shm():
+    directory = tempfile.mkdtemp(prefix=f"npshm-cli-test-{os.getpid()}-", dir="/dev/shm")
+    try:
+        yield Shm(directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def children():
+    """Processes to SIGKILL and reap at the end of a test, even on failure."""
+    started = []
+    yield started
+    for child in started:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        if child.stdout:
+            child.stdout.close()
