@@ -111,8 +111,9 @@ static SEXP named_list(int n, const char **names) {
 }
 
 SEXP npshm_r_view_info(SEXP x) {
+  x = npshm_r_find_view(x);
+  if (x == NULL) return R_NilValue;
   npshm_r_handle *h = npshm_r_view_handle(x);
-  if (h == NULL) return R_NilValue;
   const npshm_array *a = h->array;
   static const char *names[] = {"name", "path", "dtype", "shape", "order",
                                 "nbytes", "readonly", "inplace", "lifetime",
@@ -138,6 +139,6 @@ SEXP npshm_r_view_info(SEXP x) {
 }
 
 SEXP npshm_r_is_view(SEXP x) {
-  return Rf_ScalarLogical(npshm_r_view_handle(x) != NULL &&
-                          !npshm_r_view_materialised(x));
+  x = npshm_r_find_view(x);
+  return Rf_ScalarLogical(x != NULL && !npshm_r_view_materialised(x));
 }

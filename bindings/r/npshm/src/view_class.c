@@ -112,6 +112,18 @@ static int is_view(SEXP x) {
   }
 }
 
+SEXP npshm_r_find_view(SEXP x) {
+  /* R wraps a shared vector in its own "wrapper" ALTREP class when only
+     attributes change (e.g. dimnames<-); the wrapped vector is data1. */
+  for (int depth = 0; depth < 8 && ALTREP(x) && !is_view(x); depth++) {
+    SEXP inner = R_altrep_data1(x);
+    if (TYPEOF(inner) != TYPEOF(x) || !ALTREP(inner) || XLENGTH(inner) != XLENGTH(x))
+      break;
+    x = inner;
+  }
+  return is_view(x) ? x : NULL;
+}
+
 npshm_r_handle *npshm_r_view_handle(SEXP x) {
   if (!is_view(x)) return NULL;
   return (npshm_r_handle *)R_ExternalPtrAddr(R_altrep_data1(x));

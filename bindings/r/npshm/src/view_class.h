@@ -32,6 +32,10 @@ SEXP npshm_r_wrap_handle(npshm_array *a);
    with_attributes: set dim (and class "integer64" for "<i8"). */
 SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes);
 
+/* x if it is an npshm view, the npshm view inside R's wrapper objects
+   around x (made when attributes change), or NULL. */
+SEXP npshm_r_find_view(SEXP x);
+
 /* The handle behind x if x is an npshm view, else NULL. */
 npshm_r_handle *npshm_r_view_handle(SEXP x);
 

@@ -122,6 +122,8 @@ y <- x
 dimnames(y) <- list(c("a", "b"), c("c", "d"))
 expect_equal(y["b", "d"], 4)
 expect_null(dimnames(x))
+expect_true(npshm_is_view(y))
+expect_identical(npshm_info(y)$name, paste0("shm://", nm))
 npshm_delete(nm)
 
 ## The mapping lives as long as a view: deleting the name keeps the data.
