@@ -195,9 +195,23 @@ int pread_all(int fd, unsigned char *buf, std::size_t len, std::uint64_t offset)
 }  // namespace
 
 int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error) {
-  const std::uint64_t want = std::min<std::uint64_t>(file_size, kMaxHeaderBytes + 12);
-  std::vector<unsigned char> buf(static_cast<std::size_t>(want));
+  // Read one page first: npshm headers fit in it; a longer header says its
+  // length in the first 12 bytes, and then the rest is read.
+  std::vector<unsigned char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(file_size, 4096)));
   if (int err = pread_all(fd, buf.data(), buf.size(), 0)) return err;
+  const bool v1 = buf.size() >= 10 && buf[6] == 1;
+  const bool v2 = buf.size() >= 12 && (buf[6] == 2 || buf[6] == 3);
+  if (v1 || v2) {
+    const std::uint64_t prefix = v1 ? 10 : 12;
+    const std::uint64_t header_len = get_le(buf.data() + 8, v1 ? 2 : 4);
+    const std::uint64_t wanted =
+        std::min<std::uint64_t>(file_size, prefix + std::min<std::uint64_t>(header_len, kMaxHeaderBytes + 1));
+    if (wanted > buf.size()) {
+      const std::size_t have = buf.size();
+      buf.resize(static_cast<std::size_t>(wanted));
+      if (int err = pread_all(fd, buf.data() + have, buf.size() - have, have)) return err;
+    }
+  }
   if (!parse_header(buf.data(), buf.size(), file_size, out.header, error)) return -1;
   const std::uint64_t end = out.header.data_offset + out.header.layout.nbytes;
   out.has_trailer = false;

@@ -110,3 +110,21 @@ def test_header_pads_data_to_4096(lib, shm_dir, unique):
     assert (shape_, fortran, dtype) == ((5,), False, np.dtype("<f8"))
     lib.close(h)
     lib.remove(name.encode(), None)
+
+
+@pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
+@pytest.mark.parametrize("nfields", [1, 400])  # 400 fields: a header longer than a page
+def test_numpy_header_versions_and_long_headers(lib, shm_dir, unique, version, nfields):
+    dtype = np.dtype([(f"field_{i}", "<f4") for i in range(nfields)])
+    expected = sample(dtype, (3,), seed=2)
+    path = shm_dir / (unique("v") + ".npy")
+    with open(path, "wb") as f:
+        npf.write_array(f, expected, version=version)
+    h = lib.attach(f"file://{path}".encode(), None)
+    assert h, lib.error()
+    try:
+        assert lib.data_offset(h) == path.stat().st_size - expected.nbytes
+        assert view(lib, h, dtype).tobytes() == expected.tobytes()
+    finally:
+        lib.close(h)
+        path.unlink()
