@@ -22,7 +22,7 @@ def _built(env_name, default_relative):
     if not os.path.exists(path):
         pytest.exit(f"{env_name}: {path} does not exist; build first (ninja -C build-cli)",
                     returncode=77)
-    return path
+    return os.path.abspath(path)
 
 
 CLI = _built("NPSHM_CLI", "build-cli/cli/npshm")
