@@ -60,9 +60,12 @@ def _order(order: str) -> int:
         raise ValueError(f"order must be 'C' or 'F', got {order!r}") from None
 
 
-def _whole_array(mapping: Any) -> SharedArray:
+def _whole_array(mapping: Any, reusable: bool = False) -> SharedArray:
+    """The whole array; reusable: offer the mapping to unpickling here (and
+    in forked children), as done for the arrays this process creates."""
     array = mapping.array(SharedArray, dtype_of(mapping.dtype))
-    _pickling.remember(mapping)
+    if reusable:
+        _pickling.remember(mapping)
     return array
 
 
@@ -109,7 +112,7 @@ def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
     finally:
         if options is not None:
             _npshm.options_free(options)
-    return _whole_array(mapping)
+    return _whole_array(mapping, reusable=True)
 
 
 def attach(name: str, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
