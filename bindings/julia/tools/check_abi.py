@@ -187,6 +187,13 @@ def matching_paren(text, open_index):
     return -1
 
 
+def shown(path):
+    """A path relative to the repository when it is inside it."""
+    if os.path.abspath(path).startswith(REPO + os.sep):
+        return os.path.relpath(path, REPO)
+    return path
+
+
 class CCall:
     def __init__(self, path, line, symbol, ret, types, nvalues, problem=None):
         self.path, self.line = path, line
@@ -194,17 +201,17 @@ class CCall:
         self.nvalues, self.problem = nvalues, problem
 
     def where(self):
-        return f"{os.path.relpath(self.path, REPO)}:{self.line}"
+        return f"{shown(self.path)}:{self.line}"
 
 
 def find_ccalls(path, code):
     calls = []
-    for match in re.finditer(r"(@?)\b(ccall)\s*\(", code):
+    for match in re.finditer(r"@ccall\b", code):
         line = code.count("\n", 0, match.start()) + 1
-        if match.group(1):
-            calls.append(CCall(path, line, None, None, None, 0,
-                               "@ccall is not checked; write ccall(...)"))
-            continue
+        calls.append(CCall(path, line, None, None, None, 0,
+                           "@ccall is not checked; write ccall(...)"))
+    for match in re.finditer(r"(?<![@\w.])ccall\s*\(", code):
+        line = code.count("\n", 0, match.start()) + 1
         open_index = match.end() - 1
         close = matching_paren(code, open_index)
         if close < 0:
@@ -217,12 +224,13 @@ def find_ccalls(path, code):
                                "ccall needs (symbol, library), return type "
                                "and argument types"))
             continue
-        target = re.fullmatch(r"\(\s*:([A-Za-z_]\w*)\s*,\s*libnpshm\s*\)",
+        target = re.fullmatch(r"\(\s*:([A-Za-z_]\w*)\s*,\s*"
+                              r"(?:(?:NPShm\.)?LibNPShm\.)?libnpshm\s*\)",
                               args[0], flags=re.S)
         if not target:
             calls.append(CCall(path, line, None, None, None, 0,
                                f"first argument {args[0]!r} is not "
-                               f"(:symbol, libnpshm)"))
+                               f"(:symbol, libnpshm) (or LibNPShm.libnpshm)"))
             continue
         tuple_text = args[2]
         if not (tuple_text.startswith("(") and
@@ -366,7 +374,7 @@ class Library:
 
 def check_eltypes(report, table_path, lib_path):
     rows = parse_eltype_table(table_path)
-    where = os.path.relpath(table_path, REPO)
+    where = shown(table_path)
     if rows is None:
         report.fail(f"{where}: no `const ELTYPE_DESCRS = (...)` table")
         return
@@ -507,7 +515,7 @@ def main(argv=None):
         if name in wrapped and name in symbols:
             continue
         report.check(name in symbols,
-                     f"symbol :{name} at {os.path.relpath(path, REPO)}:{line}",
+                     f"symbol :{name} at {shown(path)}:{line}",
                      "not exported by libnpshm.so")
 
     # 5. SONAME
