@@ -17,6 +17,13 @@ leftovers <- function() {
   basename(files)
 }
 
+# Skips the rest of a test file; run_tests.R counts the skips.
+skip_file <- function(why) {
+  log <- Sys.getenv("NPSHM_R_SKIPS")
+  if (nzchar(log)) cat(why, "\n", file = log, append = TRUE)
+  exit_file(why)
+}
+
 python <- Sys.getenv("NPSHM_PYTHON", "/usr/bin/python3")
 has_numpy <- function() {
   file.exists(python) &&
