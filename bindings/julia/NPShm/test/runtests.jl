@@ -149,6 +149,7 @@ try
 
             info = NPShm.info(name)
             @test info.status == 0
+            @test info.name == "shm://" * name
             @test info.dtype == NPShm.descr(T)
             @test info.eltype === T
             @test info.shape == collect(dims)
@@ -304,8 +305,9 @@ try
             @test isfile(foreign)                          # never deleted
 
             infos = NPShm.list(; directory = dir)
-            @test [i.name for i in infos] == sort([a, b, basename(foreign)])
-            byname = Dict(i.name => i for i in infos)
+            @test [i.name for i in infos] == ["shm://" * n for n in sort([a, b, basename(foreign)])]
+            @test [i.path for i in infos] == [joinpath(dir, n) for n in sort([a, b, basename(foreign)])]
+            byname = Dict(replace(i.name, "shm://" => "") => i for i in infos)
             @test byname[a].status == 0 && byname[a].shape == [3]
             @test byname[b].order === :C && byname[b].eltype === Int8
             @test byname[basename(foreign)].status == L.NPSHM_E_FORMAT
@@ -402,7 +404,9 @@ try
     end
 
     @testset "no leftover arrays" begin
-        leftovers = [i.name for i in NPShm.list() if startswith(i.name, PREFIX)]
+        all_names = [i.name for i in NPShm.list()]
+        @test all(n -> startswith(n, "shm://"), all_names)
+        leftovers = filter(n -> startswith(n, "shm://" * PREFIX), all_names)
         @test isempty(leftovers)
     end
 finally
