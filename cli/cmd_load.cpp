@@ -58,7 +58,7 @@ int run_load(const Arguments &args, const Context &context) {
   // The library reads and checks the header (read-only attach of the file).
   const OptionsHandle read_only = context.make_options();
   npshm_options_set_readonly(read_only.get(), 1);
-  const ArrayHandle header(npshm_attach(("file://" + path).c_str(), read_only.get()));
+  const ReaderHandle header(npshm_attach(("file://" + path).c_str(), read_only.get()));
   if (!header) throw library_failure();
   const std::uint64_t offset = npshm_data_offset(header.get());
   const std::uint64_t nbytes = npshm_nbytes(header.get());

@@ -93,7 +93,7 @@ int run_save(const Arguments &args, const Context &context) {
 
   const OptionsHandle options = context.make_options();
   npshm_options_set_readonly(options.get(), 1);
-  const ArrayHandle array(npshm_attach(name.c_str(), options.get()));
+  const ReaderHandle array(npshm_attach(name.c_str(), options.get()));
   if (!array) throw library_failure();
   const std::uint64_t nbytes = npshm_nbytes(array.get());
 

@@ -217,3 +217,15 @@ def test_interrupted_load_leaves_nothing_or_everything(shm, tmp_path):
     finally:
         source.unlink()
     print("outcomes", outcomes)
+
+
+def test_save_and_load_leave_a_last_array_alone(shm, tmp_path):
+    # The creator (npshm create) has exited: the tool reading the array is
+    # then its only holder, and must not end its life by closing it.
+    shm.ok("create", "shared", "--shape", "4", "--dtype", "f8", "--fill", "3",
+           "--lifetime", "last")
+    shm.ok("save", "shared", tmp_path / "shared.npy")
+    assert shm.names() == ["shared"]
+    shm.ok("load", shm.path("shared"), "copy")  # a 'last' segment file as the source
+    assert shm.names() == ["copy", "shared"]
+    assert (np.load(tmp_path / "shared.npy") == 3).all()
