@@ -9,9 +9,9 @@
 # the array's data, and that finalizer's closure is the only reference to
 # the Mapping (the runtime's finalizer table keeps it alive):
 #
-#  * Julia 1.11 and later: an Array is a view of a `Memory` object, and
-#    reshape / vec / view / wrappers of the array share that same Memory,
-#    often outliving the Array value itself.  So the data is wrapped as a
+#  * Julia 1.11 and later (see JuliaLang/julia issue 54985): an Array is a
+#    view of a `Memory` object, and reshape / vec / view / wrappers of the
+#    array share that same Memory, often outliving the Array value itself.  So the data is wrapped as a
 #    `Memory{T}` (`unsafe_wrap(Memory{T}, ptr, n)`) that carries the
 #    finalizer, and the Array is made over it with `Base.wrap`.  The handle
 #    is closed only when the last Array, reshape or view using the memory
@@ -87,7 +87,7 @@ function _array_from_handle(handle::Ptr{LibNPShm.npshm_array}, op, name)
         # The file's shape is NumPy's; a C-order array is, to Julia's
         # column-major indexing, the same bytes with the dims reversed.
         c_order = LibNPShm.npshm_order(handle) == LibNPShm.NPSHM_ORDER_C
-        dims = c_order ? reverse(shape) : shape
+        dims = c_order ? ntuple(i -> shape[ndim + 1 - i], ndim) : shape
         data = Ptr{T}(LibNPShm.npshm_data(handle))
         return _wrap_array(T, data, dims, mapping)
     catch

@@ -30,7 +30,7 @@ function _cstring(text, what, op, name)
     text isa AbstractString ||
         _fail(LibNPShm.NPSHM_E_INVALID, op, name, "$what must be a string, got $(repr(text))")
     s = String(text)
-    occursin('\0', s) && _fail(LibNPShm.NPSHM_E_INVALID, op, name, "$what contains a NUL byte")
+    '\0' in s && _fail(LibNPShm.NPSHM_E_INVALID, op, name, "$what contains a NUL byte")
     return s
 end
 
