@@ -34,7 +34,7 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
   double total = 1;
   for (int i = 0; i < ndim; i++) total *= (double)extents[i];
   if (init != R_NilValue) {
-    if (TYPEOF(init) != type)
+    if ((SEXPTYPE)TYPEOF(init) != type)
       Rf_error("npshm_create %s: init must be of type %s, not %s", cname,
                Rf_type2char(type), Rf_type2char(TYPEOF(init)));
     if (XLENGTH(init) != 1 && (double)XLENGTH(init) != total)
