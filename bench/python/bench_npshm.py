@@ -25,7 +25,7 @@ import os
 import statistics
 import threading
 import time
-from multiprocessing import shared_memory
+from multiprocessing import resource_tracker, shared_memory
 
 import numpy as np
 import numpy.lib.format as npy_format
@@ -197,6 +197,9 @@ def bench_row_sums(rows, cols, workers, tasks_n, method, variants):
     step = -(-rows // tasks_n)
     ranges = [(i, min(i + step, rows)) for i in range(0, rows, step)]
     ctx = multiprocessing.get_context(method)
+    # Start the stdlib's resource tracker before the workers exist, so they
+    # share it instead of each starting one that would unlink at their exit.
+    resource_tracker.ensure_running()
     results = {}
     expected = None
     for variant in variants:
