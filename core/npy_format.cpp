@@ -28,6 +28,24 @@ std::uint64_t get_le(const unsigned char *p, int bytes) {
   return v;
 }
 
+// Where the padding (spaces, a final newline) after the header dict starts.
+// Headers are a page long and mostly padding: skip it 8 bytes at a time.
+std::size_t padding_start(std::string_view text) {
+  constexpr std::uint64_t kSpaces = 0x2020202020202020ULL;
+  std::size_t end = text.size();
+  for (;;) {
+    std::uint64_t word;
+    if (end >= 8 && (std::memcpy(&word, text.data() + end - 8, 8), word == kSpaces)) {
+      end -= 8;
+    } else if (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\r' ||
+                           text[end - 1] == '\t')) {
+      --end;
+    } else {
+      return end;
+    }
+  }
+}
+
 const Literal *dict_get(const Literal &dict, const char *key) {
   for (std::size_t i = 0; i + 1 < dict.items.size(); i += 2)
     if (dict.items[i].kind == Literal::Kind::String && dict.items[i].text == key)
@@ -95,6 +113,7 @@ bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t fil
     error = "NUL byte in .npy header";
     return false;
   }
+  text = text.substr(0, padding_start(text));
   Literal dict;
   std::string why;
   if (!parse_literal(text, dict, why)) {
@@ -194,7 +213,7 @@ int pread_all(int fd, unsigned char *buf, std::size_t len, std::uint64_t offset)
 }
 }  // namespace
 
-int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error) {
+int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string &error) {
   // Read one page first: npshm headers fit in it; a longer header says its
   // length in the first 12 bytes, and then the rest is read.
   std::vector<unsigned char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(file_size, 4096)));
@@ -212,7 +231,18 @@ int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::stri
       if (int err = pread_all(fd, buf.data() + have, buf.size() - have, have)) return err;
     }
   }
-  if (!parse_header(buf.data(), buf.size(), file_size, out.header, error)) return -1;
+  return parse_header(buf.data(), buf.size(), file_size, out, error) ? 0 : -1;
+}
+
+bool find_trailer(const unsigned char *file, std::uint64_t file_size, const ParsedHeader &header,
+                  Trailer &out) {
+  const std::uint64_t end = header.data_offset + header.layout.nbytes;
+  return file_size - end >= kTrailerSize &&
+         parse_trailer(file + end, header.data_offset, header.layout.nbytes, out);
+}
+
+int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error) {
+  if (int err = read_header(fd, file_size, out.header, error)) return err;
   const std::uint64_t end = out.header.data_offset + out.header.layout.nbytes;
   out.has_trailer = false;
   out.trailer = Trailer{};

@@ -161,7 +161,6 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
   seg->loc_ = loc;
   seg->readonly_ = opts.readonly;
 
-  struct stat st;
   for (int attempt = 0;; ++attempt) {
     // A read-only handle still opens read-write when it may, so that it can
     // take the exclusive lock a LAST-lifetime close needs; it maps read-only.
@@ -178,38 +177,42 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
       throw_system(what + ": cannot open", err);
     }
     seg->fd_ = fd;
+    struct stat st;
     if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
     if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
     lock_shared_waiting(fd, what);
-    // The name may have been unlinked between our open and our lock (a LAST
-    // close or gc); then look again, a new array may have that name.
+    seg->dev_ = st.st_dev;
+    seg->ino_ = st.st_ino;
+
+    ParsedHeader header;
+    std::string why;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    int err = read_header(fd, size, header, why);
+    if (err > 0) throw_system(what + ": cannot read the header", err);
+    if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
+    const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
+    void *map = ::mmap(nullptr, static_cast<std::size_t>(size), prot, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) throw_system(what + ": cannot map", errno);
+    seg->map_ = map;
+    seg->map_size_ = static_cast<std::size_t>(size);
+    seg->layout_ = std::move(header.layout);
+    seg->data_offset_ = header.data_offset;
+    Trailer trailer;
+    seg->lifetime_ = find_trailer(static_cast<const unsigned char *>(map), size, header, trailer)
+                         ? static_cast<int>(trailer.lifetime)
+                         : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
+    if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
+    // A LAST close or gc may have unlinked the name between our open and our
+    // lock (they unlink holding the lock exclusively); then look again, a
+    // new array may have that name.  Persistent arrays are never removed
+    // that way, so they skip this.
+    seg->pid_ = ::getpid();
     if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
     if (st.st_nlink > 0) break;
-    ::close(fd);
-    seg->fd_ = -1;
+    seg->release();
     if (attempt == kReopenAttempts)
       throw Error(NPSHM_E_NOT_FOUND, what + ": the array was removed while attaching", ENOENT);
   }
-  seg->dev_ = st.st_dev;
-  seg->ino_ = st.st_ino;
-  seg->pid_ = ::getpid();
-
-  FileHeader fh;
-  std::string why;
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  int err = read_file_header(seg->fd_, size, fh, why);
-  if (err > 0) throw_system(what + ": cannot read the header", err);
-  if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
-  seg->layout_ = fh.header.layout;
-  seg->data_offset_ = fh.header.data_offset;
-  seg->lifetime_ = fh.has_trailer ? static_cast<int>(fh.trailer.lifetime)
-                                  : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
-
-  const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
-  void *map = ::mmap(nullptr, static_cast<std::size_t>(size), prot, MAP_SHARED, seg->fd_, 0);
-  if (map == MAP_FAILED) throw_system(what + ": cannot map", errno);
-  seg->map_ = map;
-  seg->map_size_ = static_cast<std::size_t>(size);
   return seg;
 }
 
@@ -228,7 +231,7 @@ void Segment::close() {
   bool remove = false;
   // A handle inherited through fork() shares its open file description, and
   // so its lock, with the parent: only the process that opened it decides.
-  if (pid_ != ::getpid()) {
+  if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || pid_ != ::getpid()) {
     // nothing to decide
   } else if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
     remove = true;
