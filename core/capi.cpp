@@ -9,6 +9,7 @@
 #include <new>
 
 #include "catalog.hpp"
+#include "npy_file.hpp"
 #include "error.hpp"
 #include "names.hpp"
 #include "npshm.h"
@@ -283,6 +284,32 @@ npshm_array *npshm_attach(const char *name, const npshm_options *opts) {
         return a.release();
       },
       static_cast<npshm_array *>(nullptr));
+}
+
+npshm_array *npshm_load(const char *npy_path, const char *name, const npshm_options *opts) {
+  return guarded(
+      [&] {
+        const npshm_options &o = opts_or_default(opts);
+        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "load");
+        if (!npy_path) invalid("load " + loc.name + ": the source path is NULL");
+        npshm::NpyFile source = npshm::open_npy(npy_path, "load " + std::string(npy_path) + " into " + loc.name);
+        if (!o.fill.empty()) invalid("load " + loc.name + ": a fill makes no sense for a loaded array");
+        auto a = std::make_unique<npshm_array>();
+        npshm::DataSource data{source.fd, source.header.data_offset};
+        a->segment = npshm::Segment::create(loc, source.header.layout, o, &data);
+        return a.release();
+      },
+      static_cast<npshm_array *>(nullptr));
+}
+
+int npshm_save(const npshm_array *a, const char *npy_path) {
+  if (!a) return null_handle("npshm_save");
+  return guarded_code([&] {
+    if (!npy_path) invalid("save " + a->segment->location().name + ": the path is NULL");
+    npshm::save_npy(a->segment->layout(), a->segment->data(), npy_path,
+                    "save " + a->segment->location().name + " to " + npy_path);
+    return NPSHM_OK;
+  });
 }
 
 int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int64_t *shape) {

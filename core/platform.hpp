@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace npshm {
@@ -39,8 +40,28 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 // space).  Returns 0 or an errno (ENOSPC when full).
 int reserve(int fd, std::uint64_t size);
 
-// Fill buf with unpredictable bytes (for temporary names).
-void random_bytes(void *buf, std::size_t len);
+// A new, not yet visible file in a directory.  On Linux an O_TMPFILE file
+// with no name at all, so nothing is left behind if the process dies; else a
+// hidden temporary name (".npshm-tmp-...", which gc recognises).
+struct NewFile {
+  int fd = -1;
+  std::string temp_path;  // empty when the file has no name
+};
+
+// Make one, open read-write.  Returns 0 or an errno.
+int create_unnamed(const std::string &directory, NewFile &out);
+
+// Give it its name, atomically, failing with EEXIST if the name is taken.
+// Returns 0 or an errno.  The temporary name, if any, stays until discard.
+int publish(const NewFile &file, const std::string &path);
+
+// Remove the temporary name, if any (the descriptor stays open).
+void drop_temp_name(NewFile &file);
+
+// Copy len bytes from src at src_offset to dst at dst_offset, in the
+// kernel where possible.  Returns 0 or an errno (ENOSPC when full).
+int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,
+               std::uint64_t len);
 
 }  // namespace platform
 }  // namespace npshm

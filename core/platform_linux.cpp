@@ -8,15 +8,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <random>
+#include <vector>
 
 #if defined(__linux__)
-#include <sys/random.h>
+#include <sys/sendfile.h>
 #endif
 
 namespace npshm {
@@ -130,28 +130,115 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 }
 
 int reserve(int fd, std::uint64_t size) {
-  if (ftruncate(fd, static_cast<off_t>(size)) != 0) return errno;
   int err = posix_fallocate(fd, 0, static_cast<off_t>(size));
-  // File systems that cannot reserve keep the plain ftruncate.
-  if (err == EOPNOTSUPP || err == ENOSYS) return 0;
+  // File systems that cannot reserve get a plain size.
+  if (err == EOPNOTSUPP || err == ENOSYS || err == EINVAL)
+    return ftruncate(fd, static_cast<off_t>(size)) == 0 ? 0 : errno;
   return err;
 }
 
-void random_bytes(void *buf, std::size_t len) {
-  auto *out = static_cast<unsigned char *>(buf);
-#if defined(__linux__)
-  std::size_t done = 0;
-  while (done < len) {
-    ssize_t n = getrandom(out + done, len - done, GRND_NONBLOCK);
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
+namespace {
+std::atomic<unsigned> temp_counter{0};
+
+bool proc_fd_available() {
+  static const bool available = ::access("/proc/self/fd", X_OK) == 0;
+  return available;
+}
+}  // namespace
+
+int create_unnamed(const std::string &directory, NewFile &out) {
+#if defined(__linux__) && defined(O_TMPFILE)
+  if (proc_fd_available()) {
+    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      out.fd = fd;
+      out.temp_path.clear();
+      return 0;
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) return errno;
+    // the file system cannot: fall back to a temporary name
   }
-  if (done == len) return;
 #endif
-  static thread_local std::mt19937_64 fallback(
-      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-      static_cast<std::uint64_t>(getpid()));
-  for (std::size_t i = 0; i < len; ++i) out[i] = static_cast<unsigned char>(fallback());
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    char name[64];
+    std::snprintf(name, sizeof name, "/.npshm-tmp-%lx-%x", static_cast<long>(getpid()),
+                  temp_counter.fetch_add(1));
+    std::string path = directory + name;
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      out.fd = fd;
+      out.temp_path = std::move(path);
+      return 0;
+    }
+    if (errno != EEXIST) return errno;  // EEXIST: left by a dead process with our pid
+  }
+  return EEXIST;
+}
+
+int publish(const NewFile &file, const std::string &path) {
+  if (!file.temp_path.empty()) return ::link(file.temp_path.c_str(), path.c_str()) == 0 ? 0 : errno;
+  char proc_path[64];
+  std::snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", file.fd);
+  return ::linkat(AT_FDCWD, proc_path, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+}
+
+void drop_temp_name(NewFile &file) {
+  if (!file.temp_path.empty()) ::unlink(file.temp_path.c_str());
+  file.temp_path.clear();
+}
+
+int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,
+               std::uint64_t len) {
+  auto in = static_cast<off_t>(src_offset), out = static_cast<off_t>(dst_offset);
+  std::uint64_t left = len;
+  constexpr std::uint64_t kChunk = std::uint64_t{1} << 30;
+#if defined(__linux__)
+  // copy_file_range: in the kernel; refuses some file system pairs (EXDEV).
+  while (left > 0) {
+    ssize_t n = ::copy_file_range(src, &in, dst, &out, static_cast<std::size_t>(std::min(left, kChunk)), 0);
+    if (n > 0) {
+      left -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n == 0) return EIO;  // the source is shorter than it said
+    if (errno == EINTR) continue;
+    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return errno;
+    break;
+  }
+  // sendfile: in the kernel too, writes at dst's file position.
+  if (left > 0 && ::lseek(dst, out, SEEK_SET) == out) {
+    while (left > 0) {
+      ssize_t n = ::sendfile(dst, src, &in, static_cast<std::size_t>(std::min(left, kChunk)));
+      if (n > 0) {
+        left -= static_cast<std::uint64_t>(n);
+        out += n;
+        continue;
+      }
+      if (n == 0) return EIO;
+      if (errno == EINTR) continue;
+      if (errno != EINVAL && errno != ENOSYS) return errno;
+      break;
+    }
+  }
+#endif
+  // Plain reads and writes.
+  std::vector<char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 20)));
+  while (left > 0) {
+    ssize_t n = ::pread(src, buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size())), in);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return EIO;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::pwrite(dst, buf.data() + done, static_cast<std::size_t>(n - done), out + done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) return errno;
+      done += w;
+    }
+    in += n;
+    out += n;
+    left -= static_cast<std::uint64_t>(n);
+  }
+  return 0;
 }
 
 }  // namespace platform

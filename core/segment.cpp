@@ -25,16 +25,6 @@ constexpr int kLockAttempts = 200;           // x 10 ms: wait up to 2 s
 constexpr auto kLockPause = std::chrono::milliseconds(10);
 constexpr int kReopenAttempts = 5;
 
-std::string hex(const unsigned char *bytes, std::size_t len) {
-  static const char digits[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < len; ++i) {
-    s += digits[bytes[i] >> 4];
-    s += digits[bytes[i] & 15];
-  }
-  return s;
-}
-
 std::string human_bytes(std::uint64_t n) {
   const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   double v = static_cast<double>(n);
@@ -48,18 +38,18 @@ std::string human_bytes(std::uint64_t n) {
   return buf;
 }
 
-// Removes a file on scope exit unless dismissed.
-class FileRemover {
- public:
-  explicit FileRemover(std::string path) : path_(std::move(path)) {}
-  ~FileRemover() {
-    if (!path_.empty()) ::unlink(path_.c_str());
+int write_all(int fd, const void *buf, std::size_t len, std::uint64_t offset) {
+  const char *p = static_cast<const char *>(buf);
+  while (len > 0) {
+    ssize_t n = ::pwrite(fd, p, len, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    p += n;
+    len -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
   }
-  void dismiss() { path_.clear(); }
-
- private:
-  std::string path_;
-};
+  return 0;
+}
 
 // Take the shared holder lock, waiting out a short exclusive holder (a
 // closer or gc deciding whether to unlink).
@@ -77,7 +67,7 @@ void lock_shared_waiting(int fd, const std::string &what) {
 }  // namespace
 
 std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layout,
-                                         const npshm_options &opts) {
+                                         const npshm_options &opts, const DataSource *source) {
   const std::string what = "create " + loc.name;
   if (opts.lifetime < NPSHM_LIFETIME_PERSISTENT || opts.lifetime > NPSHM_LIFETIME_LAST)
     throw Error(NPSHM_E_INVALID, what + ": unknown lifetime " + std::to_string(opts.lifetime));
@@ -91,68 +81,81 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->layout_ = layout;
   seg->creator_ = true;
   seg->lifetime_ = opts.lifetime;
+  seg->pid_ = ::getpid();
 
   const std::string header = format_header(layout);
   seg->data_offset_ = header.size();
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+  unsigned char trailer_bytes[kTrailerSize];
+  Trailer trailer;
+  trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
+  format_trailer(trailer, header.size(), layout.nbytes, trailer_bytes);
 
-  unsigned char random[8];
-  platform::random_bytes(random, sizeof random);
-  const std::string temp = loc.directory + "/.npshm-tmp-" + hex(random, sizeof random);
-  seg->fd_ = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (seg->fd_ < 0) {
-    int err = errno;
+  // The file has no name (or a hidden temporary one) until it is complete.
+  platform::NewFile file;
+  if (int err = platform::create_unnamed(loc.directory, file)) {
     if (err == ENOENT)
       throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot create a file in " + loc.directory, err);
   }
-  FileRemover remove_temp(temp);
+  seg->fd_ = file.fd;
+  struct TempName {
+    platform::NewFile &file;
+    ~TempName() { platform::drop_temp_name(file); }
+  } drop_temp_name_on_exit{file};
+
   if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
-  if (::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
+  struct stat st;
+  if (::fstat(seg->fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
+  seg->dev_ = st.st_dev;
+  seg->ino_ = st.st_ino;
+  if ((st.st_mode & 0777) != opts.mode && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
     throw_system(what + ": cannot set mode", errno);
-  if (int err = platform::reserve(seg->fd_, total)) {
+
+  auto no_space = [&](int err, const char *doing) {
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
-      throw_system(what + ": no space left in " + loc.directory + " for " + human_bytes(total),
-                   err, NPSHM_E_NO_SPACE);
-    throw_system(what + ": cannot reserve " + human_bytes(total), err);
+      throw_system(what + ": no space left in " + loc.directory + " for " + human_bytes(total), err,
+                   NPSHM_E_NO_SPACE);
+    throw_system(what + ": cannot " + doing, err);
+  };
+  if (source) {
+    // Written page by page: every page is allocated (or ENOSPC) by the end.
+    if (int err = write_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
+    if (int err = platform::copy_range(source->fd, source->offset, seg->fd_, header.size(), layout.nbytes))
+      no_space(err, "copy the data");
+    if (int err = write_all(seg->fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
+      no_space(err, "write the trailer");
+  } else if (int err = platform::reserve(seg->fd_, total)) {
+    no_space(err, "reserve memory");
   }
+
   void *map = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd_, 0);
   if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(total), errno);
   seg->map_ = map;
   seg->map_size_ = total;
 
-  auto *bytes = static_cast<unsigned char *>(map);
-  std::memcpy(bytes, header.data(), header.size());
-  if (!opts.fill.empty() && layout.nbytes > 0) {
-    unsigned char *data = bytes + header.size();
-    const std::size_t item = opts.fill.size();
-    std::memcpy(data, opts.fill.data(), item);
-    std::size_t done = item;
-    while (done < layout.nbytes) {  // doubling copies
-      std::size_t n = std::min(done, layout.nbytes - done);
-      std::memcpy(data + done, data, n);
-      done += n;
+  if (!source) {
+    auto *bytes = static_cast<unsigned char *>(map);
+    std::memcpy(bytes, header.data(), header.size());
+    if (!opts.fill.empty() && layout.nbytes > 0) {
+      unsigned char *data = bytes + header.size();
+      const std::size_t item = opts.fill.size();
+      std::memcpy(data, opts.fill.data(), item);
+      std::size_t done = item;
+      while (done < layout.nbytes) {  // doubling copies
+        std::size_t n = std::min(done, layout.nbytes - done);
+        std::memcpy(data + done, data, n);
+        done += n;
+      }
     }
+    std::memcpy(bytes + header.size() + layout.nbytes, trailer_bytes, kTrailerSize);
   }
-  Trailer trailer;
-  trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
-  format_trailer(trailer, header.size(), layout.nbytes, bytes + header.size() + layout.nbytes);
 
-  if (::link(temp.c_str(), loc.path.c_str()) != 0) {
-    int err = errno;
+  if (int err = platform::publish(file, loc.path)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
     throw_system(what + ": cannot publish the array", err);
   }
-  struct stat st;
-  if (::fstat(seg->fd_, &st) != 0) {
-    int err = errno;
-    ::unlink(loc.path.c_str());
-    throw_system(what + ": cannot stat", err);
-  }
-  seg->dev_ = st.st_dev;
-  seg->ino_ = st.st_ino;
-  seg->pid_ = ::getpid();
-  return seg;  // remove_temp drops the temporary name; the file stays linked
+  return seg;
 }
 
 std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts) {

@@ -17,13 +17,22 @@ struct npshm_options;
 
 namespace npshm {
 
+// Where the data of a new segment comes from, when not from a fill: an
+// open file holding layout.nbytes bytes at offset.
+struct DataSource {
+  int fd = -1;
+  std::uint64_t offset = 0;
+};
+
 class Segment {
  public:
-  // Build the file under a hidden temporary name, reserve its memory, write
-  // header, fill and trailer, then publish it with link(2), which fails if
-  // the name exists.  Throws Error; leaves nothing behind on failure.
+  // Build the file with no name (or a hidden temporary one), reserve its
+  // memory, write header, data (fill, zeros or a copy of source) and
+  // trailer, then publish it with link(2), which fails if the name exists.
+  // Throws Error; leaves nothing behind on failure.
   static std::unique_ptr<Segment> create(const Location &loc, const Layout &layout,
-                                         const npshm_options &opts);
+                                         const npshm_options &opts,
+                                         const DataSource *source = nullptr);
   // Open, lock, check and map an existing file.  Throws Error.
   static std::unique_ptr<Segment> attach(const Location &loc, const npshm_options &opts);
 

@@ -214,6 +214,21 @@ NPSHM_API npshm_array *npshm_create(const char *name, const char *dtype,
 NPSHM_API npshm_array *npshm_attach(const char *name,
                                     const npshm_options *opts);
 
+/* Create an array from a .npy file (any valid header, any NPY version): a
+   new segment named name gets the file's dtype, shape, order and data,
+   copied by the kernel (copy_file_range/sendfile) straight into the new
+   segment, which appears only once complete.  Honors opts' lifetime, mode
+   and directory.  Errors: those of npshm_create, plus NOT_FOUND,
+   PERMISSION and FORMAT for the source file (the message names it). */
+NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
+                                  const npshm_options *opts);
+
+/* Write the array to npy_path as a plain .npy file (no npshm trailer),
+   replacing any file there atomically (written beside it, then renamed).
+   Errors: INVALID, NOT_FOUND (no such directory), PERMISSION, NO_SPACE,
+   SYSTEM. */
+NPSHM_API int npshm_save(const npshm_array *a, const char *npy_path);
+
 /* Check an open handle: NPSHM_OK, or NPSHM_E_MISMATCH with a message saying
    what differs.  dtype NULL or ndim -1 skip that check. */
 NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,

@@ -211,6 +211,86 @@ static void test_large_header_uses_v2(void **state) {
   free(descr);
 }
 
+static void test_load_and_save(void **state) {
+  (void)state;
+  char buf[4096], src[600], out[600];
+  const int16_t data[6] = {1, -2, 3, -4, 5, -6};
+  size_t n = npy_bytes(buf, "{'descr': '>i2', 'fortran_order': True, 'shape': (3, 2), }", data, sizeof data);
+  snprintf(src, sizeof src, "%s", private_path("source.npy"));
+  write_file(src, buf, n);
+
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_lifetime(o, NPSHM_LIFETIME_OWNER);
+  npshm_array *a = npshm_load(src, "loaded", o);
+  if (!a) fail_msg("%s", npshm_last_message());
+  assert_string_equal(npshm_dtype(a), ">i2");
+  assert_int_equal(npshm_order(a), NPSHM_ORDER_F);
+  assert_int_equal(npshm_shape(a)[0], 3);
+  assert_int_equal(npshm_data_offset(a), NPSHM_DATA_ALIGN);
+  assert_int_equal(npshm_lifetime(a), NPSHM_LIFETIME_OWNER);
+  assert_memory_equal(npshm_data(a), data, sizeof data);
+  npshm_array *b = npshm_attach("loaded", NULL);
+  assert_non_null(b);
+  assert_memory_equal(npshm_data(b), data, sizeof data);
+  npshm_close(b);
+
+  /* the name is taken: nothing changes */
+  assert_null(npshm_load(src, "loaded", NULL));
+  assert_last_error(NPSHM_E_EXISTS, "shm://loaded", NULL);
+
+  /* save writes a plain .npy (no trailer) that loads back the same */
+  snprintf(out, sizeof out, "%s", private_path("saved.npy"));
+  write_file(out, "old contents", 12); /* replaced atomically */
+  assert_int_equal(npshm_save(a, out), NPSHM_OK);
+  npshm_array *c = npshm_load(out, "again", NULL);
+  assert_non_null(c);
+  assert_memory_equal(npshm_data(c), data, sizeof data);
+  assert_string_equal(npshm_dtype(c), ">i2");
+  npshm_close(c);
+  assert_int_equal(npshm_remove("again", NULL), NPSHM_OK);
+  char url[700];
+  snprintf(url, sizeof url, "file://%s", out);
+  c = npshm_attach(url, NULL);
+  assert_non_null(c);
+  assert_int_equal(npshm_lifetime(c), NPSHM_LIFETIME_PERSISTENT);
+  npshm_close(c);
+
+  assert_int_equal(npshm_save(a, "/nonexistent-npshm-dir/x.npy"), NPSHM_E_NOT_FOUND);
+  assert_last_error(NPSHM_E_NOT_FOUND, "shm://loaded", "/nonexistent-npshm-dir/x.npy");
+  assert_int_equal(npshm_save(NULL, out), NPSHM_E_INVALID);
+  assert_int_equal(npshm_save(a, NULL), NPSHM_E_INVALID);
+  npshm_close(a); /* owner: gone */
+  assert_int_equal(npshm_exists("loaded", NULL), 0);
+  npshm_options_free(o);
+  /* source, saved file: nothing else, no temporary files */
+  assert_int_equal(count_entries(private_dir()), 2);
+}
+
+static void test_load_errors(void **state) {
+  (void)state;
+  assert_null(npshm_load("/nonexistent/file.npy", "x", NULL));
+  assert_last_error(NPSHM_E_NOT_FOUND, "/nonexistent/file.npy", "shm://x");
+  write_file(private_path("junk.bin"), "not numpy", 9);
+  char junk[600];
+  snprintf(junk, sizeof junk, "%s", private_path("junk.bin"));
+  assert_null(npshm_load(junk, "x", NULL));
+  assert_last_error(NPSHM_E_FORMAT, "junk.bin", "not a .npy");
+  char buf[4096];
+  const char zeros[8] = {0};
+  /* the header promises more data than the file has */
+  size_t n = npy_bytes(buf, "{'descr': '<f8', 'fortran_order': False, 'shape': (100,), }", zeros, 8);
+  write_file(private_path("short.npy"), buf, n);
+  char shortp[600];
+  snprintf(shortp, sizeof shortp, "%s", private_path("short.npy"));
+  assert_null(npshm_load(shortp, "x", NULL));
+  assert_last_error(NPSHM_E_FORMAT, "truncated", NULL);
+  assert_null(npshm_load(junk, "bad/name", NULL));
+  assert_last_error(NPSHM_E_INVALID, "invalid name", NULL);
+  assert_null(npshm_load(NULL, "x", NULL));
+  assert_last_error(NPSHM_E_INVALID, "NULL", NULL);
+  assert_int_equal(count_entries(private_dir()), 2); /* only the two sources */
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
 
 int main(void) {
@@ -222,6 +302,8 @@ int main(void) {
       T(test_truncated_segment),
       T(test_damaged_trailer_means_persistent),
       T(test_large_header_uses_v2),
+      T(test_load_and_save),
+      T(test_load_errors),
   };
   return cmocka_run_group_tests_name("format", tests, NULL, NULL);
 }

@@ -53,7 +53,23 @@ static void test_full_directory_gives_no_space(void **state) {
   npshm_close(a);
   npshm_close(b);
   assert_int_equal(npshm_remove("a", o), NPSHM_OK);
+
+  /* loading a file that does not fit fails cleanly too */
+  char source[128];
+  snprintf(source, sizeof source, "/tmp/npshm-ctest-load-%ld.npy", (long)getpid());
+  b = npshm_attach("b", o);
+  assert_non_null(b);
+  assert_int_equal(npshm_save(b, source), NPSHM_OK);
+  npshm_close(b);
+  npshm_array *c = npshm_create("c", "<f8", 1, part, NPSHM_ORDER_C, o);
+  assert_non_null(c);
+  npshm_close(c);
+  assert_null(npshm_load(source, "d", o));
+  assert_last_error(NPSHM_E_NO_SPACE, "shm://d", "no space left");
+  assert_int_equal(count_entries(mountpoint), 2);
+  unlink(source);
   assert_int_equal(npshm_remove("b", o), NPSHM_OK);
+  assert_int_equal(npshm_remove("c", o), NPSHM_OK);
   npshm_options_free(o);
 }
 

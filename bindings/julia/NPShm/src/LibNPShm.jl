@@ -48,7 +48,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (67, in header order).
+# Functions (69, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -251,6 +251,26 @@ C: `npshm_array *npshm_attach(const char *name, const npshm_options *opts)`
 function npshm_attach(name, opts)
     ccall((:npshm_attach, libnpshm), Ptr{npshm_array},
           (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_load(npy_path, name, opts) -> Ptr{npshm_array}
+
+C: `npshm_array *npshm_load(const char *npy_path, const char *name, const npshm_options *opts)`
+"""
+function npshm_load(npy_path, name, opts)
+    ccall((:npshm_load, libnpshm), Ptr{npshm_array},
+          (Cstring, Cstring, Ptr{npshm_options}), npy_path, name, opts)
+end
+
+"""
+    npshm_save(a, npy_path) -> Cint
+
+C: `int npshm_save(const npshm_array *a, const char *npy_path)`
+"""
+function npshm_save(a, npy_path)
+    ccall((:npshm_save, libnpshm), Cint,
+          (Ptr{npshm_array}, Cstring), a, npy_path)
 end
 
 """

@@ -1,0 +1,74 @@
+#include "npy_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+
+#include "error.hpp"
+
+namespace npshm {
+
+namespace {
+
+std::atomic<unsigned> save_counter{0};
+
+int write_all(int fd, const char *p, std::size_t len) {
+  while (len > 0) {
+    ssize_t n = ::write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    p += n;
+    len -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace
+
+NpyFile::~NpyFile() {
+  if (fd >= 0) ::close(fd);
+}
+
+NpyFile open_npy(const std::string &path, const std::string &what) {
+  NpyFile file;
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (file.fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err);
+    throw_system(what + ": cannot open", err);
+  }
+  struct stat st;
+  if (::fstat(file.fd, &st) != 0) throw_system(what + ": cannot stat", errno);
+  if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
+  std::string why;
+  int err = read_header(file.fd, static_cast<std::uint64_t>(st.st_size), file.header, why);
+  if (err > 0) throw_system(what + ": cannot read the header", err);
+  if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
+  return file;
+}
+
+void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what) {
+  if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
+  const std::string temp = path + ".npshm-tmp-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(save_counter.fetch_add(1));
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
+    throw_system(what + ": cannot create " + temp, err);
+  }
+  const std::string header = format_header(layout);
+  int err = write_all(fd, header.data(), header.size());
+  if (!err) err = write_all(fd, static_cast<const char *>(data), layout.nbytes);
+  if (::close(fd) != 0 && !err) err = errno;
+  if (!err && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
+  if (err) {
+    ::unlink(temp.c_str());
+    throw_system(what + (err == ENOSPC ? ": no space left" : ": cannot write"), err);
+  }
+}
+
+}  // namespace npshm

@@ -1,0 +1,30 @@
+// .npy files on disk, outside the shm directory: opening one to load it
+// into a segment, and writing an array out as one.
+#pragma once
+
+#include <string>
+
+#include "npy_format.hpp"
+
+namespace npshm {
+
+// An open, checked .npy file.  Closes itself.
+struct NpyFile {
+  int fd = -1;
+  ParsedHeader header;
+  NpyFile() = default;
+  NpyFile(NpyFile &&other) noexcept : fd(other.fd), header(std::move(other.header)) { other.fd = -1; }
+  NpyFile(const NpyFile &) = delete;
+  NpyFile &operator=(const NpyFile &) = delete;
+  ~NpyFile();
+};
+
+// Open path read-only and parse its header.  Throws Error; what names the
+// operation for messages ("load /x.npy into shm://x").
+NpyFile open_npy(const std::string &path, const std::string &what);
+
+// Write header + data to path as a plain .npy, atomically replacing any
+// file there (a temporary file beside it, then rename).  Throws Error.
+void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what);
+
+}  // namespace npshm
