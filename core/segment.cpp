@@ -81,7 +81,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->layout_ = layout;
   seg->creator_ = true;
   seg->lifetime_ = opts.lifetime;
-  seg->pid_ = ::getpid();
+  if (opts.lifetime != NPSHM_LIFETIME_PERSISTENT) seg->pid_ = ::getpid();
 
   const std::string header = format_header(layout);
   seg->data_offset_ = header.size();
@@ -105,11 +105,9 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   } drop_temp_name_on_exit{file};
 
   if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
-  struct stat st;
-  if (::fstat(seg->fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
-  seg->dev_ = st.st_dev;
-  seg->ino_ = st.st_ino;
-  if ((st.st_mode & 0777) != opts.mode && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
+  // The file was made 0600 whatever the umask says (a umask that takes the
+  // owner's own read or write away is not honoured); other modes are set.
+  if (opts.mode != 0600 && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
     throw_system(what + ": cannot set mode", errno);
 
   auto no_space = [&](int err, const char *doing) {
@@ -184,8 +182,6 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
     if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
     lock_shared_waiting(fd, what);
-    seg->dev_ = st.st_dev;
-    seg->ino_ = st.st_ino;
 
     ParsedHeader header;
     std::string why;
@@ -221,7 +217,9 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
 
 bool Segment::name_is_ours() const {
   struct stat st;
-  return ::stat(loc_.path.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_;
+  struct stat ours;
+  return ::fstat(fd_, &ours) == 0 && ::stat(loc_.path.c_str(), &st) == 0 && st.st_dev == ours.st_dev &&
+         st.st_ino == ours.st_ino;
 }
 
 void Segment::unlink() {

@@ -72,8 +72,6 @@ class Segment {
   bool readonly_ = false;
   bool creator_ = false;
   int lifetime_ = 0;
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
   pid_t pid_ = 0;  // the process that opened it (a forked child must not apply the policy)
 };
 
