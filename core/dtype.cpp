@@ -44,7 +44,7 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
   s.remove_prefix(1);
   if (std::string_view("biufcSUVMm").find(kind) == std::string_view::npos) {
     error = "unsupported dtype " + shown +
-            " (kinds b i u f c S U V M m only; object and other types cannot be shared)";
+            " (kinds b i u f c S U V M m only; Python objects and other types cannot be shared)";
     return false;
   }
   std::string_view unit;

@@ -155,6 +155,8 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_msync;
 %ignore npshm_mlock;
 %ignore npshm_munlock;
+%ignore npshm_load;
+%ignore npshm_save;
 /* Shapes come back as tuples through info_shape_tuple(). */
 %ignore npshm_info_shape;
 /* A tool's query (scans /proc); not part of the Python API. */
@@ -183,6 +185,17 @@ PyObject *attach_mapping(const char *name, const npshm_options *opts) {
   npshm_array *handle;
   Py_BEGIN_ALLOW_THREADS
   handle = npshm_attach(name, opts);
+  Py_END_ALLOW_THREADS
+  return npshm_py_mapping_new(handle);
+}
+
+/* Create an array from a .npy file (npshm_load: one kernel copy, published
+   when complete); returns its Mapping. */
+PyObject *load_mapping(const char *npy_path, const char *name,
+                       const npshm_options *opts) {
+  npshm_array *handle;
+  Py_BEGIN_ALLOW_THREADS
+  handle = npshm_load(npy_path, name, opts);
   Py_END_ALLOW_THREADS
   return npshm_py_mapping_new(handle);
 }

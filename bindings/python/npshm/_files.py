@@ -6,78 +6,12 @@ import os
 from typing import Any, Optional
 
 import numpy as np
-import numpy.lib.format as npy_format
 
-from ._api import attach, create
-from ._shared_array import SharedArray, mapping_of
+from . import _npshm
+from ._api import _lifetime, _whole_array, attach, unique_name
+from ._shared_array import SharedArray
 
 __all__ = ["load", "save"]
-
-_CHUNK = 1 << 30  # bytes per sendfile/readinto call
-
-
-def _read_header(f: Any, path: str) -> Any:
-    try:
-        version = npy_format.read_magic(f)
-        if version == (1, 0):
-            return npy_format.read_array_header_1_0(f)
-        if version in ((2, 0), (3, 0)):
-            return npy_format.read_array_header_2_0(f)
-    except ValueError as exc:
-        raise ValueError(f"load {path}: not a valid .npy file ({exc})") \
-            from None
-    raise ValueError(f"load {path}: unsupported .npy version {version}")
-
-
-def _segment_inode(address: int) -> Optional[int]:
-    """Inode of the file mapped at address in this process (/proc/self/maps)."""
-    try:
-        with open("/proc/self/maps") as maps:
-            for line in maps:
-                fields = line.split()
-                low, _, high = fields[0].partition("-")
-                if int(low, 16) <= address < int(high, 16):
-                    return int(fields[4])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _copy_by_file(src: int, offset: int, nbytes: int, mapping: Any) -> bool:
-    """Copy with sendfile into the segment's file: the kernel copies page
-    cache to shm pages, with no page faults in this process.  False if the
-    segment's file cannot be opened as the very file that is mapped."""
-    try:
-        dst = os.open(mapping.path, os.O_WRONLY | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        if os.fstat(dst).st_ino != _segment_inode(mapping.address):
-            return False
-        done = 0
-        while done < nbytes:
-            os.lseek(dst, mapping.data_offset + done, os.SEEK_SET)
-            sent = os.sendfile(dst, src, offset + done,
-                               min(_CHUNK, nbytes - done))
-            if sent == 0:
-                raise ValueError("truncated")
-            done += sent
-        return True
-    finally:
-        os.close(dst)
-
-
-def _copy_by_read(src: int, offset: int, nbytes: int, target: np.ndarray,
-                  mapping: Any) -> None:
-    raw = mapping.view(np.ndarray, np.dtype(np.uint8), 0, (nbytes,), (1,),
-                       False)
-    view = memoryview(raw)
-    done = 0
-    while done < nbytes:
-        got = os.preadv(src, [view[done:done + _CHUNK]], offset + done)
-        if got == 0:
-            raise ValueError("truncated")
-        done += got
 
 
 def load(path: "os.PathLike[str] | str", name: Optional[str] = None, *,
@@ -85,39 +19,23 @@ def load(path: "os.PathLike[str] | str", name: Optional[str] = None, *,
     """Read the .npy file at path straight into a new segment `name`
     (None: a unique name) and return a view of it.
 
-    The data goes from the file to shared memory in one kernel copy
-    (sendfile), with no intermediate buffer; dtype, shape and memory order
-    (C or Fortran) are kept.  Files holding Python objects are refused
-    (ValueError).  Nothing is left behind on failure.
+    The library copies the data in the kernel (copy_file_range or
+    sendfile) from the file into the new segment, with no intermediate
+    buffer, and publishes the name only once the copy is complete; dtype,
+    shape and memory order (C or Fortran) are kept.  Files holding Python
+    objects are refused (ValueError).  Nothing is left behind on failure.
     """
     path = os.fspath(path)
-    with open(path, "rb") as f:
-        shape, fortran_order, dtype = _read_header(f, path)
-        offset = f.tell()
-        if dtype.hasobject:
-            raise ValueError(f"load {path}: holds Python objects (pickled "
-                             "data); npshm arrays hold plain data only")
-        array = create(name, shape, dtype, order="F" if fortran_order else "C",
-                       lifetime=lifetime, mode=mode)
-        mapping = mapping_of(array)
-        nbytes = mapping.nbytes
-        src = f.fileno()
-        try:
-            size = os.fstat(src).st_size
-            if size - offset < nbytes:
-                raise ValueError(
-                    f"load {path}: truncated: {size - offset} data bytes, "
-                    f"{nbytes} needed for shape {shape} of {dtype}")
-            if nbytes and not _copy_by_file(src, offset, nbytes, mapping):
-                _copy_by_read(src, offset, nbytes, array, mapping)
-        except BaseException:
-            try:
-                mapping.unlink()
-            except OSError:
-                pass
-            mapping.close()
-            raise
-    return array
+    if name is None:
+        name = unique_name()
+    options = _npshm.options_new()
+    try:
+        _npshm.options_set_lifetime(options, _lifetime(lifetime))
+        _npshm.options_set_mode(options, int(mode))
+        mapping = _npshm.load_mapping(os.path.abspath(path), name, options)
+    finally:
+        _npshm.options_free(options)
+    return _whole_array(mapping, reusable=True)
 
 
 def save(array_or_name: Any, path: "os.PathLike[str] | str") -> None:
