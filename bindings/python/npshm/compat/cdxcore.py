@@ -1,0 +1,293 @@
+"""cdxcore.npshm on npshm: ``from npshm.compat.cdxcore import ...``.
+
+    a = create_shared_array("Test2121", shape=(10, 3), dtype=np.int32,
+                            force=True, full=0)           # process 1
+    b = attach_shared_array("Test2121", validate_shape=(10, 3),
+                            validate_dtype=np.int32)      # process 2
+    delete_shared_array("Test2121")
+
+Arrays live in /dev/shm/NAME as npshm segments (valid .npy files) and
+persist until deleted, as cdxcore's do on Linux.  unlink=True ties the name
+to the returned array (it goes when the array is garbage-collected);
+track=True on create gives the array npshm's "last" lifetime (the name goes
+when the last process holding it releases it, even if processes crash).
+read_shared_array() reads .npy files.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from typing import Any, Optional, Tuple, Union
+
+import numpy as np
+import numpy.lib.format as npy_format
+
+import npshm
+
+__all__ = ["create_shared_array", "attach_shared_array",
+           "delete_shared_array", "read_shared_array", "is_shared_array",
+           "ALIGN"]
+
+ALIGN = 4096
+"""Alignment of the array data in every segment: npshm pads the header so
+the data starts at a multiple of 4096 bytes (cdxcore uses 64; every 4096
+boundary is also a 64 boundary)."""
+
+
+def _report(verbose: Any, message: str) -> None:
+    """Tell a cdxcore.verbose.Context-like object (anything with write()),
+    or a callable, what happened; None or False: say nothing."""
+    if verbose is None or verbose is False:
+        return
+    write = getattr(verbose, "write", None)
+    if callable(write):
+        write(message)
+    elif callable(verbose):
+        verbose(message)
+    else:
+        print(message)
+
+
+def _segment_name(name: Any) -> str:
+    """cdxcore passes names to multiprocessing.shared_memory, which allows
+    one leading '/'; npshm names have none."""
+    if not isinstance(name, str):
+        raise TypeError(f"shared array name must be a str, got "
+                        f"{type(name).__name__}")
+    return name[1:] if name.startswith("/") else name
+
+
+def _unlink_when_collected(array: np.ndarray) -> None:
+    """Remove the array's name once `array` is garbage-collected, provided
+    the name still names the same file then."""
+    handle = npshm.handle(array)
+    path = handle.path
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    weakref.finalize(array, _unlink_if_same, handle.name, path,
+                     (st.st_dev, st.st_ino))
+
+
+def _unlink_if_same(name: str, path: str, identity: Tuple[int, int]) -> None:
+    try:
+        st = os.stat(path)
+        if (st.st_dev, st.st_ino) == identity:
+            npshm.delete(name)
+    except (OSError, ValueError):
+        pass
+
+
+def create_shared_array(name: str, shape: Any, dtype: Any, *,
+                        raise_on_error: bool = True, full: Any = None,
+                        force: bool = False, track: Optional[bool] = None,
+                        unlink: bool = False, verbose: Any = None
+                        ) -> Optional[np.ndarray]:
+    """Create the shared array `name` (a file in /dev/shm) and return it.
+
+    full: a value (or an array broadcastable to shape) to fill it with;
+      None leaves it zero-filled.
+    force: if `name` exists, delete it first (views of the old array stay
+      valid).  A file that is not an array is never deleted (ValueError).
+    raise_on_error: if `name` exists (and force is False), raise
+      FileExistsError when True, return None when False.
+    unlink: remove the name when the returned array (and its views) are
+      released or this interpreter exits.
+    track: True gives the array npshm's "last" lifetime; None or False
+      leave it persistent (until delete_shared_array).
+    verbose: a cdxcore.verbose.Context (or callable) told what happens.
+    """
+    segment = _segment_name(name)
+    lifetime = "owner" if unlink else ("last" if track else "persistent")
+    scalar_fill = full is not None and np.ndim(full) == 0
+    fill = full if scalar_fill else None
+    try:
+        array = npshm.create(segment, shape, dtype, fill=fill,
+                             lifetime=lifetime)
+    except FileExistsError:
+        if not force:
+            if raise_on_error:
+                raise
+            _report(verbose, f"create_shared_array '{name}': exists")
+            return None
+        _report(verbose, f"create_shared_array '{name}': deleting the "
+                         "existing array (force=True)")
+        try:
+            npshm.delete(segment)
+        except FileNotFoundError:
+            pass
+        try:
+            array = npshm.create(segment, shape, dtype, fill=fill,
+                                 lifetime=lifetime)
+        except FileExistsError:
+            if raise_on_error:
+                raise
+            return None
+    if full is not None and not scalar_fill:
+        try:
+            array[...] = full
+        except BaseException:
+            handle = npshm.handle(array)
+            handle.unlink()
+            handle.close()
+            raise
+    _report(verbose, f"create_shared_array '{name}'")
+    return array
+
+
+def attach_shared_array(name: str, *, validate_shape: Any = None,
+                        validate_dtype: Any = None,
+                        raise_on_error: bool = True, read_only: bool = False,
+                        track: Optional[bool] = None, unlink: bool = False,
+                        verbose: Any = None) -> Optional[np.ndarray]:
+    """Attach the existing shared array `name`.
+
+    validate_shape, validate_dtype: if given, the array must have them
+      (ValueError otherwise, whatever raise_on_error says).
+    raise_on_error: if there is no array `name`, raise FileNotFoundError
+      when True, return None when False.
+    read_only: map it read-only (the ndarray is not writeable).
+    unlink: remove the name when the returned array is garbage-collected.
+    track: accepted for compatibility; attaching never changes an array's
+      lifetime.
+    """
+    segment = _segment_name(name)
+    try:
+        array = npshm.attach(segment, dtype=validate_dtype,
+                             shape=validate_shape, readonly=bool(read_only))
+    except FileNotFoundError:
+        if raise_on_error:
+            raise
+        _report(verbose, f"attach_shared_array '{name}': not found")
+        return None
+    if unlink:
+        _unlink_when_collected(array)
+    _report(verbose, f"attach_shared_array '{name}'")
+    return array
+
+
+def delete_shared_array(name: str, raise_on_error: bool = True, *,
+                        verbose: Any = None) -> bool:
+    """Remove the name of shared array `name`; attached arrays stay valid.
+
+    Returns True when `name` is free now (also if it did not exist).  Other
+    failures (permissions, a file of that name that is not an array) raise
+    when raise_on_error is True, else return False.
+    """
+    try:
+        npshm.delete(_segment_name(name))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        if raise_on_error:
+            raise
+        return False
+    _report(verbose, f"delete_shared_array '{name}'")
+    return True
+
+
+def is_shared_array(x: Any) -> bool:
+    """True if x (or the array it views) lives in an npshm segment."""
+    try:
+        npshm.handle(x)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+FileLike = Union[str, "os.PathLike[str]", int, Any]
+
+
+def _file_path(file: FileLike) -> str:
+    """A path that opens `file`: a name, a descriptor, or a file object
+    (descriptors and file objects are read from the start)."""
+    if isinstance(file, int):
+        return f"/proc/self/fd/{file}"
+    if isinstance(file, (str, bytes, os.PathLike)):
+        return os.fsdecode(file)
+    fileno = getattr(file, "fileno", None)
+    if callable(fileno):
+        return f"/proc/self/fd/{fileno()}"
+    raise TypeError(f"file must be a path, a descriptor or a file object, "
+                    f"got {type(file).__name__}")
+
+
+def _npy_header(path: str) -> Tuple[Tuple[int, ...], np.dtype]:
+    """Shape and dtype of the .npy file at path, from its header only."""
+    with open(path, "rb") as f:
+        try:
+            version = npy_format.read_magic(f)
+            if version == (1, 0):
+                shape, _, dtype = npy_format.read_array_header_1_0(f)
+            else:
+                shape, _, dtype = npy_format.read_array_header_2_0(f)
+        except ValueError as exc:
+            raise ValueError(f"read_shared_array {path}: not a .npy file "
+                             f"({exc})") from None
+    return tuple(shape), dtype
+
+
+def _same_shape(shape: Tuple[int, ...], wanted: Any) -> bool:
+    if isinstance(wanted, (int, np.integer)):
+        wanted = (wanted,)
+    return tuple(shape) == tuple(wanted)
+
+
+def read_shared_array(file: FileLike, name: str, *,
+                      validate_shape: Any = None, validate_dtype: Any = None,
+                      accept_existing: bool = True, buffering: int = -1,
+                      read_only: bool = False, return_status: bool = False,
+                      raise_on_error: bool = True, verbose: Any = None
+                      ) -> Any:
+    """Read the .npy file `file` into the new shared array `name`.
+
+    accept_existing: first try to attach an existing array `name`; it must
+      have the file's shape and dtype (or validate_shape/validate_dtype if
+      given), ValueError otherwise.
+    validate_shape, validate_dtype: the file's array must have them
+      (ValueError).
+    read_only: return a read-only attachment.
+    return_status: return (array, attached), attached telling whether an
+      existing array was attached (True) or the file was read (False).
+    raise_on_error: if `name` exists and accept_existing is False, raise
+      FileExistsError when True, return None when False.
+    buffering: accepted for compatibility (the data is copied by the kernel
+      with sendfile, no Python buffer).
+    """
+    del buffering
+    segment = _segment_name(name)
+    path = _file_path(file)
+    header: Optional[Tuple[Tuple[int, ...], np.dtype]] = None
+
+    if accept_existing:
+        want_shape, want_dtype = validate_shape, validate_dtype
+        if want_shape is None or want_dtype is None:
+            header = _npy_header(path)
+            want_shape = header[0] if want_shape is None else want_shape
+            want_dtype = header[1] if want_dtype is None else want_dtype
+        existing = attach_shared_array(segment, validate_shape=want_shape,
+                                       validate_dtype=want_dtype,
+                                       raise_on_error=False,
+                                       read_only=read_only, verbose=verbose)
+        if existing is not None:
+            return (existing, True) if return_status else existing
+
+    shape, dtype = header if header is not None else _npy_header(path)
+    if validate_shape is not None and not _same_shape(shape, validate_shape):
+        raise ValueError(f"read_shared_array {path}: the file's array has "
+                         f"shape {shape}, not {validate_shape}")
+    if validate_dtype is not None and np.dtype(validate_dtype) != dtype:
+        raise ValueError(f"read_shared_array {path}: the file's array has "
+                         f"dtype {dtype}, not {np.dtype(validate_dtype)}")
+    try:
+        array = npshm.load(path, segment)
+    except FileExistsError:
+        if raise_on_error:
+            raise
+        return None
+    if read_only:
+        array = npshm.attach(segment, readonly=True)
+    _report(verbose, f"read_shared_array '{name}' from {path}")
+    return (array, False) if return_status else array
