@@ -177,6 +177,16 @@ int create_unnamed(const std::string &directory, NewFile &out) {
 
 int publish(const NewFile &file, const std::string &path) {
   if (!file.temp_path.empty()) return ::link(file.temp_path.c_str(), path.c_str()) == 0 ? 0 : errno;
+#if defined(AT_EMPTY_PATH)
+  // Naming the descriptor directly is quicker but needs CAP_DAC_READ_SEARCH;
+  // without it, go through /proc (and stop trying the direct way).
+  static std::atomic<bool> empty_path_allowed{true};
+  if (empty_path_allowed.load(std::memory_order_relaxed)) {
+    if (::linkat(file.fd, "", AT_FDCWD, path.c_str(), AT_EMPTY_PATH) == 0) return 0;
+    if (errno != EPERM && errno != ENOENT) return errno;
+    empty_path_allowed.store(false, std::memory_order_relaxed);
+  }
+#endif
   char proc_path[64];
   std::snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", file.fd);
   return ::linkat(AT_FDCWD, proc_path, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
