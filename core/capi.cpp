@@ -132,6 +132,7 @@ const char *npshm_error_name(int code) {
     case NPSHM_E_BUSY: return "NPSHM_E_BUSY";
     case NPSHM_E_NO_MEMORY: return "NPSHM_E_NO_MEMORY";
     case NPSHM_E_SYSTEM: return "NPSHM_E_SYSTEM";
+    case NPSHM_E_CANCELED: return "NPSHM_E_CANCELED";
     default: return "unknown";
   }
 }
@@ -237,6 +238,13 @@ int npshm_options_set_expected_shape(npshm_options *opts, int ndim, const int64_
       });
 }
 
+int npshm_options_set_progress(npshm_options *opts, npshm_progress_fn fn, void *context) {
+  if (!opts) return null_handle("npshm_options_set_progress");
+  opts->progress = fn;
+  opts->progress_context = context;
+  return NPSHM_OK;
+}
+
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
   if (seconds < 0) {
@@ -302,12 +310,12 @@ npshm_array *npshm_load(const char *npy_path, const char *name, const npshm_opti
       static_cast<npshm_array *>(nullptr));
 }
 
-int npshm_save(const npshm_array *a, const char *npy_path) {
+int npshm_save(const npshm_array *a, const char *npy_path, const npshm_options *opts) {
   if (!a) return null_handle("npshm_save");
   return guarded_code([&] {
     if (!npy_path) invalid("save " + a->segment->location().name + ": the path is NULL");
     npshm::save_npy(a->segment->layout(), a->segment->data(), npy_path,
-                    "save " + a->segment->location().name + " to " + npy_path);
+                    "save " + a->segment->location().name + " to " + npy_path, opts_or_default(opts));
     return NPSHM_OK;
   });
 }

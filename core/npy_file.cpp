@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 
 #include "error.hpp"
+#include "progress.hpp"
 
 namespace npshm {
 
@@ -50,7 +52,8 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
   return file;
 }
 
-void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what) {
+void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
+              const npshm_options &opts) {
   if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
   const std::string temp = path + ".npshm-tmp-" + std::to_string(::getpid()) + "-" +
                            std::to_string(save_counter.fetch_add(1));
@@ -60,15 +63,30 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
     throw_system(what + ": cannot create " + temp, err);
   }
+  struct Temp {  // removed unless renamed onto path
+    int fd;
+    const std::string &path;
+    bool keep = false;
+    ~Temp() {
+      if (fd >= 0) ::close(fd);
+      if (!keep) ::unlink(path.c_str());
+    }
+  } file{fd, temp};
   const std::string header = format_header(layout);
   int err = write_all(fd, header.data(), header.size());
-  if (!err) err = write_all(fd, static_cast<const char *>(data), layout.nbytes);
+  const char *bytes = static_cast<const char *>(data);
+  for (std::uint64_t done = 0; !err;) {
+    report_progress(opts, done, layout.nbytes, what);
+    if (done == layout.nbytes) break;
+    const std::uint64_t n = std::min<std::uint64_t>(kProgressStep, layout.nbytes - done);
+    err = write_all(fd, bytes + done, static_cast<std::size_t>(n));
+    done += n;
+  }
+  file.fd = -1;
   if (::close(fd) != 0 && !err) err = errno;
   if (!err && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
-  if (err) {
-    ::unlink(temp.c_str());
-    throw_system(what + (err == ENOSPC ? ": no space left" : ": cannot write"), err);
-  }
+  if (err) throw_system(what + (err == ENOSPC ? ": no space left" : ": cannot write"), err);
+  file.keep = true;
 }
 
 }  // namespace npshm

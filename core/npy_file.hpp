@@ -5,6 +5,7 @@
 #include <string>
 
 #include "npy_format.hpp"
+#include "options.hpp"
 
 namespace npshm {
 
@@ -25,6 +26,7 @@ NpyFile open_npy(const std::string &path, const std::string &what);
 
 // Write header + data to path as a plain .npy, atomically replacing any
 // file there (a temporary file beside it, then rename).  Throws Error.
-void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what);
+void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
+              const npshm_options &opts);
 
 }  // namespace npshm

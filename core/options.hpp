@@ -17,6 +17,8 @@ struct npshm_options {
   std::optional<std::string> expected_dtype;
   std::optional<std::vector<std::int64_t>> expected_shape;
   int gc_min_age = 10;  // seconds
+  npshm_progress_fn progress = nullptr;
+  void *progress_context = nullptr;
 };
 
 namespace npshm {

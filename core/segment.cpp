@@ -16,6 +16,7 @@
 #include "npy_format.hpp"
 #include "options.hpp"
 #include "platform.hpp"
+#include "progress.hpp"
 
 namespace npshm {
 
@@ -119,8 +120,14 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   if (source) {
     // Written page by page: every page is allocated (or ENOSPC) by the end.
     if (int err = write_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
-    if (int err = platform::copy_range(source->fd, source->offset, seg->fd_, header.size(), layout.nbytes))
-      no_space(err, "copy the data");
+    for (std::uint64_t done = 0;;) {
+      report_progress(opts, done, layout.nbytes, what);
+      if (done == layout.nbytes) break;
+      const std::uint64_t n = std::min(kProgressStep, layout.nbytes - done);
+      if (int err = platform::copy_range(source->fd, source->offset + done, seg->fd_, header.size() + done, n))
+        no_space(err, "copy the data");
+      done += n;
+    }
     if (int err = write_all(seg->fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
       no_space(err, "write the trailer");
   } else if (int err = platform::reserve(seg->fd_, total)) {

@@ -103,7 +103,8 @@ enum {
   NPSHM_E_READONLY = -8,   /* operation needs a writable handle           */
   NPSHM_E_BUSY = -9,       /* lock not obtained in time                   */
   NPSHM_E_NO_MEMORY = -10, /* out of memory, or mlock limit reached       */
-  NPSHM_E_SYSTEM = -11     /* any other system error (see the message)    */
+  NPSHM_E_SYSTEM = -11,    /* any other system error (see the message)    */
+  NPSHM_E_CANCELED = -12   /* a progress callback asked to stop           */
 };
 
 /* Code of the last failure on this thread (NPSHM_OK if none yet). */
@@ -182,6 +183,16 @@ NPSHM_API int npshm_options_set_expected_dtype(npshm_options *opts,
 NPSHM_API int npshm_options_set_expected_shape(npshm_options *opts, int ndim,
                                                const int64_t *shape);
 
+/* Progress of a long copy (npshm_load, npshm_save): called with the bytes
+   done so far and the total, at the start, about every 64 MiB, and at the
+   end.  Returning non-zero stops the operation: it then fails with
+   NPSHM_E_CANCELED and leaves nothing behind. */
+typedef int (*npshm_progress_fn)(uint64_t done, uint64_t total, void *context);
+
+/* load, save: report progress to fn (NULL: none), passing context. */
+NPSHM_API int npshm_options_set_progress(npshm_options *opts,
+                                         npshm_progress_fn fn, void *context);
+
 /* gc: leave unfinished creates younger than this many seconds alone
    (default 10), since a creator locks its file only just after making it. */
 NPSHM_API int npshm_options_set_gc_min_age(npshm_options *opts, int seconds);
@@ -217,17 +228,20 @@ NPSHM_API npshm_array *npshm_attach(const char *name,
 /* Create an array from a .npy file (any valid header, any NPY version): a
    new segment named name gets the file's dtype, shape, order and data,
    copied by the kernel (copy_file_range/sendfile) straight into the new
-   segment, which appears only once complete.  Honors opts' lifetime, mode
-   and directory.  Errors: those of npshm_create, plus NOT_FOUND,
-   PERMISSION and FORMAT for the source file (the message names it). */
+   segment, which appears only once complete.  Honors opts' lifetime, mode,
+   directory and progress.  Errors: those of npshm_create, plus NOT_FOUND,
+   PERMISSION and FORMAT for the source file (the message names it), and
+   CANCELED. */
 NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
                                   const npshm_options *opts);
 
 /* Write the array to npy_path as a plain .npy file (no npshm trailer),
-   replacing any file there atomically (written beside it, then renamed).
+   replacing any file there atomically (written beside it, then renamed);
+   mode 0644 less the umask.  Honors opts' progress (opts may be NULL).
    Errors: INVALID, NOT_FOUND (no such directory), PERMISSION, NO_SPACE,
-   SYSTEM. */
-NPSHM_API int npshm_save(const npshm_array *a, const char *npy_path);
+   CANCELED, SYSTEM. */
+NPSHM_API int npshm_save(const npshm_array *a, const char *npy_path,
+                         const npshm_options *opts);
 
 /* Check an open handle: NPSHM_OK, or NPSHM_E_MISMATCH with a message saying
    what differs.  dtype NULL or ndim -1 skip that check. */

@@ -157,6 +157,8 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_munlock;
 %ignore npshm_load;
 %ignore npshm_save;
+/* C callbacks: Python reports progress its own way. */
+%ignore npshm_options_set_progress;
 /* Shapes come back as tuples through info_shape_tuple(). */
 %ignore npshm_info_shape;
 /* A tool's query (scans /proc); not part of the Python API. */

@@ -241,7 +241,7 @@ static void test_load_and_save(void **state) {
   /* save writes a plain .npy (no trailer) that loads back the same */
   snprintf(out, sizeof out, "%s", private_path("saved.npy"));
   write_file(out, "old contents", 12); /* replaced atomically */
-  assert_int_equal(npshm_save(a, out), NPSHM_OK);
+  assert_int_equal(npshm_save(a, out, NULL), NPSHM_OK);
   npshm_array *c = npshm_load(out, "again", NULL);
   assert_non_null(c);
   assert_memory_equal(npshm_data(c), data, sizeof data);
@@ -255,10 +255,10 @@ static void test_load_and_save(void **state) {
   assert_int_equal(npshm_lifetime(c), NPSHM_LIFETIME_PERSISTENT);
   npshm_close(c);
 
-  assert_int_equal(npshm_save(a, "/nonexistent-npshm-dir/x.npy"), NPSHM_E_NOT_FOUND);
+  assert_int_equal(npshm_save(a, "/nonexistent-npshm-dir/x.npy", NULL), NPSHM_E_NOT_FOUND);
   assert_last_error(NPSHM_E_NOT_FOUND, "shm://loaded", "/nonexistent-npshm-dir/x.npy");
-  assert_int_equal(npshm_save(NULL, out), NPSHM_E_INVALID);
-  assert_int_equal(npshm_save(a, NULL), NPSHM_E_INVALID);
+  assert_int_equal(npshm_save(NULL, out, NULL), NPSHM_E_INVALID);
+  assert_int_equal(npshm_save(a, NULL, NULL), NPSHM_E_INVALID);
   npshm_close(a); /* owner: gone */
   assert_int_equal(npshm_exists("loaded", NULL), 0);
   npshm_options_free(o);
@@ -291,6 +291,65 @@ static void test_load_errors(void **state) {
   assert_int_equal(count_entries(private_dir()), 2); /* only the two sources */
 }
 
+struct progress_log {
+  int calls;
+  uint64_t last_done, total;
+  int cancel_after; /* 0: never */
+};
+
+static int record_progress(uint64_t done, uint64_t total, void *context) {
+  struct progress_log *log = context;
+  if (done < log->last_done || done > total) return 2; /* must not go back */
+  log->calls++;
+  log->last_done = done;
+  log->total = total;
+  return log->cancel_after && log->calls >= log->cancel_after;
+}
+
+static void test_progress_and_cancel(void **state) {
+  (void)state;
+  /* 200 MiB: several 64 MiB steps */
+  const int64_t shape[1] = {25 << 20};
+  npshm_array *a = create_or_fail("big", "<f8", 1, shape, NPSHM_ORDER_C, NULL);
+  ((double *)npshm_data(a))[(25 << 20) - 1] = 9.0;
+  char saved[600];
+  snprintf(saved, sizeof saved, "%s", private_path("big.npy"));
+  struct progress_log log = {0, 0, 0, 0};
+  npshm_options *o = npshm_options_new();
+  assert_int_equal(npshm_options_set_progress(o, record_progress, &log), NPSHM_OK);
+  assert_int_equal(npshm_save(a, saved, o), NPSHM_OK);
+  assert_int_equal(log.calls, 5); /* 0, 64, 128, 192, 200 MiB */
+  assert_int_equal(log.last_done, (uint64_t)25 << 23);
+  assert_int_equal(log.total, (uint64_t)25 << 23);
+  npshm_close(a);
+  npshm_remove("big", NULL);
+
+  memset(&log, 0, sizeof log);
+  npshm_array *b = npshm_load(saved, "big2", o);
+  assert_non_null(b);
+  assert_int_equal(log.calls, 5);
+  assert_true(((double *)npshm_data(b))[(25 << 20) - 1] == 9.0);
+  npshm_close(b);
+  npshm_remove("big2", NULL);
+
+  /* a callback that says stop: canceled, nothing left behind */
+  memset(&log, 0, sizeof log);
+  log.cancel_after = 2;
+  assert_null(npshm_load(saved, "big3", o));
+  assert_last_error(NPSHM_E_CANCELED, "shm://big3", "canceled");
+  memset(&log, 0, sizeof log);
+  log.cancel_after = 3;
+  npshm_array *c = npshm_attach(saved[0] == '/' ? "big.npy" : saved, NULL);
+  assert_non_null(c);
+  char other[600];
+  snprintf(other, sizeof other, "%s", private_path("other.npy"));
+  assert_int_equal(npshm_save(c, other, o), NPSHM_E_CANCELED);
+  npshm_close(c);
+  assert_int_equal(count_entries(private_dir()), 1); /* only big.npy */
+  assert_int_equal(npshm_options_set_progress(NULL, NULL, NULL), NPSHM_E_INVALID);
+  npshm_options_free(o);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
 
 int main(void) {
@@ -304,6 +363,7 @@ int main(void) {
       T(test_large_header_uses_v2),
       T(test_load_and_save),
       T(test_load_errors),
+      T(test_progress_and_cancel),
   };
   return cmocka_run_group_tests_name("format", tests, NULL, NULL);
 }

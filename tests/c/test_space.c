@@ -59,7 +59,7 @@ static void test_full_directory_gives_no_space(void **state) {
   snprintf(source, sizeof source, "/tmp/npshm-ctest-load-%ld.npy", (long)getpid());
   b = npshm_attach("b", o);
   assert_non_null(b);
-  assert_int_equal(npshm_save(b, source), NPSHM_OK);
+  assert_int_equal(npshm_save(b, source, NULL), NPSHM_OK);
   npshm_close(b);
   npshm_array *c = npshm_create("c", "<f8", 1, part, NPSHM_ORDER_C, o);
   assert_non_null(c);

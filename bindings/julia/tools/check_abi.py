@@ -261,6 +261,8 @@ def julia_sources(src):
 # --------------------------------------------------------------------------
 
 def accepted(ctype, opaque):
+    if ctype.callback:
+        return {"Ptr{Cvoid}"}
     if ctype.pointers == 0:
         return SCALAR_SPELLINGS[ctype.base]
     if ctype.base == "char" and ctype.pointers == 1:

@@ -51,7 +51,10 @@ def julia_type(ctype, is_return):
 
     const char * arguments are Cstring (Julia checks for embedded NULs and
     C_NULL still converts); const char * results are Ptr{UInt8} so that
-    callers can compare them with C_NULL before reading them."""
+    callers can compare them with C_NULL before reading them.  Callback
+    types are function pointers: Ptr{Cvoid} (from @cfunction)."""
+    if ctype.callback:
+        return "Ptr{Cvoid}"
     if ctype.pointers == 0:
         return SCALARS[ctype.base]
     if ctype.base == "char" and ctype.pointers == 1:

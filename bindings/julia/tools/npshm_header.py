@@ -7,6 +7,8 @@ does not know how to handle stops the build instead of being skipped:
   * comments, `#define NAME <integer>` (other #defines are ignored),
     `#include`, and the three known conditional blocks;
   * `typedef struct NAME NAME;` (opaque types);
+  * `typedef <type> (*NAME)(<type> <name>, ...);` (C callback types, passed
+    by value as function pointers);
   * `enum { NAME = <integer>, ... };` (constants);
   * `NPSHM_API <type> <name>(<type> <name>, ...);` (functions), where a
     type is `[const] <base> [const] {*}` and <base> is one of BASE_TYPES or
@@ -41,6 +43,7 @@ class CType:
     base: str            # one of BASE_TYPES or an opaque struct name
     const: bool          # the pointee (or the value) is const
     pointers: int        # number of '*'
+    callback: bool = False  # base is a callback (function pointer) type
 
     def spelling(self):
         text = ("const " if self.const else "") + self.base
@@ -72,6 +75,7 @@ class Function:
 class Header:
     functions: list = field(default_factory=list)     # [Function]
     opaque_types: list = field(default_factory=list)  # [str]
+    callback_types: list = field(default_factory=list)  # [str]
     constants: list = field(default_factory=list)     # [(name, int, kind)]
 
 
@@ -148,10 +152,12 @@ def _preprocess(text, header):
     return "\n".join(out)
 
 
-def _parse_type(tokens, opaque, where):
+def _parse_type(tokens, opaque, where, callbacks=()):
     """tokens: the words and '*' of a type (without the declarator name)."""
     const = False
     words = list(tokens)
+    if len(words) == 1 and words[0] in callbacks:
+        return CType(words[0], False, 0, callback=True)
     if words and words[0] == "const":
         const = True
         words.pop(0)
@@ -179,14 +185,32 @@ def _tokenize(text):
     return re.findall(r"[A-Za-z_][A-Za-z_0-9]*|\*|\S", text)
 
 
-def _parse_function(stmt, opaque, line):
+def _parse_callback(stmt, header, line):
+    """typedef RET (*NAME)(PARAMS): checks the types, records NAME."""
+    match = re.fullmatch(r"typedef\s+(.*?)\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\((.*)\)",
+                         stmt, flags=re.S)
+    if not match:
+        raise HeaderError(f"line {line}: unsupported statement {stmt!r}")
+    ret_text, name, params_text = match.groups()
+    where = f"line {line} (callback {name})"
+    _parse_type(_tokenize(ret_text), header.opaque_types, where)
+    for ptext in params_text.split(","):
+        tokens = _tokenize(ptext)
+        if len(tokens) < 2:
+            raise HeaderError(f"{where}: parameter {ptext.strip()!r} has no name")
+        _parse_type(tokens[:-1], header.opaque_types, where)
+    header.callback_types.append(name)
+
+
+def _parse_function(stmt, opaque, line, callbacks=()):
     match = re.fullmatch(r"NPSHM_API\s+(.*?)\b([A-Za-z_][A-Za-z_0-9]*)\s*"
                          r"\((.*)\)", stmt, flags=re.S)
     if not match:
         raise HeaderError(f"line {line}: cannot parse declaration {stmt!r}")
     ret_text, name, params_text = match.groups()
     where = f"line {line} ({name})"
-    ret = _parse_type(_tokenize(ret_text), opaque, where + " return type")
+    ret = _parse_type(_tokenize(ret_text), opaque, where + " return type",
+                      callbacks)
     params = []
     params_text = params_text.strip()
     if params_text != "void":
@@ -202,7 +226,7 @@ def _parse_function(stmt, opaque, line):
                 raise HeaderError(f"{where}: parameter {index + 1} "
                                   f"{ptext.strip()!r} has no name")
             ctype = _parse_type(tokens[:-1], opaque,
-                                f"{where} parameter {tokens[-1]}")
+                                f"{where} parameter {tokens[-1]}", callbacks)
             if ctype.base == "void" and ctype.pointers == 0:
                 raise HeaderError(f"{where}: void parameter")
             params.append(Param(ctype, tokens[-1]))
@@ -246,11 +270,14 @@ def parse_header(path):
                 raise HeaderError(f"line {line}: typedef name differs from "
                                   f"struct tag: {stmt!r}")
             header.opaque_types.append(typedef.group(1))
+        elif stmt.startswith("typedef ") and "(*" in stmt.replace(" ", ""):
+            _parse_callback(stmt, header, line)
         elif stmt.startswith("enum"):
             _parse_enum(stmt, header, line)
         elif stmt.startswith("NPSHM_API "):
             header.functions.append(
-                _parse_function(stmt, header.opaque_types, line))
+                _parse_function(stmt, header.opaque_types, line,
+                                header.callback_types))
         else:
             raise HeaderError(f"line {line}: unsupported statement {stmt!r}")
     names = [f.name for f in header.functions]

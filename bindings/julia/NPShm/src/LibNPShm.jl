@@ -42,13 +42,14 @@ const NPSHM_E_READONLY = Cint(-8)
 const NPSHM_E_BUSY = Cint(-9)
 const NPSHM_E_NO_MEMORY = Cint(-10)
 const NPSHM_E_SYSTEM = Cint(-11)
+const NPSHM_E_CANCELED = Cint(-12)
 const NPSHM_ORDER_C = Cint(0)
 const NPSHM_ORDER_F = Cint(1)
 const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (69, in header order).
+# Functions (70, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -224,6 +225,16 @@ function npshm_options_set_expected_shape(opts, ndim, shape)
 end
 
 """
+    npshm_options_set_progress(opts, fn, context) -> Cint
+
+C: `int npshm_options_set_progress(npshm_options *opts, npshm_progress_fn fn, void *context)`
+"""
+function npshm_options_set_progress(opts, fn, context)
+    ccall((:npshm_options_set_progress, libnpshm), Cint,
+          (Ptr{npshm_options}, Ptr{Cvoid}, Ptr{Cvoid}), opts, fn, context)
+end
+
+"""
     npshm_options_set_gc_min_age(opts, seconds) -> Cint
 
 C: `int npshm_options_set_gc_min_age(npshm_options *opts, int seconds)`
@@ -264,13 +275,13 @@ function npshm_load(npy_path, name, opts)
 end
 
 """
-    npshm_save(a, npy_path) -> Cint
+    npshm_save(a, npy_path, opts) -> Cint
 
-C: `int npshm_save(const npshm_array *a, const char *npy_path)`
+C: `int npshm_save(const npshm_array *a, const char *npy_path, const npshm_options *opts)`
 """
-function npshm_save(a, npy_path)
+function npshm_save(a, npy_path, opts)
     ccall((:npshm_save, libnpshm), Cint,
-          (Ptr{npshm_array}, Cstring), a, npy_path)
+          (Ptr{npshm_array}, Cstring, Ptr{npshm_options}), a, npy_path, opts)
 end
 
 """
