@@ -12,6 +12,7 @@
 
 #include "error.hpp"
 #include "npshm.h"
+#include "npy_file.hpp"
 #include "npy_format.hpp"
 #include "platform.hpp"
 
@@ -153,20 +154,12 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_a
 
 void remove_array(const Location &loc) {
   const std::string what = "remove " + loc.name;
-  Fd fd(::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.fd < 0) {
-    int err = errno;
-    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
-    throw_system(what + ": cannot open", err);
+  try {
+    open_npy(loc.path, what);  // only valid .npy files are removed
+  } catch (const Error &e) {
+    if (e.code() != NPSHM_E_FORMAT) throw;
+    throw Error(NPSHM_E_FORMAT, std::string(e.what()) + " (refusing to remove a file that is not an array)");
   }
-  struct stat st;
-  if (::fstat(fd.fd, &st) != 0) throw_system(what + ": cannot stat", errno);
-  if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": refusing: not a regular file");
-  FileHeader fh;
-  std::string why;
-  int err = read_file_header(fd.fd, static_cast<std::uint64_t>(st.st_size), fh, why);
-  if (err > 0) throw_system(what + ": cannot read the header", err);
-  if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": refusing to remove a file that is not an array: " + why);
   if (::unlink(loc.path.c_str()) != 0) throw_system(what, errno);
 }
 

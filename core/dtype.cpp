@@ -1,5 +1,7 @@
 #include "dtype.hpp"
 
+#include "layout.hpp"
+
 #include <cstdint>
 
 namespace npshm {
@@ -112,16 +114,6 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
 
 bool from_literal(const Literal &value, Dtype &out, std::string &error, int depth);
 
-std::string shape_text(const std::vector<std::uint64_t> &dims) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < dims.size(); ++i) {
-    if (i) s += ", ";
-    s += std::to_string(dims[i]);
-  }
-  if (dims.size() == 1) s += ",";
-  return s + ")";
-}
-
 bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth) {
   if (field.kind != Literal::Kind::Tuple || field.items.size() < 2 || field.items.size() > 3) {
     error = "a structured dtype field must be (name, dtype) or (name, dtype, shape)";
@@ -145,22 +137,22 @@ bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth
   std::string shape_suffix;
   if (field.items.size() == 3) {
     const Literal &shape = field.items[2];
-    std::vector<std::uint64_t> dims;
-    if (shape.kind == Literal::Kind::Integer) {
-      dims.push_back(shape.integer);
-    } else if (shape.kind == Literal::Kind::Tuple) {
-      for (const Literal &d : shape.items) {
-        if (d.kind != Literal::Kind::Integer) {
-          error = "a structured dtype field shape must hold integers";
+    std::vector<std::int64_t> dims;
+    if (shape.kind == Literal::Kind::Integer || shape.kind == Literal::Kind::Tuple) {
+      const bool single = shape.kind == Literal::Kind::Integer;
+      for (const Literal &d : single ? std::vector<Literal>{shape} : shape.items) {
+        if (d.kind != Literal::Kind::Integer || d.integer > kMaxItemsize) {
+          error = "a structured dtype field shape must hold integers below 2**31";
           return false;
         }
-        dims.push_back(d.integer);
+        dims.push_back(static_cast<std::int64_t>(d.integer));
       }
     } else {
       error = "a structured dtype field shape must be an integer or a tuple";
       return false;
     }
-    for (std::uint64_t d : dims) {
+    for (std::int64_t extent : dims) {
+      const auto d = static_cast<std::uint64_t>(extent);
       if (d != 0 && count > kMaxItemsize / d) {
         error = "structured dtype field too large";
         return false;
