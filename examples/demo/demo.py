@@ -128,7 +128,7 @@ class Demo:
         listing = self.npshm_ls()
         if self.args.hold:
             print(f"  holding: every process keeps the array for "
-                  f"{self.args.hold:g} s (try `{self.cli} ls` in another "
+                  f"{self.args.hold:g} s (try `{os.path.relpath(self.cli)} ls` in another "
                   f"terminal)", flush=True)
             time.sleep(self.args.hold)
         self.finish_processes()
@@ -336,15 +336,15 @@ class Demo:
                 pid = p.pid if p.pid else "-"
                 print(f"  {p.label:<16}{pid:>8}  {p.state}: {p.note}")
 
-        agreed, checked, worst = self.compare(sums, reference)
-        names = ", ".join(checked)
+        agree, differ, worst = self.compare(sums, reference)
         print()
-        if agreed and checked:
-            print(f"agreement: OK: {len(checked)} results ({names}) equal "
-                  f"NumPy's column sums (largest relative difference {worst:.1e})")
+        if agree and not differ:
+            print(f"agreement: OK: {len(agree)} results ({', '.join(agree)}) "
+                  f"equal NumPy's column sums (largest relative difference "
+                  f"{worst:.1e})")
         else:
-            print(f"agreement: FAILED: checked {names or 'nothing'}; a result is "
-                  f"missing or differs (largest relative difference {worst:.1e})")
+            print(f"agreement: FAILED: {'; '.join(differ) or 'no result'}"
+                  f" (these agree with NumPy: {', '.join(agree) or 'none'})")
         total = time.perf_counter() - self.started
         print(f"time: {compute:.2f} s with all processes computing at once "
               f"(go to last result); {total:.1f} s in all, start-up included")
@@ -369,25 +369,29 @@ class Demo:
         if semaphores:
             print(f"  (not shown: {len(semaphores)} sem.* files, the Pool's "
                   f"semaphores, which live in /dev/shm too)")
-        return agreed and bool(checked)
+        return bool(agree) and not differ
 
     def compare(self, sums, reference):
-        """Which results were compared, whether all are within TOLERANCE,
-        and the largest relative difference."""
+        """Compare each language's column of the shared result with NumPy's
+        column sums: (names that agree, what differs, the largest relative
+        difference among those that agree)."""
         scale = np.maximum(np.abs(reference), 1.0)
-        checked, agreed, worst = [], True, 0.0
+        agree, differ, worst = [], [], 0.0
         for slot, name in enumerate(("Python pool", "C", "R", "Julia")):
             members = [p for p in self.participants if p.slot == slot]
             if not members or all(p.state == "skipped" for p in members):
                 continue
             if any(p.state != "done" for p in members):
-                agreed = False
+                differ.append(f"{name} has no result")
                 continue
-            diff = float(np.max(np.abs(np.asarray(sums[:, slot]) - reference) / scale))
-            worst = max(worst, diff) if diff == diff else float("inf")
-            agreed = agreed and diff <= TOLERANCE
-            checked.append(name)
-        return agreed, checked, worst
+            diff = np.abs(np.asarray(sums[:, slot]) - reference) / scale
+            largest = float(np.max(diff))
+            if largest <= TOLERANCE:          # False for NaN (never written)
+                agree.append(name)
+                worst = max(worst, largest)
+            else:
+                differ.append(f"{name} differs (relative difference {largest:.1e})")
+        return agree, differ, worst
 
     # -- cleaning up -------------------------------------------------------
 
@@ -396,29 +400,36 @@ class Demo:
         exit; a second Ctrl-C does not interrupt it."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        removed = []
-        for array in self.arrays:               # names first: never left behind
-            handle = npshm.handle(array)
-            try:
-                handle.unlink()
-                removed.append(handle.name)
-            except OSError:
-                pass                             # already gone
-            handle.close()
-        self.arrays.clear()
-        for p in self.participants:
-            if p.foreign:
-                p.foreign.stop()
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-        self.forwarding.set()
+        try:
+            for p in self.participants:
+                if p.foreign:
+                    p.foreign.stop()
+            if self.pool is not None:
+                # Unpickles the tasks no worker took yet: the arrays must
+                # still exist here.
+                self.pool.terminate()
+                self.pool.join()
+        finally:
+            self.forwarding.set()
+            removed = []
+            for array in self.arrays:
+                handle = npshm.handle(array)
+                try:
+                    handle.unlink()
+                    removed.append(handle.name)
+                except OSError:
+                    pass                         # already gone
+                handle.close()
+            self.arrays.clear()
         left = [n for n in removed if npshm.exists(n)]
-        if left:
-            print(f"clean-up FAILED: {', '.join(left)} still exist")
-        else:
-            print(f"cleaned up: removed {' and '.join(removed) or 'nothing'}; "
-                  f"no process of the demo is left")
+        try:
+            if left:
+                print(f"clean-up FAILED: {', '.join(left)} still exist")
+            else:
+                print(f"cleaned up: removed {' and '.join(removed) or 'nothing'}"
+                      f"; no process of the demo is left", flush=True)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -456,6 +467,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"\ninterrupted ({stop}): stopping every process and removing "
               f"the arrays", flush=True)
         return 128 + stop.signum
+    except BrokenPipeError:              # e.g. piped into head: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as error:
         print(f"demo: {error}", file=sys.stderr)
         return 1
