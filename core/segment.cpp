@@ -231,6 +231,7 @@ bool Segment::name_is_ours() const {
 
 void Segment::unlink() {
   const std::string what = "unlink " + loc_.name;
+  if (readonly_) throw Error(NPSHM_E_READONLY, what + ": the handle is read-only (attached only to read)");
   if (!name_is_ours()) throw Error(NPSHM_E_NOT_FOUND, what + ": the name no longer refers to this array", ENOENT);
   if (::unlink(loc_.path.c_str()) != 0) throw_system(what, errno);
 }

@@ -256,7 +256,8 @@ NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,
 NPSHM_API int npshm_close(npshm_array *a);
 
 /* Remove the array's name now (if it still names this array).  The mapping
-   stays valid until close; other holders keep theirs. */
+   stays valid until close; other holders keep theirs.  A read-only handle
+   cannot (NPSHM_E_READONLY): attaching to read never removes anything. */
 NPSHM_API int npshm_unlink(npshm_array *a);
 
 /* Remove an array by name.  Refuses (NPSHM_E_FORMAT) a file that is not a

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -382,6 +384,77 @@ static void test_msync_mlock(void **state) {
   npshm_close(a);
 }
 
+static void test_readonly_handle_cannot_unlink(void **state) {
+  (void)state;
+  const int64_t shape[1] = {2};
+  npshm_array *a = create_or_fail("rounl", "<f8", 1, shape, NPSHM_ORDER_C, NULL);
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_readonly(o, 1);
+  npshm_array *r = npshm_attach("rounl", o);
+  npshm_options_free(o);
+  assert_non_null(r);
+  assert_int_equal(npshm_unlink(r), NPSHM_E_READONLY);
+  assert_last_error(NPSHM_E_READONLY, "shm://rounl", "read-only");
+  assert_int_equal(npshm_exists("rounl", NULL), 1);
+  npshm_close(r);
+  npshm_close(a);
+}
+
+static void test_busy_when_locked_exclusively(void **state) {
+  (void)state;
+  const int64_t shape[1] = {2};
+  npshm_array *a = create_or_fail("busy", "<f8", 1, shape, NPSHM_ORDER_C, NULL);
+  npshm_close(a);
+  /* someone holds the holder lock exclusively (as a closer deciding to
+     unlink does, briefly) and never lets go */
+  int fd = open(private_path("busy"), O_RDWR);
+  struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+  assert_int_equal(fcntl(fd, F_OFD_SETLK, &lk), 0);
+  assert_null(npshm_attach("busy", NULL));
+  assert_last_error(NPSHM_E_BUSY, "shm://busy", "exclusively");
+  close(fd);
+  npshm_array *b = npshm_attach("busy", NULL);
+  assert_non_null(b);
+  npshm_close(b);
+}
+
+static void test_system_error(void **state) {
+  (void)state;
+  assert_int_equal(symlink("loop", private_path("loop")), 0);
+  assert_null(npshm_attach("loop", NULL));
+  assert_last_error(NPSHM_E_SYSTEM, "shm://loop", "symbolic links");
+  assert_int_equal(npshm_last_errno(), ELOOP);
+}
+
+static int mlock_over_limit_child(void *arg) {
+  (void)arg;
+  /* an unprivileged process with a tiny locked-memory limit */
+  if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) return 10;
+  struct rlimit lim = {4096, 4096};
+  if (setrlimit(RLIMIT_MEMLOCK, &lim) != 0) return 11;
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_readonly(o, 1);
+  npshm_array *a = npshm_attach("locked", o);
+  npshm_options_free(o);
+  if (!a) return 12;
+  int rc = npshm_mlock(a);
+  int ok = rc == NPSHM_E_NO_MEMORY && strstr(npshm_last_message(), "ulimit -l") != NULL;
+  npshm_close(a);
+  return ok ? 0 : 13;
+}
+
+static void test_mlock_over_limit(void **state) {
+  (void)state;
+  const int64_t shape[1] = {1 << 20};
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_mode(o, 0644);
+  npshm_array *a = create_or_fail("locked", "<f8", 1, shape, NPSHM_ORDER_C, o);
+  npshm_options_free(o);
+  assert_int_equal(chmod(private_dir(), 0755), 0);
+  assert_int_equal(run_in_child(mlock_over_limit_child, NULL), 0);
+  npshm_close(a);
+}
+
 static void test_null_accessors(void **state) {
   (void)state;
   assert_null(npshm_data(NULL));
@@ -414,6 +487,10 @@ int main(void) {
       T(test_readonly_write_faults),
       T(test_permission_denied),
       T(test_msync_mlock),
+      T(test_readonly_handle_cannot_unlink),
+      T(test_busy_when_locked_exclusively),
+      T(test_system_error),
+      T(test_mlock_over_limit),
       T(test_null_accessors),
   };
   return cmocka_run_group_tests_name("lifecycle", tests, NULL, NULL);
