@@ -157,6 +157,7 @@ void remove_array(const Location &loc) {
   try {
     open_npy(loc.path, what);  // only valid .npy files are removed
   } catch (const Error &e) {
+    if (e.code() == NPSHM_E_NOT_FOUND) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", ENOENT);
     if (e.code() != NPSHM_E_FORMAT) throw;
     throw Error(NPSHM_E_FORMAT, std::string(e.what()) + " (refusing to remove a file that is not an array)");
   }
