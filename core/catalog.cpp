@@ -159,7 +159,9 @@ void remove_array(const Location &loc) {
   } catch (const Error &e) {
     if (e.code() == NPSHM_E_NOT_FOUND) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", ENOENT);
     if (e.code() != NPSHM_E_FORMAT) throw;
-    throw Error(NPSHM_E_FORMAT, std::string(e.what()) + " (refusing to remove a file that is not an array)");
+    std::string why = e.what();
+    why.erase(0, what.size() + 2);  // open_npy says "<what>: <why>"
+    throw Error(NPSHM_E_FORMAT, what + ": refusing to remove a file that is not an array: " + why);
   }
   if (::unlink(loc.path.c_str()) != 0) throw_system(what, errno);
 }
