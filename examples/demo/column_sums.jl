@@ -9,7 +9,6 @@
 # SLOT + 1 of SUMS, "done SECONDS CHECKSUM", wait for "release" or the end
 # of input, exit.
 using NPShm
-using Printf
 
 length(ARGS) == 3 || error("usage: column_sums.jl DATA SUMS SLOT")
 slot = parse(Int, ARGS[3]) + 1
@@ -30,6 +29,6 @@ column_sums = vec(sum(data; dims = 1))   # reads the shared memory directly
 sums[:, slot] .= column_sums             # writes into the shared result
 seconds = time() - started
 
-@printf("done %.6f %.17g\n", seconds, sum(column_sums))
+println("done ", seconds, " ", sum(column_sums))   # shortest exact decimals
 flush(stdout)
 readline(stdin)                          # keep the arrays until released

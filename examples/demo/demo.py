@@ -82,7 +82,12 @@ class Interrupted(Exception):
         self.signum = signum
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def _raise_interrupted(signum: int, _frame: Any) -> None:
+    for other in STOP_SIGNALS:          # a second Ctrl-C must not cut
+        signal.signal(other, signal.SIG_IGN)   # the clean-up short
     raise Interrupted(signum)
 
 
@@ -94,6 +99,7 @@ class Demo:
         self.arrays: List[Any] = []          # what we created, to remove
         self.participants: List[Participant] = []
         self.pool: Any = None
+        self.go: Any = None                   # multiprocessing Events
         self.release: Any = None
         self.events: "queue.Queue" = queue.Queue()
         self.forwarding = threading.Event()
@@ -104,8 +110,8 @@ class Demo:
 
     def run(self) -> int:
         rows = self.args.size_mb * 2**20 // 8 // COLUMNS
+        self.plan()
         data, sums, reference = self.make_arrays(rows)
-        self.plan(data)
         self.start(data, sums)
         ready = [p for p in self.participants if p.state == "ready"]
         if not ready:
@@ -123,28 +129,30 @@ class Demo:
         # Every process still holds the arrays: measure them together.
         holders = [os.getpid()] + [p.pid for p in self.participants
                                    if p.state == "done"]
-        memory = max((self.pause_then(group_total, holders) for _ in range(3)),
-                     key=lambda total: total["Pss"])
+        samples = []
+        for _ in range(3):
+            time.sleep(0.03)
+            samples.append(group_total(holders))
+        memory = max(samples, key=lambda total: total["Pss"])
         listing = self.npshm_ls()
         if self.args.hold:
             print(f"  holding: every process keeps the array for "
-                  f"{self.args.hold:g} s (try `{os.path.relpath(self.cli)} ls` in another "
-                  f"terminal)", flush=True)
+                  f"{self.args.hold:g} s (try `{os.path.relpath(self.cli)} ls` "
+                  f"in another terminal)", flush=True)
             time.sleep(self.args.hold)
         self.finish_processes()
 
         agreed = self.report(data, sums, reference, compute, memory, listing)
         return 0 if agreed else 1
 
-    @staticmethod
-    def pause_then(function, *args):
-        time.sleep(0.03)
-        return function(*args)
-
     def make_arrays(self, rows: int):
         size = rows * COLUMNS * 8
+        languages = ["Python"] + [p.label for p in self.participants
+                                  if p.foreign]
+        who = " and ".join(filter(None, [", ".join(languages[:-1]),
+                                         languages[-1]]))
         print(f"npshm demo: one {gib(size)} float64 array in shared memory, "
-              f"used at once by Python, C, R and Julia processes, never copied")
+              f"used at once by {who} processes, never copied")
         t0 = time.perf_counter()
         data = npshm.create(self.prefix, (rows, COLUMNS), "f8", order="F",
                             lifetime="owner")
@@ -164,7 +172,7 @@ class Demo:
               f"{time.perf_counter() - t0:.2f} s", flush=True)
         return data, sums, reference
 
-    def plan(self, data: Any) -> None:
+    def plan(self) -> None:
         """Who takes part: Python workers share the columns between them;
         C, R and Julia each sum all of them."""
         workers = self.args.workers
@@ -353,12 +361,12 @@ class Demo:
         programs = memory["Pss"] - memory["Pss_Shmem"]
         print(f"memory, from /proc/PID/smaps_rollup of the {n} processes while "
               f"they held the array:")
-        print(f"  one copy of the array                   {gib(copy):>10}")
-        print(f"  sum of RSS (each counts what it maps)   {gib(memory['Rss']):>10}")
-        print(f"  sum of PSS (shared pages split: real)   {gib(memory['Pss']):>10}"
+        print(f"  one copy of the array                    {gib(copy):>10}")
+        print(f"  sum of RSS (shared pages count per user) {gib(memory['Rss']):>10}")
+        print(f"  sum of PSS (what they really use)        {gib(memory['Pss']):>10}"
               f"  = {memory['Pss_Shmem'] / copy:.2f} copies of the array"
               f" + {gib(programs)} of programs")
-        print(f"  a private copy in each process          {gib(n * copy):>10}"
+        print(f"  with a private copy in each process      {gib(n * copy):>10}"
               f"  for the array alone")
 
         print(f"{os.path.relpath(self.cli)} ls, while they held it:")
@@ -398,8 +406,8 @@ class Demo:
     def clean_up(self) -> None:
         """Stop every process and remove every array we made.  Runs on every
         exit; a second Ctrl-C does not interrupt it."""
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         try:
             for p in self.participants:
                 if p.foreign:
@@ -459,7 +467,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse_args(argv)
     demo = Demo(args)
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, _raise_interrupted)
     try:
         return demo.run()
@@ -471,7 +479,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as error:
-        print(f"demo: {error}", file=sys.stderr)
+        sys.stdout.flush()
+        print(f"demo: {error.strerror or error}", file=sys.stderr, flush=True)
         return 1
     finally:
         demo.clean_up()

@@ -73,9 +73,11 @@ class ForeignProcess:
                 self.stderr_tail.append(line.rstrip())
 
     def why_failed(self) -> str:
-        """The last thing it said on stderr, or its exit status."""
-        if self.stderr_tail:
-            return self.stderr_tail[-1]
+        """The last error it reported on stderr (else its last line there),
+        or its exit status."""
+        errors = [line for line in self.stderr_tail if "rror" in line]
+        if errors or self.stderr_tail:
+            return (errors or list(self.stderr_tail))[-1]
         code = self.process.returncode if self.process else None
         return f"exited with status {code}"
 
