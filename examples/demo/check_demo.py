@@ -127,7 +127,10 @@ class DemoRun:
 
     def pids(self) -> List[int]:
         match = re.search(r"^  at once: (.*)$", self.output(), re.M)
-        return [int(p) for p in re.findall(r"pid (\d+)", match.group(1))] if match else []
+        if not match:
+            return []
+        found = re.findall(r"\(pids? ([\d ]+)\)", match.group(1))
+        return [int(pid) for group in found for pid in group.split()]
 
 
 def processes_left(session: int, name: Optional[str]) -> List[str]:

@@ -117,7 +117,11 @@ class Demo:
         if not ready:
             print("no process could attach the array; stopping")
             return 1
-        print("  at once: " + "; ".join(f"{p.label} (pid {p.pid})" for p in ready))
+        workers = [str(p.pid) for p in ready if p.foreign is None]
+        groups = ([f"{len(workers)} Python workers (pids {' '.join(workers)})"]
+                  if workers else [])
+        groups += [f"{p.label} (pid {p.pid})" for p in ready if p.foreign]
+        print("  at once: " + ", ".join(groups))
 
         go = time.perf_counter()
         self.go.set()
