@@ -241,7 +241,10 @@ class Demo:
                     pool_task.column_sums, (data, sums, p.first, p.stop, p.label))
             for p in self.participants:
                 if p.foreign:
-                    p.foreign.start(self.events)
+                    try:
+                        p.foreign.start(self.events)
+                    except OSError as error:      # e.g. not executable
+                        p.state, p.note = "failed", f"cannot start: {error}"
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         threading.Thread(target=self._forward, args=(reports,),
