@@ -6,80 +6,29 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <vector>
 
-#include "bulk_copy.hpp"
 #include "commands.hpp"
+#include "copy_progress.hpp"
 #include "exit_codes.hpp"
 #include "failure.hpp"
 #include "file_paths.hpp"
 #include "human_units.hpp"
-#include "interrupt.hpp"
-#include "npy_header.hpp"
-#include "progress_bar.hpp"
 
 namespace npshm_cli {
 
 namespace {
 
-// A temporary file next to the target; removed unless committed by rename.
-class TemporaryFile {
- public:
-  TemporaryFile(const std::string &target, const std::string &what) {
-    std::string pattern =
-        parent_directory(target) + "/." + base_name(target) + ".npshm-save-XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    fd_ = ::mkostemp(buffer.data(), O_CLOEXEC);
-    if (fd_ < 0) {
-      const int err = errno;
-      throw Failure(err == ENOENT ? kExitNotFound : kExitFailed,
-                    what + ": cannot create a file in " + parent_directory(target) + " (" +
-                        std::strerror(err) + ")");
-    }
-    path_ = buffer.data();
-  }
-  ~TemporaryFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-  TemporaryFile(const TemporaryFile &) = delete;
-  TemporaryFile &operator=(const TemporaryFile &) = delete;
-
-  int fd() const { return fd_; }
-
-  // Flushes, closes and renames onto target; the target is then complete.
-  void commit(const std::string &target, const std::string &what) {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    if (::fchmod(fd_, 0666 & ~mask) != 0) fail(what + ": cannot set the file mode");
-    if (::fsync(fd_) != 0) fail(what + ": cannot flush the file to disk");
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) fail(what + ": cannot close the file");
-    if (::rename(path_.c_str(), target.c_str()) != 0) fail(what + ": cannot rename onto the target");
-    path_.clear();
-  }
-
- private:
-  [[noreturn]] static void fail(const std::string &message) {
-    throw Failure(kExitFailed, message + " (" + std::strerror(errno) + ")");
-  }
-
-  int fd_ = -1;
-  std::string path_;
-};
-
-void write_all(int fd, const std::string &bytes, const std::string &what) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t put = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (put < 0 && errno == EINTR) continue;
-    if (put < 0) throw Failure(kExitFailed, what + ": write error (" + std::strerror(errno) + ")");
-    done += static_cast<std::size_t>(put);
-  }
+// fsync of path (a file, or a directory to make a rename in it durable).
+void flush_to_disk(const std::string &path, const std::string &what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int err = fd < 0 ? errno : 0;
+  while (!err && ::fsync(fd) != 0)
+    if (errno != EINTR) err = errno;
+  if (fd >= 0) ::close(fd);
+  if (err)
+    throw Failure(kExitFailed,
+                  what + ": cannot flush " + path + " to disk (" + std::strerror(err) + ")");
 }
 
 int run_save(const Arguments &args, const Context &context) {
@@ -97,22 +46,21 @@ int run_save(const Arguments &args, const Context &context) {
   if (!array) throw library_failure();
   const std::uint64_t nbytes = npshm_nbytes(array.get());
 
+  // Found before writing anything (the library would find out only when
+  // renaming the complete file onto it).
   struct stat st;
   if (::stat(file.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw Failure(kExitFailed, what + ": the target is a directory");
 
-  catch_interrupts();
+  CopyProgress progress("saving " + name);
+  progress.attach_to(options.get());
   const auto start = std::chrono::steady_clock::now();
-  TemporaryFile temporary(file, what);
-  write_all(temporary.fd(),
-            npy_header(npshm_dtype(array.get()), npshm_order(array.get()) == NPSHM_ORDER_F,
-                       npshm_ndim(array.get()), npshm_shape(array.get())),
-            what);
-  ProgressBar progress("saving " + name, nbytes);
-  copy_memory_to_file(static_cast<const unsigned char *>(npshm_data(array.get())), nbytes,
-                      temporary.fd(), progress, what);
+  // Written to a temporary file beside FILE.npy, renamed onto it when complete.
+  const int saved = npshm_save(array.get(), file.c_str(), options.get());
   progress.finish();
-  temporary.commit(file, what);
+  if (saved != NPSHM_OK) throw copy_failure();
+  flush_to_disk(file, what);
+  flush_to_disk(parent_directory(file), what);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("saved %s to %s: %s in %.2f s (%s)\n", npshm_name(array.get()), file.c_str(),
@@ -130,15 +78,16 @@ Command save_command() {
           "Write the array NAME to FILE.npy as a plain .npy file (the header that\n"
           "numpy.save writes, then the data; no npshm trailer), readable by\n"
           "numpy.load.  The data goes to a temporary file in the same directory,\n"
-          "which is flushed to disk and renamed onto FILE.npy (replacing it) only\n"
-          "when complete: FILE.npy is never partial.  The path is used as given\n"
-          "(no '.npy' is appended).  A progress bar is drawn on stderr when stderr\n"
-          "is a terminal and the array is at least 64 MiB.\n"
+          "which is renamed onto FILE.npy (replacing it) only when complete:\n"
+          "FILE.npy is never partial.  Then FILE.npy and its directory are\n"
+          "flushed to disk.  The path is used as given (no '.npy' is appended).\n"
+          "A progress bar is drawn on stderr when stderr is a terminal and the\n"
+          "array is at least 64 MiB.\n"
           "\n"
           "Options:\n"
           "  --dir DIR   the shm directory (default: $NPSHM_DIR, else /dev/shm)\n"
           "\n"
-          "Exit 3 if NAME does not exist, 130 if interrupted.\n",
+          "Exit 3 if NAME (or FILE's directory) does not exist, 130 if interrupted.\n",
           {},
           run_save};
 }

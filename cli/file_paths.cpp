@@ -1,13 +1,5 @@
 #include "file_paths.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <vector>
-
-#include "failure.hpp"
-
 namespace npshm_cli {
 
 std::string base_name(const std::string &path) {
@@ -29,19 +21,6 @@ std::string parent_directory(const std::string &path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
-}
-
-std::string absolute_path(const std::string &path) {
-  if (!path.empty() && path[0] == '/') return path;
-  std::vector<char> buffer(4096);
-  while (::getcwd(buffer.data(), buffer.size()) == nullptr) {
-    if (errno != ERANGE)
-      throw Failure(1, std::string("cannot get the working directory (") + std::strerror(errno) + ")");
-    buffer.resize(buffer.size() * 2);
-  }
-  std::string cwd = buffer.data();
-  if (cwd.back() != '/') cwd += '/';
-  return cwd + path;
 }
 
 }  // namespace npshm_cli

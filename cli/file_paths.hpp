@@ -7,8 +7,6 @@ namespace npshm_cli {
 
 // "/data/big.npy" -> "big"; "x.tar.npy" -> "x.tar"; "noext" -> "noext".
 std::string file_stem(const std::string &path);
-// An absolute path for path (relative ones against the working directory).
-std::string absolute_path(const std::string &path);
 // "dir/x.npy" -> "dir"; "x.npy" -> "."; "/x.npy" -> "/".
 std::string parent_directory(const std::string &path);
 // The last component of path.

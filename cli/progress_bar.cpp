@@ -13,29 +13,27 @@ constexpr int kBarWidth = 30;
 constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
 }  // namespace
 
-ProgressBar::ProgressBar(std::string label, std::uint64_t total)
-    : label_(std::move(label)),
-      total_(total),
-      enabled_(total >= kProgressThreshold && ::isatty(STDERR_FILENO) == 1),
-      start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+ProgressBar::ProgressBar(std::string label) : label_(std::move(label)) {}
 
-ProgressBar::~ProgressBar() {
-  if (enabled_ && !finished_) std::fputs("\n", stderr);
-}
+ProgressBar::~ProgressBar() { finish(); }
 
-void ProgressBar::update(std::uint64_t done) {
-  last_done_ = done;
-  if (!enabled_) return;
+void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_draw_ < kRedrawInterval) return;
+  if (!started_) {
+    started_ = true;
+    total_ = total;
+    enabled_ = total >= kProgressThreshold && ::isatty(STDERR_FILENO) == 1;
+    start_ = now;
+  } else if (done != total_ && now - last_draw_ < kRedrawInterval) {
+    return;
+  }
+  if (!enabled_ || finished_) return;
   last_draw_ = now;
   draw(done);
 }
 
 void ProgressBar::finish() {
   if (!enabled_ || finished_) return;
-  if (last_done_ == total_) draw(total_);
   std::fputs("\n", stderr);
   finished_ = true;
 }

@@ -13,27 +13,28 @@ constexpr std::uint64_t kProgressThreshold = std::uint64_t{64} << 20;  // 64 MiB
 
 class ProgressBar {
  public:
-  ProgressBar(std::string label, std::uint64_t total);
+  explicit ProgressBar(std::string label);
   ~ProgressBar();
   ProgressBar(const ProgressBar &) = delete;
   ProgressBar &operator=(const ProgressBar &) = delete;
 
-  bool enabled() const { return enabled_; }
-  // Redraws at most ten times a second.
-  void update(std::uint64_t done);
-  // Draws 100% and ends the line (or, if not complete, just ends it).
+  // done of total bytes.  The first call decides whether the bar is shown
+  // (from total) and draws it at once; later ones redraw at most ten times
+  // a second, and always at 100%.
+  void update(std::uint64_t done, std::uint64_t total);
+  // Ends the bar's line, if one was drawn.
   void finish();
 
  private:
   void draw(std::uint64_t done);
 
   std::string label_;
-  std::uint64_t total_;
-  bool enabled_;
+  std::uint64_t total_ = 0;
+  bool started_ = false;
+  bool enabled_ = false;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
-  std::uint64_t last_done_ = 0;
 };
 
 }  // namespace npshm_cli
