@@ -6,6 +6,7 @@ import pty
 import select
 import signal
 import subprocess
+import tty
 
 import numpy as np
 import pytest
@@ -193,33 +194,108 @@ def test_progress_bar_on_terminal_only_for_large_arrays(shm, tmp_path):
     assert code == 0 and err == ""
 
 
-def test_interrupted_load_leaves_nothing_or_everything(shm, tmp_path):
-    """SIGINT as soon as the name appears (the copy has just begun): either the
-    load stopped, exit 130, and the array is gone, or it had finished, exit
-    0, and the array is complete.  Never a partial array."""
+def handles_sigint(pid):
+    """True once process pid has a handler for SIGINT (SigCgt in its status)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
+def interrupt_at_first_progress_report(argv):
+    """Runs argv with stderr on a pseudo-terminal whose buffer is already
+    full, so the progress bar's first drawing (at the library's first
+    progress report, before any data is copied) blocks; sends SIGINT once
+    the program catches it, then drains the terminal.  Whether SIGINT
+    arrives before or during that blocked write, the program is still inside
+    its first progress report when it notices.  Returns (code, stderr)."""
+    leader, follower = pty.openpty()
+    tty.setraw(follower)
+    filler = os.open(os.ttyname(follower), os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        while True:
+            os.write(filler, b"x" * 512)
+    except BlockingIOError:
+        pass
+    finally:
+        os.close(filler)
+    try:
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        follower = -1
+        try:
+            while child.poll() is None and not handles_sigint(child.pid):
+                pass
+            child.send_signal(signal.SIGINT)
+            output = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            return child.wait(timeout=60), output.decode(errors="replace").lstrip("x")
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+def test_interrupted_load_leaves_nothing(shm, tmp_path):
+    source = tmp_path / "src.npy"
+    np.save(source, np.ones(int(BIG_SHAPE)))
+    code, err = interrupt_at_first_progress_report(
+        [CLI, "--dir", shm.dir, "load", str(source), "victim"])
+    assert code == 130, err
+    assert "npshm: create shm://victim: canceled (interrupted by signal 2)" in err
+    assert shm.names() == []
+
+
+def test_interrupted_save_leaves_nothing(shm, tmp_path):
+    shm.ok("create", "big", "--shape", BIG_SHAPE, "--dtype", "f8")
+    target = tmp_path / "out"
+    target.mkdir()
+    code, err = interrupt_at_first_progress_report(
+        [CLI, "--dir", shm.dir, "save", "big", str(target / "big.npy")])
+    assert code == 130, err
+    assert "canceled (interrupted by signal 2)" in err
+    assert os.listdir(target) == []
+    assert shm.names() == ["big"]
+
+
+def test_loaded_name_appears_only_complete(shm, tmp_path):
+    """Watches the shm directory during a large load: whenever the name is
+    seen, the whole array is already there (no zero-filled or partial array
+    is ever visible)."""
     source = tmp_path / "src.npy"
     original = np.arange(256 * 2**20 // 8, dtype="<f8")
     np.save(source, original)
-    outcomes = set()
     try:
-        for attempt in range(3):
-            proc = subprocess.Popen([CLI, "--dir", shm.dir, "load", str(source), "victim"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            while proc.poll() is None and not os.path.exists(shm.path("victim")):
-                pass
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=120)
-            outcomes.add(proc.returncode)
-            if proc.returncode == 130:
-                assert "interrupted by signal 2" in err
-                assert shm.names() == []
-            else:
-                assert proc.returncode == 0, err
-                assert np.array_equal(np.load(shm.path("victim"), mmap_mode="r"), original)
-                shm.ok("rm", "victim")
+        proc = subprocess.Popen([CLI, "--dir", shm.dir, "load", str(source), "whole"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen_while_running = False
+        while True:
+            running = proc.poll() is None
+            if os.path.exists(shm.path("whole")):
+                seen_while_running = running
+                # The last element first: a copy still under way writes it last.
+                assert np.load(shm.path("whole"), mmap_mode="r")[-1] == original[-1]
+                break
+            if not running:
+                break
+        assert np.array_equal(np.load(shm.path("whole"), mmap_mode="r"), original)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        print("seen while the load was running:", seen_while_running)
     finally:
         source.unlink()
-    print("outcomes", outcomes)
 
 
 def test_save_and_load_leave_a_last_array_alone(shm, tmp_path):
