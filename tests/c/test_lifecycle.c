@@ -84,6 +84,27 @@ static void test_create_attach_roundtrip(void **state) {
   assert_int_equal(count_entries(private_dir()), 0);
 }
 
+static int child_attaches_and_writes(void *arg) {
+  npshm_array *b = npshm_attach((const char *)arg, NULL);
+  if (!b) return 2;
+  int32_t *x = npshm_data(b);
+  int ok = x[0] == 11; /* sees what the parent wrote */
+  for (int i = 0; i < 1000; ++i) x[i] += i;
+  npshm_close(b);
+  return ok ? 0 : 3;
+}
+
+static void test_cross_process_mutation(void **state) {
+  (void)state;
+  const int64_t shape[1] = {1000};
+  npshm_array *a = create_or_fail("xproc", "<i4", 1, shape, NPSHM_ORDER_C, NULL);
+  int32_t *x = npshm_data(a);
+  for (int i = 0; i < 1000; ++i) x[i] = 11;
+  assert_int_equal(run_in_child(child_attaches_and_writes, "xproc"), 0);
+  for (int i = 0; i < 1000; ++i) assert_int_equal(x[i], 11 + i); /* same memory, no copy */
+  npshm_close(a);
+}
+
 static void test_fortran_order_and_strides(void **state) {
   (void)state;
   const int64_t shape[3] = {2, 3, 4};
@@ -473,6 +494,7 @@ int main(void) {
       T(test_version),
       T(test_error_names),
       T(test_create_attach_roundtrip),
+      T(test_cross_process_mutation),
       T(test_fortran_order_and_strides),
       T(test_zero_d_and_empty),
       T(test_max_ndim),
