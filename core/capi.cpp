@@ -30,12 +30,12 @@ template <class F, class R>
 R guarded(F &&f, R fallback) noexcept {
   try {
     return f();
-  } catch (const Error &e) {
+  } catch (const Error &e) {  // (the handlers themselves never allocate)
     npshm::set_last_error(e.code(), e.what(), e.sys_errno());
   } catch (const std::bad_alloc &) {
     npshm::set_last_error(NPSHM_E_NO_MEMORY, "out of memory", ENOMEM);
   } catch (const std::exception &e) {
-    npshm::set_last_error(NPSHM_E_SYSTEM, std::string("internal error: ") + e.what(), 0);
+    npshm::set_last_error(NPSHM_E_SYSTEM, e.what(), 0);
   } catch (...) {
     npshm::set_last_error(NPSHM_E_SYSTEM, "internal error", 0);
   }
@@ -78,7 +78,7 @@ std::vector<std::int64_t> shape_or_throw(int ndim, const int64_t *shape, const s
   return v;
 }
 
-void check_layout(const npshm::Segment &seg, const npshm::Dtype *dtype,
+void check_layout(const npshm::Segment &seg, const std::string *dtype,
                   const std::vector<std::int64_t> *shape, const char *what) {
   std::string why = npshm::layout_mismatch(seg.layout(), dtype, shape);
   if (!why.empty()) throw Error(NPSHM_E_MISMATCH, std::string(what) + " " + seg.location().name + ": " + why);
@@ -86,8 +86,7 @@ void check_layout(const npshm::Segment &seg, const npshm::Dtype *dtype,
 
 
 int null_handle(const char *what) {
-  npshm::set_last_error(NPSHM_E_INVALID, std::string(what) + ": handle is NULL", 0);
-  return NPSHM_E_INVALID;
+  return guarded_code([&]() -> int { invalid(std::string(what) + ": handle is NULL"); });
 }
 
 }  // namespace
@@ -149,10 +148,9 @@ const char *npshm_lifetime_name(int lifetime) {
 int npshm_lifetime_from_name(const char *name) {
   for (int l = NPSHM_LIFETIME_PERSISTENT; l <= NPSHM_LIFETIME_LAST; ++l)
     if (name && std::strcmp(name, npshm_lifetime_name(l)) == 0) return l;
-  npshm::set_last_error(NPSHM_E_INVALID,
-                        std::string("unknown lifetime '") + (name ? name : "(null)") +
-                            "' (persistent, owner or last)",
-                        0);
+  guarded_code([&]() -> int {
+    invalid(std::string("unknown lifetime '") + (name ? name : "(null)") + "' (persistent, owner or last)");
+  });
   return -1;
 }
 
@@ -166,22 +164,20 @@ void npshm_options_free(npshm_options *opts) { delete opts; }
 
 int npshm_options_set_lifetime(npshm_options *opts, int lifetime) {
   if (!opts) return null_handle("npshm_options_set_lifetime");
-  if (!npshm_lifetime_name(lifetime)) {
-    npshm::set_last_error(NPSHM_E_INVALID, "unknown lifetime " + std::to_string(lifetime), 0);
-    return NPSHM_E_INVALID;
-  }
-  opts->lifetime = lifetime;
-  return NPSHM_OK;
+  return guarded_code([&] {
+    if (!npshm_lifetime_name(lifetime)) invalid("unknown lifetime " + std::to_string(lifetime));
+    opts->lifetime = lifetime;
+    return NPSHM_OK;
+  });
 }
 
 int npshm_options_set_mode(npshm_options *opts, unsigned int mode) {
   if (!opts) return null_handle("npshm_options_set_mode");
-  if (mode > 0777) {
-    npshm::set_last_error(NPSHM_E_INVALID, "mode " + std::to_string(mode) + " is not within 0..0777", 0);
-    return NPSHM_E_INVALID;
-  }
-  opts->mode = mode;
-  return NPSHM_OK;
+  return guarded_code([&] {
+    if (mode > 0777) invalid("mode " + std::to_string(mode) + " is not within 0..0777");
+    opts->mode = mode;
+    return NPSHM_OK;
+  });
 }
 
 int npshm_options_set_fill(npshm_options *opts, const void *item, size_t size) {
@@ -247,12 +243,11 @@ int npshm_options_set_progress(npshm_options *opts, npshm_progress_fn fn, void *
 
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
-  if (seconds < 0) {
-    npshm::set_last_error(NPSHM_E_INVALID, "gc minimum age " + std::to_string(seconds) + " is negative", 0);
-    return NPSHM_E_INVALID;
-  }
-  opts->gc_min_age = seconds;
-  return NPSHM_OK;
+  return guarded_code([&] {
+    if (seconds < 0) invalid("gc minimum age " + std::to_string(seconds) + " is negative");
+    opts->gc_min_age = seconds;
+    return NPSHM_OK;
+  });
 }
 
 /* Arrays ----------------------------------------------------------------- */
@@ -285,10 +280,17 @@ npshm_array *npshm_attach(const char *name, const npshm_options *opts) {
         npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "attach");
         auto a = std::make_unique<npshm_array>();
         a->segment = npshm::Segment::attach(loc, o);
-        npshm::Dtype expected;
-        if (o.expected_dtype) expected = dtype_or_throw(o.expected_dtype->c_str(), "attach");
-        check_layout(*a->segment, o.expected_dtype ? &expected : nullptr,
-                     o.expected_shape ? &*o.expected_shape : nullptr, "attach");
+        const std::string why = npshm::layout_mismatch(a->segment->layout(), o.expected_dtype ? &*o.expected_dtype : nullptr,
+                                                       o.expected_shape ? &*o.expected_shape : nullptr);
+        if (!why.empty()) {
+          // Not the array we were asked for: let go of it as a close would
+          // (if we were its last holder, a LAST array goes away).
+          try {
+            a->segment->close();
+          } catch (const Error &) {
+          }
+          throw Error(NPSHM_E_MISMATCH, "attach " + loc.name + ": " + why);
+        }
         return a.release();
       },
       static_cast<npshm_array *>(nullptr));
@@ -329,7 +331,7 @@ int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int6
         if (dtype) dt = dtype_or_throw(dtype, what);
         std::vector<std::int64_t> sh;
         if (ndim != -1) sh = shape_or_throw(ndim, shape, what);
-        check_layout(*a->segment, dtype ? &dt : nullptr, ndim != -1 ? &sh : nullptr, "validate");
+        check_layout(*a->segment, dtype ? &dt.descr : nullptr, ndim != -1 ? &sh : nullptr, "validate");
         return NPSHM_OK;
       });
 }

@@ -40,7 +40,7 @@ void fill_from_stat(npshm_info &info, const struct stat &st) {
   info.mtime = st.st_mtime;
   info.dev = st.st_dev;
   info.ino = st.st_ino;
-  info.holders = platform::count_holders(st.st_dev, st.st_ino);
+  info.regular = S_ISREG(st.st_mode);
 }
 
 // Read the header of an open file into info (status and layout).
@@ -73,22 +73,25 @@ std::vector<std::string> directory_entries(const std::string &directory, const c
 
 }  // namespace
 
-npshm_info inspect(const Location &loc) {
+npshm_info inspect(const Location &loc, const platform::HolderCounts &holders) {
   npshm_info info;
   info.location = loc;
   struct stat st;
   if (::stat(loc.path.c_str(), &st) != 0) {
     int err = errno;
     if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
-    throw_system("stat " + loc.name, err);
+    info.status = code_from_errno(err);
+    info.message = std::string("cannot stat (") + std::strerror(err) + ")";
+    return info;
   }
   fill_from_stat(info, st);
-  if (!S_ISREG(st.st_mode)) {
+  info.holders = holders.count(st.st_dev, st.st_ino);
+  if (!info.regular) {
     info.status = NPSHM_E_FORMAT;
     info.message = "not a regular file";
     return info;
   }
-  Fd fd(::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.fd < 0) {
     info.status = code_from_errno(errno);
     info.message = std::string("cannot open (") + std::strerror(errno) + ")";
@@ -98,14 +101,16 @@ npshm_info inspect(const Location &loc) {
   return info;
 }
 
+npshm_info inspect(const Location &loc) { return inspect(loc, platform::HolderCounts()); }
+
 npshm_list list_directory(const std::string &directory) {
   npshm_list list;
+  const platform::HolderCounts holders;  // one read of the lock table for all
   for (const std::string &name : directory_entries(directory, "list")) {
     if (name[0] == '.') continue;
     try {
-      npshm_info info = inspect(shm_location(directory, name));
-      if (info.status == NPSHM_E_FORMAT && info.message == "not a regular file") continue;
-      list.items.push_back(std::move(info));
+      npshm_info info = inspect(shm_location(directory, name), holders);
+      if (info.regular || info.status != NPSHM_E_FORMAT) list.items.push_back(std::move(info));
     } catch (const Error &e) {
       if (e.code() != NPSHM_E_NOT_FOUND) throw;  // removed while we listed: skip
     }
@@ -141,7 +146,7 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_a
     // wait until we are done (then they see it unlinked).
     if (platform::try_lock_exclusive(fd.fd) != 0) continue;
     fill_from_stat(info, st);
-    info.holders = 0;
+    info.holders = 0;  // we hold it exclusively
     if (!dry_run) {
       struct stat now_st;
       if (::stat(loc.path.c_str(), &now_st) != 0 || now_st.st_ino != st.st_ino) continue;
@@ -154,8 +159,10 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_a
 
 void remove_array(const Location &loc) {
   const std::string what = "remove " + loc.name;
+  struct stat checked;
   try {
-    open_npy(loc.path, what);  // only valid .npy files are removed
+    NpyFile file = open_npy(loc.path, what);  // only valid .npy files are removed
+    if (::fstat(file.fd, &checked) != 0) throw_system(what + ": cannot stat", errno);
   } catch (const Error &e) {
     if (e.code() == NPSHM_E_NOT_FOUND) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", ENOENT);
     if (e.code() != NPSHM_E_FORMAT) throw;
@@ -163,6 +170,10 @@ void remove_array(const Location &loc) {
     why.erase(0, what.size() + 2);  // open_npy says "<what>: <why>"
     throw Error(NPSHM_E_FORMAT, what + ": refusing to remove a file that is not an array: " + why);
   }
+  // The name must still be the file we checked.
+  struct stat now;
+  if (::stat(loc.path.c_str(), &now) != 0 || now.st_dev != checked.st_dev || now.st_ino != checked.st_ino)
+    throw Error(NPSHM_E_NOT_FOUND, what + ": the name changed while removing it (nothing removed)", ENOENT);
   if (::unlink(loc.path.c_str()) != 0) throw_system(what, errno);
 }
 

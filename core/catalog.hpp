@@ -24,6 +24,7 @@ struct npshm_info {
   std::int64_t mtime = 0;
   dev_t dev = 0;
   ino_t ino = 0;
+  bool regular = false;  // a regular file (list skips other kinds)
 };
 
 struct npshm_list {

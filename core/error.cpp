@@ -52,7 +52,7 @@ void throw_system(const std::string &what, int err, int code) {
   throw Error(code, what + " (" + std::strerror(err) + ")", err);
 }
 
-void set_last_error(int code, const std::string &message, int sys_errno) {
+void set_last_error(int code, const char *message, int sys_errno) noexcept {
   try {
     last_error.message = message;
   } catch (...) {

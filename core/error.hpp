@@ -32,7 +32,7 @@ int code_from_errno(int err) noexcept;
 [[noreturn]] void throw_system(const std::string &what, int err, int code);
 
 // The thread's last error, as the C ABI reports it.
-void set_last_error(int code, const std::string &message, int sys_errno);
+void set_last_error(int code, const char *message, int sys_errno) noexcept;
 void clear_last_error() noexcept;
 int last_error_code() noexcept;
 int last_error_errno() noexcept;

@@ -65,11 +65,11 @@ bool make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape,
 
 namespace npshm {
 
-std::string layout_mismatch(const Layout &layout, const Dtype *expected_dtype,
+std::string layout_mismatch(const Layout &layout, const std::string *expected_descr,
                             const std::vector<std::int64_t> *expected_shape) {
   std::string why;
-  if (expected_dtype && expected_dtype->descr != layout.dtype.descr)
-    why = "dtype is " + layout.dtype.descr + ", expected " + expected_dtype->descr;
+  if (expected_descr && *expected_descr != layout.dtype.descr)
+    why = "dtype is " + layout.dtype.descr + ", expected " + *expected_descr;
   if (expected_shape && *expected_shape != layout.shape) {
     if (!why.empty()) why += "; ";
     why += "shape is " + shape_text(layout.shape) + ", expected " + shape_text(*expected_shape);

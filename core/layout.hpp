@@ -30,9 +30,10 @@ std::string shape_text(const std::vector<std::int64_t> &shape);
 
 namespace npshm {
 
-// "" if layout matches the expectations (either may be null: not checked),
+// "" if layout matches the expectations (a normalised descr and a shape;
+// either may be null: not checked),
 // else what differs: "dtype is '<f8', expected '<i4'".
-std::string layout_mismatch(const Layout &layout, const Dtype *expected_dtype,
+std::string layout_mismatch(const Layout &layout, const std::string *expected_descr,
                             const std::vector<std::int64_t> *expected_shape);
 
 }  // namespace npshm

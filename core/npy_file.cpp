@@ -36,7 +36,7 @@ NpyFile::~NpyFile() {
 
 NpyFile open_npy(const std::string &path, const std::string &what) {
   NpyFile file;
-  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not hang
   if (file.fd < 0) {
     int err = errno;
     if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err);

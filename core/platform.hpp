@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -27,9 +29,20 @@ int try_lock_shared(int fd);
 // Linux the upgrade from shared is atomic.
 int try_lock_exclusive(int fd);
 
-// Number of holder locks on the file (dev, ino), or -1 if the system cannot
-// tell.
-int count_holders(dev_t dev, ino_t ino);
+// Drop the holder lock.
+void unlock(int fd);
+
+// The number of holder locks of every file, read once (on Linux from
+// /proc/locks); count() is -1 if the system cannot tell.
+class HolderCounts {
+ public:
+  HolderCounts();
+  int count(dev_t dev, ino_t ino) const;
+
+ private:
+  bool known_ = false;
+  std::map<std::pair<dev_t, ino_t>, int> counts_;
+};
 
 // Processes mapping the file (dev, ino), ascending, and the number of
 // mappings in all of them.  Returns false if the system cannot tell.

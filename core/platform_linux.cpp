@@ -38,6 +38,7 @@ int set_lock(int fd, short type) {
 }  // namespace
 
 int try_lock_shared(int fd) { return set_lock(fd, F_RDLCK); }
+void unlock(int fd) { set_lock(fd, F_UNLCK); }
 int try_lock_exclusive(int fd) { return set_lock(fd, F_WRLCK); }
 
 #else  // POSIX fallback: flock locks also belong to the open file description.
@@ -52,38 +53,39 @@ int try_lock_exclusive(int fd) {
   return errno == EWOULDBLOCK ? EAGAIN : errno;
 }
 
+void unlock(int fd) { flock(fd, LOCK_UN); }
+
 #endif
 
-int count_holders(dev_t dev, ino_t ino) {
+HolderCounts::HolderCounts() {
 #if defined(__linux__)
   // Lines look like "12: OFDLCK ADVISORY  READ  -1 00:1a:4711 0 0";
-  // blocked waiters start with "12: ->" and are not holders.
+  // blocked waiters ("12: -> ...") are not holders.
   std::FILE *f = std::fopen("/proc/locks", "re");
-  if (!f) return -1;
+  if (!f) return;
+  known_ = true;
   char line[256];
-  int count = 0;
   while (std::fgets(line, sizeof line, f)) {
     char kind[16], mode[16], access[16];
     long pid;
     unsigned maj, min;
     unsigned long long inode;
     char start[32];
-    if (std::sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu %31s", kind, mode, access, &pid,
-                    &maj, &min, &inode, start) != 8)
-      continue;  // includes "->" waiter lines, whose fields do not parse
+    if (std::sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu %31s", kind, mode, access, &pid, &maj,
+                    &min, &inode, start) != 8)
+      continue;  // includes waiter lines, whose fields do not parse
     if (std::strcmp(kind, "OFDLCK") != 0 && std::strcmp(kind, "FLOCK") != 0) continue;
-    if (maj != major(dev) || min != minor(dev) || inode != static_cast<unsigned long long>(ino))
-      continue;
     if (std::strcmp(start, "0") != 0) continue;
-    ++count;
+    ++counts_[{makedev(maj, min), static_cast<ino_t>(inode)}];
   }
   std::fclose(f);
-  return count;
-#else
-  (void)dev;
-  (void)ino;
-  return -1;
 #endif
+}
+
+int HolderCounts::count(dev_t dev, ino_t ino) const {
+  if (!known_) return -1;
+  auto it = counts_.find({dev, ino});
+  return it == counts_.end() ? 0 : it->second;
 }
 
 bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings) {

@@ -85,6 +85,9 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   if (opts.lifetime != NPSHM_LIFETIME_PERSISTENT) seg->pid_ = ::getpid();
 
   const std::string header = format_header(layout);
+  if (header.size() > kMaxHeaderBytes)  // nobody could attach it
+    throw Error(NPSHM_E_INVALID, what + ": the dtype description is too long (a header of " +
+                                     human_bytes(header.size()) + "; at most " + human_bytes(kMaxHeaderBytes) + ")");
   seg->data_offset_ = header.size();
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
   unsigned char trailer_bytes[kTrailerSize];
@@ -106,10 +109,8 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   } drop_temp_name_on_exit{file};
 
   if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
-  // The file was made 0600 whatever the umask says (a umask that takes the
-  // owner's own read or write away is not honoured); other modes are set.
-  if (opts.mode != 0600 && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
-    throw_system(what + ": cannot set mode", errno);
+  // Exactly the mode asked for, whatever the umask says.
+  if (::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0) throw_system(what + ": cannot set mode", errno);
 
   auto no_space = [&](int err, const char *doing) {
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
@@ -172,9 +173,10 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
   for (int attempt = 0;; ++attempt) {
     // A read-only handle still opens read-write when it may, so that it can
     // take the exclusive lock a LAST-lifetime close needs; it maps read-only.
-    int fd = ::open(loc.path.c_str(), O_RDWR | O_CLOEXEC);
+    // (O_NONBLOCK: opening a FIFO someone put there must not hang.)
+    int fd = ::open(loc.path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 && opts.readonly && (errno == EACCES || errno == EROFS || errno == EPERM))
-      fd = ::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC);
+      fd = ::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
       int err = errno;
       if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
@@ -247,7 +249,17 @@ void Segment::close() {
   } else if (lifetime_ == NPSHM_LIFETIME_LAST) {
     // Holding the lock exclusively proves no other live handle exists, and
     // keeps attachers out until the name is gone (they then see nlink 0).
-    remove = platform::try_lock_exclusive(fd_) == 0;
+    // Two handles closing at once each see the other's shared lock: so if
+    // the upgrade fails, drop ours and try once more; of two such closers
+    // at least one then succeeds.  (A handle opened read-only, without
+    // write permission, cannot lock exclusively and leaves it to others
+    // or to gc.)
+    int err = platform::try_lock_exclusive(fd_);
+    if (err == EAGAIN) {
+      platform::unlock(fd_);
+      err = platform::try_lock_exclusive(fd_);
+    }
+    remove = err == 0;
   }
   int err = 0;
   if (remove && name_is_ours() && ::unlink(loc_.path.c_str()) != 0) err = errno;

@@ -9,7 +9,7 @@
  * Segments.  Every array lives in one file that is a valid NumPy .npy file:
  *   an NPY header (padded with spaces so the data starts at a multiple of
  *   4096, normally exactly 4096), the array data, then a small npshm trailer
- *   (magic "NPSHM\0tr", the lifetime policy) that numpy ignores.  So
+ *   (magic "NPSHMTRL", the lifetime policy) that numpy ignores.  So
  *   numpy.load("/dev/shm/NAME", mmap_mode="r") reads an npshm array without
  *   this library, and any .npy written by numpy.save can be attached.
  *
@@ -31,7 +31,7 @@
  *   failure, npshm_last_error() returns the code and npshm_last_message()
  *   a message naming the operation, the array and the cause (including the
  *   system error), e.g.
- *     "create shm://big: no space left in /dev/shm for 1073745920 bytes
+ *     "create shm://big: no space left in /dev/shm for 1.0 GiB
  *      (No space left on device)".
  *   The error state is per thread and is kept until the next failure on that
  *   thread.  A failed call never leaves a file or a mapping behind.
@@ -214,14 +214,18 @@ typedef struct npshm_array npshm_array;
    The name appears atomically, complete and filled, or not at all: an
    attacher never sees a partial array.  Memory is reserved up front, so a
    full shm directory fails here with NPSHM_E_NO_SPACE instead of SIGBUS
-   later.  Errors: INVALID, EXISTS, NO_SPACE, PERMISSION, SYSTEM. */
+   later.  Errors: INVALID, EXISTS, NO_SPACE, NOT_FOUND (no such directory),
+   PERMISSION, NO_MEMORY, SYSTEM. */
 NPSHM_API npshm_array *npshm_create(const char *name, const char *dtype,
                                     int ndim, const int64_t *shape, int order,
                                     const npshm_options *opts);
 
 /* Attach an existing array (or any valid .npy file by "file://").
    Honors opts' readonly, directory, expected dtype and shape.
-   Errors: INVALID, NOT_FOUND, PERMISSION, FORMAT, MISMATCH, BUSY, SYSTEM. */
+   A read-only attach opens the file read-write when it may (only to take
+   the lock a LAST close needs) and maps it read-only.
+   Errors: INVALID, NOT_FOUND, PERMISSION, FORMAT, MISMATCH, BUSY,
+   NO_MEMORY, SYSTEM. */
 NPSHM_API npshm_array *npshm_attach(const char *name,
                                     const npshm_options *opts);
 
@@ -249,7 +253,10 @@ NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,
                              int ndim, const int64_t *shape);
 
 /* Release the handle: apply the lifetime policy (OWNER: the creating handle
-   unlinks; LAST: unlinks if no other live handle exists), unmap, close.
+   unlinks; LAST: unlinks if no other live handle exists, also when several
+   close at once), unmap, close.  A handle that could only open the file
+   read-only (no write permission) cannot tell whether it is the last: it
+   leaves a LAST array to the other holders or to npshm_gc.
    A handle inherited through fork() is only unmapped and closed in the
    child: the policy is the opening process's to apply.
    The handle is freed even when an error is returned.  NULL is fine. */
@@ -257,7 +264,8 @@ NPSHM_API int npshm_close(npshm_array *a);
 
 /* Remove the array's name now (if it still names this array).  The mapping
    stays valid until close; other holders keep theirs.  A read-only handle
-   cannot (NPSHM_E_READONLY): attaching to read never removes anything. */
+   cannot (NPSHM_E_READONLY): a reader never removes an array by itself
+   (only the LAST policy, which the creator chose, may). */
 NPSHM_API int npshm_unlink(npshm_array *a);
 
 /* Remove an array by name.  Refuses (NPSHM_E_FORMAT) a file that is not a
@@ -269,7 +277,10 @@ NPSHM_API int npshm_remove(const char *name, const npshm_options *opts);
    NPSHM_E_FORMAT). */
 NPSHM_API int npshm_exists(const char *name, const npshm_options *opts);
 
-/* Accessors.  Pointers stay valid until npshm_close(a). */
+/* Accessors.  Pointers stay valid until npshm_close(a).  The data of arrays
+   npshm created is 4096-aligned; a foreign .npy's data is where its header
+   ends (numpy aligns it to 64 bytes, but older or hand-made files may
+   leave it unaligned for the dtype). */
 NPSHM_API void *npshm_data(const npshm_array *a);
 NPSHM_API const char *npshm_dtype(const npshm_array *a); /* normalised descr */
 NPSHM_API int npshm_ndim(const npshm_array *a);
@@ -341,8 +352,9 @@ NPSHM_API int npshm_info_processes(const npshm_info *info, int64_t *pids,
 /* A snapshot of several infos. */
 typedef struct npshm_list npshm_list;
 
-/* Every file in the shm directory except hidden ones (names starting with
-   '.'), valid or not; sorted by name. */
+/* Every regular file in the shm directory except hidden ones (names
+   starting with '.'), valid or not (see npshm_info_status); sorted by
+   name.  One odd file never makes the whole listing fail. */
 NPSHM_API npshm_list *npshm_list_arrays(const npshm_options *opts);
 NPSHM_API size_t npshm_list_size(const npshm_list *list);
 /* Item i (0 <= i < size), owned by the list; NULL if i is out of range. */

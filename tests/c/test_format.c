@@ -209,6 +209,18 @@ static void test_large_header_uses_v2(void **state) {
   npshm_close(b);
   npshm_close(a);
   free(descr);
+
+  /* a header over 1 MiB could never be attached: refused at create */
+  cap = 60000 * 24 + 16;
+  descr = malloc(cap);
+  len = (size_t)snprintf(descr, cap, "[");
+  for (int i = 0; i < 60000; ++i)
+    len += (size_t)snprintf(descr + len, cap - len, "%s('f%05d', '<f4')", i ? ", " : "", i);
+  snprintf(descr + len, cap - len, "]");
+  assert_null(npshm_create("wider", descr, 1, shape, NPSHM_ORDER_C, NULL));
+  assert_last_error(NPSHM_E_INVALID, "shm://wider", "too long");
+  assert_int_equal(npshm_exists("wider", NULL), 0);
+  free(descr);
 }
 
 static void test_load_and_save(void **state) {

@@ -295,6 +295,25 @@ static void test_fill_and_mode(void **state) {
   npshm_options_free(o);
 }
 
+static void test_mode_ignores_umask(void **state) {
+  (void)state;
+  mode_t old = umask(0277);
+  const int64_t shape[1] = {1};
+  npshm_array *a = create_or_fail("umask-default", "<f8", 1, shape, NPSHM_ORDER_C, NULL);
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_mode(o, 0664);
+  npshm_array *b = create_or_fail("umask-664", "<f8", 1, shape, NPSHM_ORDER_C, o);
+  npshm_options_free(o);
+  umask(old);
+  struct stat st;
+  assert_int_equal(stat(npshm_path(a), &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+  assert_int_equal(stat(npshm_path(b), &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0664);
+  npshm_close(a);
+  npshm_close(b);
+}
+
 static void test_directory_option(void **state) {
   (void)state;
   npshm_options *o = npshm_options_new();
@@ -504,6 +523,7 @@ int main(void) {
       T(test_validate_and_expectations),
       T(test_options_errors),
       T(test_fill_and_mode),
+      T(test_mode_ignores_umask),
       T(test_directory_option),
       T(test_default_dev_shm),
       T(test_readonly_write_faults),

@@ -1,6 +1,7 @@
 /* Lifetime policies, crashes of holders (SIGKILL), fork, and gc. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -239,6 +240,57 @@ static void test_attach_after_remove_is_not_found(void **state) {
   assert_int_equal(npshm_exists("gone", NULL), 1);
 }
 
+struct closer {
+  npshm_array *handle;
+  pthread_barrier_t *barrier;
+};
+
+static void *close_at_once(void *p) {
+  struct closer *c = p;
+  pthread_barrier_wait(c->barrier);
+  npshm_close(c->handle);
+  return NULL;
+}
+
+static void test_last_concurrent_closes_remove(void **state) {
+  (void)state;
+  /* Two last holders closing at the same moment: one of them must remove. */
+  pthread_barrier_t barrier;
+  pthread_barrier_init(&barrier, NULL, 2);
+  for (int round = 0; round < 2000; ++round) {
+    npshm_array *a = create_with_lifetime("racing-close", NPSHM_LIFETIME_LAST);
+    npshm_array *b = npshm_attach("racing-close", NULL);
+    assert_non_null(b);
+    struct closer ca = {a, &barrier}, cb = {b, &barrier};
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, close_at_once, &ca);
+    pthread_create(&tb, NULL, close_at_once, &cb);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    if (npshm_exists("racing-close", NULL) != 0) fail_msg("round %d: LAST array left behind", round);
+  }
+  pthread_barrier_destroy(&barrier);
+}
+
+static void test_last_mismatched_attach_lets_go(void **state) {
+  (void)state;
+  npshm_array *a = create_with_lifetime("mism", NPSHM_LIFETIME_LAST);
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_expected_dtype(o, "<f8");
+  /* the attach takes the lock, then finds the wrong dtype */
+  npshm_close(a);
+  assert_int_equal(npshm_exists("mism", NULL), 0);
+  a = create_with_lifetime("mism", NPSHM_LIFETIME_LAST);
+  npshm_array *b = npshm_attach("mism", NULL);
+  npshm_close(a);
+  assert_null(npshm_attach("mism", o));
+  assert_last_error(NPSHM_E_MISMATCH, "shm://mism", "<i8");
+  assert_int_equal(npshm_exists("mism", NULL), 1); /* b still holds it */
+  npshm_close(b);
+  assert_int_equal(npshm_exists("mism", NULL), 0);
+  npshm_options_free(o);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
 
 int main(void) {
@@ -252,6 +304,8 @@ int main(void) {
       T(test_gc_unfinished_create),
       T(test_fork_child_does_not_apply_policy),
       T(test_attach_after_remove_is_not_found),
+      T(test_last_concurrent_closes_remove),
+      T(test_last_mismatched_attach_lets_go),
   };
   return cmocka_run_group_tests_name("lifetime", tests, NULL, NULL);
 }
