@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "error.hpp"
+#include "file_io.hpp"
 #include "progress.hpp"
 
 namespace npshm {
@@ -16,17 +17,6 @@ namespace npshm {
 namespace {
 
 std::atomic<unsigned> save_counter{0};
-
-int write_all(int fd, const char *p, std::size_t len) {
-  while (len > 0) {
-    ssize_t n = ::write(fd, p, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    p += n;
-    len -= static_cast<std::size_t>(n);
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -55,7 +45,11 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
               const npshm_options &opts) {
   if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
-  const std::string temp = path + ".npshm-tmp-" + std::to_string(::getpid()) + "-" +
+  // A hidden name beside the target (listings skip it), then rename.
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::string temp = dir + "." + base + ".npshm-save-" + std::to_string(::getpid()) + "-" +
                            std::to_string(save_counter.fetch_add(1));
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -73,13 +67,13 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     }
   } file{fd, temp};
   const std::string header = format_header(layout);
-  int err = write_all(fd, header.data(), header.size());
+  int err = pwrite_all(fd, header.data(), header.size(), 0);
   const char *bytes = static_cast<const char *>(data);
   for (std::uint64_t done = 0; !err;) {
     report_progress(opts, done, layout.nbytes, what);
     if (done == layout.nbytes) break;
     const std::uint64_t n = std::min<std::uint64_t>(kProgressStep, layout.nbytes - done);
-    err = write_all(fd, bytes + done, static_cast<std::size_t>(n));
+    err = pwrite_all(fd, bytes + done, static_cast<std::size_t>(n), header.size() + done);
     done += n;
   }
   file.fd = -1;

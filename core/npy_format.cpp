@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "file_io.hpp"
 #include "literal.hpp"
 #include "npshm.h"
 
@@ -190,28 +191,6 @@ bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_o
   out.lifetime = static_cast<std::uint32_t>(lifetime);
   return true;
 }
-
-}  // namespace npshm
-
-
-
-namespace npshm {
-
-namespace {
-int pread_all(int fd, unsigned char *buf, std::size_t len, std::uint64_t offset) {
-  std::size_t done = 0;
-  while (done < len) {
-    ssize_t n = pread(fd, buf + done, len - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) return EIO;  // the file shrank under us
-    done += static_cast<std::size_t>(n);
-  }
-  return 0;
-}
-}  // namespace
 
 int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string &error) {
   // Read one page first: npshm headers fit in it; a longer header says its

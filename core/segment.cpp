@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "error.hpp"
+#include "file_io.hpp"
 #include "npy_format.hpp"
 #include "options.hpp"
 #include "platform.hpp"
@@ -39,18 +40,6 @@ std::string human_bytes(std::uint64_t n) {
   return buf;
 }
 
-int write_all(int fd, const void *buf, std::size_t len, std::uint64_t offset) {
-  const char *p = static_cast<const char *>(buf);
-  while (len > 0) {
-    ssize_t n = ::pwrite(fd, p, len, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    p += n;
-    len -= static_cast<std::size_t>(n);
-    offset += static_cast<std::uint64_t>(n);
-  }
-  return 0;
-}
 
 // Take the shared holder lock, waiting out a short exclusive holder (a
 // closer or gc deciding whether to unlink).
@@ -119,8 +108,11 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     throw_system(what + ": cannot " + doing, err);
   };
   if (source) {
+    // A taken name would only be found at publish time: fail before copying.
+    if (::access(loc.path.c_str(), F_OK) == 0)
+      throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
     // Written page by page: every page is allocated (or ENOSPC) by the end.
-    if (int err = write_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
+    if (int err = pwrite_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
     for (std::uint64_t done = 0;;) {
       report_progress(opts, done, layout.nbytes, what);
       if (done == layout.nbytes) break;
@@ -129,7 +121,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
         no_space(err, "copy the data");
       done += n;
     }
-    if (int err = write_all(seg->fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
+    if (int err = pwrite_all(seg->fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
       no_space(err, "write the trailer");
   } else if (int err = platform::reserve(seg->fd_, total)) {
     no_space(err, "reserve memory");

@@ -333,7 +333,10 @@ NPSHM_API size_t npshm_info_itemsize(const npshm_info *info);
 NPSHM_API size_t npshm_info_nbytes(const npshm_info *info);
 NPSHM_API int npshm_info_lifetime(const npshm_info *info);
 /* These are meaningful for any status. */
-/* Live handles holding the file (OFD locks on byte 0); -1 if unknown. */
+/* Live handles holding the file (OFD locks on byte 0); -1 if unknown.  Read
+   from /proc/locks, which the kernel hands out in pieces: while other
+   processes take or drop locks the count may be off for a moment.  (The
+   lifetime policies never rely on it: they try the locks themselves.) */
 NPSHM_API int npshm_info_holders(const npshm_info *info);
 NPSHM_API uint64_t npshm_info_file_size(const npshm_info *info);
 NPSHM_API unsigned int npshm_info_uid(const npshm_info *info);
