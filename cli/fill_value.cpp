@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "failure.hpp"
+#include "npshm.h"
 
 namespace npshm_cli {
 
@@ -36,38 +37,22 @@ std::string trim(const std::string &text) {
 }
 
 SimpleType parse_type(const std::string &descr) {
-  const std::string s = trim(descr);
   const std::string shown = "'" + descr + "'";
-  if (!s.empty() && (s[0] == '[' || s[0] == '\'' || s[0] == '"'))
+  // The library checks and normalises the dtype ("i4" -> "<i4"); what is
+  // left to read is its byte order, kind and item size.
+  char normalised[64];
+  std::size_t size = 0;
+  const int length = npshm_dtype_normalize(descr.c_str(), normalised, sizeof normalised, &size);
+  if (length < 0) throw UsageError(std::string("bad dtype: ") + npshm_last_message());
+  const std::string s(normalised, std::min<std::size_t>(static_cast<std::size_t>(length), sizeof normalised - 1));
+  if (s[0] == '[')
     throw UsageError("--fill is not supported for the structured dtype " + shown +
                      " (only for bool, integer, float, complex and datetime dtypes)");
-  std::size_t i = 0;
-  char order = native_is_little() ? '<' : '>';
-  if (i < s.size() && (s[i] == '<' || s[i] == '>' || s[i] == '|' || s[i] == '=')) {
-    if (s[i] == '<' || s[i] == '>') order = s[i];
-    ++i;
-  }
-  if (i == s.size()) throw UsageError("bad dtype " + shown);
-  const char kind = s[i++];
-  std::string digits = s.substr(i);
-  if (kind == 'M' || kind == 'm') digits = digits.substr(0, digits.find('['));
-  if (digits.empty() || digits.size() > 2 || digits.find_first_not_of("0123456789") != std::string::npos)
-    throw UsageError("--fill: cannot tell the item size of dtype " + shown);
-  const std::size_t size = std::strtoul(digits.c_str(), nullptr, 10);
-  bool ok;
-  switch (kind) {
-    case 'b': ok = size == 1; break;
-    case 'i':
-    case 'u': ok = size == 1 || size == 2 || size == 4 || size == 8; break;
-    case 'f': ok = size == 2 || size == 4 || size == 8 || size == 16; break;
-    case 'c': ok = size == 8 || size == 16 || size == 32; break;
-    case 'M':
-    case 'm': ok = size == 8; break;
-    default:
-      throw UsageError("--fill is not supported for dtype " + shown +
-                       " (only for bool, integer, float, complex and datetime dtypes)");
-  }
-  if (!ok) throw UsageError("--fill: unsupported item size in dtype " + shown);
+  const char kind = s[1];
+  if (std::string("biufcMm").find(kind) == std::string::npos)
+    throw UsageError("--fill is not supported for dtype " + shown +
+                     " (only for bool, integer, float, complex and datetime dtypes)");
+  const char order = s[0] == '|' ? (native_is_little() ? '<' : '>') : s[0];
   return SimpleType{order, kind, size};
 }
 

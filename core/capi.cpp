@@ -3,6 +3,7 @@
 // exception ever crosses this boundary.
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -152,6 +153,19 @@ int npshm_lifetime_from_name(const char *name) {
     invalid(std::string("unknown lifetime '") + (name ? name : "(null)") + "' (persistent, owner or last)");
   });
   return -1;
+}
+
+int npshm_dtype_normalize(const char *descr, char *out, size_t cap, size_t *itemsize) {
+  return guarded_code([&] {
+    npshm::Dtype dtype = dtype_or_throw(descr, "dtype");
+    if (out && cap > 0) {
+      const std::size_t n = std::min(cap - 1, dtype.descr.size());
+      std::memcpy(out, dtype.descr.data(), n);
+      out[n] = '\0';
+    }
+    if (itemsize) *itemsize = dtype.itemsize;
+    return static_cast<int>(dtype.descr.size());
+  });
 }
 
 /* Options ---------------------------------------------------------------- */

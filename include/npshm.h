@@ -141,6 +141,15 @@ NPSHM_API const char *npshm_lifetime_name(int lifetime);
 /* The inverse; -1 (and NPSHM_E_INVALID as last error) for an unknown name. */
 NPSHM_API int npshm_lifetime_from_name(const char *name);
 
+/* Normalise a dtype description as npshm_create does ("f8" -> "<f8",
+   "<i1" -> "|i1", structured lists re-spaced), checking it.  Writes the
+   result, NUL-terminated, into out when it fits in cap bytes (out may be
+   NULL when cap is 0), and the item size into *itemsize when itemsize is
+   not NULL.  Returns the length of the normalised text (if it is >= cap,
+   call again with a larger buffer), or NPSHM_E_INVALID. */
+NPSHM_API int npshm_dtype_normalize(const char *descr, char *out, size_t cap,
+                                    size_t *itemsize);
+
 /* Largest number of dimensions. */
 #define NPSHM_MAX_NDIM 64
 /* Longest NAME in "shm://NAME", in bytes. */

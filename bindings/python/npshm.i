@@ -159,6 +159,8 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_save;
 /* C callbacks: Python reports progress its own way. */
 %ignore npshm_options_set_progress;
+/* numpy normalises dtypes itself. */
+%ignore npshm_dtype_normalize;
 /* Shapes come back as tuples through info_shape_tuple(). */
 %ignore npshm_info_shape;
 /* A tool's query (scans /proc); not part of the Python API. */

@@ -45,6 +45,26 @@ static void test_dtypes_normalised(void **state) {
   }
 }
 
+static void test_dtype_normalize(void **state) {
+  (void)state;
+  char out[64];
+  size_t itemsize = 0;
+  assert_int_equal(npshm_dtype_normalize("f8", out, sizeof out, &itemsize), 3);
+  assert_string_equal(out, "<f8");
+  assert_int_equal(itemsize, 8);
+  assert_int_equal(npshm_dtype_normalize("[('a','U2')]", out, sizeof out, &itemsize), 14);
+  assert_string_equal(out, "[('a', '<U2')]");
+  assert_int_equal(itemsize, 8);
+  /* too small a buffer: truncated, the full length returned */
+  assert_int_equal(npshm_dtype_normalize("<c16", out, 3, NULL), 4);
+  assert_string_equal(out, "<c");
+  assert_int_equal(npshm_dtype_normalize("<c16", NULL, 0, &itemsize), 4);
+  assert_int_equal(itemsize, 16);
+  assert_int_equal(npshm_dtype_normalize("O", out, sizeof out, NULL), NPSHM_E_INVALID);
+  assert_last_error(NPSHM_E_INVALID, "'O'", "unsupported");
+  assert_int_equal(npshm_dtype_normalize(NULL, out, sizeof out, NULL), NPSHM_E_INVALID);
+}
+
 static void test_bad_dtypes(void **state) {
   (void)state;
   const char *bad[] = {"O",      "|O8",     "f3",         "i16",   "U0",          "S0",
@@ -367,6 +387,7 @@ static void test_progress_and_cancel(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       T(test_dtypes_normalised),
+      T(test_dtype_normalize),
       T(test_bad_dtypes),
       T(test_attach_numpy_style_file),
       T(test_corrupt_files),

@@ -49,7 +49,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (70, in header order).
+# Functions (71, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -133,6 +133,16 @@ C: `int npshm_lifetime_from_name(const char *name)`
 function npshm_lifetime_from_name(name)
     ccall((:npshm_lifetime_from_name, libnpshm), Cint,
           (Cstring,), name)
+end
+
+"""
+    npshm_dtype_normalize(descr, out, cap, itemsize) -> Cint
+
+C: `int npshm_dtype_normalize(const char *descr, char *out, size_t cap, size_t *itemsize)`
+"""
+function npshm_dtype_normalize(descr, out, cap, itemsize)
+    ccall((:npshm_dtype_normalize, libnpshm), Cint,
+          (Cstring, Ptr{UInt8}, Csize_t, Ptr{Csize_t}), descr, out, cap, itemsize)
 end
 
 """
