@@ -213,13 +213,6 @@ int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string 
   return parse_header(buf.data(), buf.size(), file_size, out, error) ? 0 : -1;
 }
 
-bool find_trailer(const unsigned char *file, std::uint64_t file_size, const ParsedHeader &header,
-                  Trailer &out) {
-  const std::uint64_t end = header.data_offset + header.layout.nbytes;
-  return file_size - end >= kTrailerSize &&
-         parse_trailer(file + end, header.data_offset, header.layout.nbytes, out);
-}
-
 int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error) {
   if (int err = read_header(fd, file_size, out.header, error)) return err;
   const std::uint64_t end = out.header.data_offset + out.header.layout.nbytes;

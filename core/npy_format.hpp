@@ -66,11 +66,6 @@ struct FileHeader {
 // errno if reading failed, or -1 with error set for a bad file.
 int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string &error);
 
-// The trailer of a file whose header is parsed, from the file's bytes (a
-// mapping of all file_size bytes).  false if it has none (a plain .npy).
-bool find_trailer(const unsigned char *file, std::uint64_t file_size, const ParsedHeader &header,
-                  Trailer &out);
-
 // read_header, then the trailer with pread.
 int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error);
 

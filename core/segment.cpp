@@ -184,10 +184,11 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
     lock_shared_waiting(fd, what);
 
-    ParsedHeader header;
+    FileHeader file_header;
+    ParsedHeader &header = file_header.header;
     std::string why;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    int err = read_header(fd, size, header, why);
+    int err = read_file_header(fd, size, file_header, why);
     if (err > 0) throw_system(what + ": cannot read the header", err);
     if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
     const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
@@ -197,10 +198,8 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     seg->map_size_ = static_cast<std::size_t>(size);
     seg->layout_ = std::move(header.layout);
     seg->data_offset_ = header.data_offset;
-    Trailer trailer;
-    seg->lifetime_ = find_trailer(static_cast<const unsigned char *>(map), size, header, trailer)
-                         ? static_cast<int>(trailer.lifetime)
-                         : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
+    seg->lifetime_ = file_header.has_trailer ? static_cast<int>(file_header.trailer.lifetime)
+                                             : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
     if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
     // A LAST close or gc may have unlinked the name between our open and our
     // lock (they unlink holding the lock exclusively); then look again, a
