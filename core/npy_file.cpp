@@ -45,6 +45,11 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
               const npshm_options &opts) {
   if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
+  // Only a regular file is replaced: never a device, FIFO, socket, directory
+  // or symbolic link that happens to be at that path.
+  struct stat existing;
+  if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
+    throw Error(NPSHM_E_INVALID, what + ": refusing to replace something that is not a regular file");
   // A hidden name beside the target (listings skip it), then rename.
   const std::size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);

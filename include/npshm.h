@@ -249,7 +249,9 @@ NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
                                   const npshm_options *opts);
 
 /* Write the array to npy_path as a plain .npy file (no npshm trailer),
-   replacing any file there atomically (written beside it, then renamed);
+   replacing a regular file there atomically (written beside it, then
+   renamed; anything else at that path -- a device, FIFO, directory or
+   symbolic link -- is refused with NPSHM_E_INVALID);
    mode 0644 less the umask.  Honors opts' progress (opts may be NULL).
    Errors: INVALID, NOT_FOUND (no such directory), PERMISSION, NO_SPACE,
    CANCELED, SYSTEM. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -289,6 +290,22 @@ static void test_load_and_save(void **state) {
 
   assert_int_equal(npshm_save(a, "/nonexistent-npshm-dir/x.npy", NULL), NPSHM_E_NOT_FOUND);
   assert_last_error(NPSHM_E_NOT_FOUND, "shm://loaded", "/nonexistent-npshm-dir/x.npy");
+  /* never replaces what is not a regular file */
+  char fifo[600], link[600];
+  snprintf(fifo, sizeof fifo, "%s", private_path("a-fifo"));
+  snprintf(link, sizeof link, "%s", private_path("a-link"));
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  assert_int_equal(symlink(out, link), 0);
+  assert_int_equal(npshm_save(a, fifo, NULL), NPSHM_E_INVALID);
+  assert_last_error(NPSHM_E_INVALID, "not a regular file", fifo);
+  assert_int_equal(npshm_save(a, link, NULL), NPSHM_E_INVALID);
+  struct stat st;
+  assert_int_equal(lstat(fifo, &st), 0);
+  assert_true(S_ISFIFO(st.st_mode));
+  assert_int_equal(lstat(link, &st), 0);
+  assert_true(S_ISLNK(st.st_mode));
+  unlink(fifo);
+  unlink(link);
   assert_int_equal(npshm_save(NULL, out, NULL), NPSHM_E_INVALID);
   assert_int_equal(npshm_save(a, NULL, NULL), NPSHM_E_INVALID);
   npshm_close(a); /* owner: gone */
