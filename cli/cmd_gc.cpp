@@ -8,6 +8,7 @@
 #include "exit_codes.hpp"
 #include "failure.hpp"
 #include "human_units.hpp"
+#include "text_escape.hpp"
 
 namespace npshm_cli {
 
@@ -49,7 +50,7 @@ int run_gc(const Arguments &args, const Context &context) {
   for (const ArrayEntry &e : entries) {
     const std::string why =
         e.valid() ? "lifetime " + lifetime_text(e.lifetime) + ", no live holder" : e.message;
-    std::cout << verb << ' ' << e.name << " (" << human_bytes(e.file_size) << ", " << why
+    std::cout << verb << ' ' << printable(e.name) << " (" << human_bytes(e.file_size) << ", " << why
               << ")\n";
   }
   if (entries.empty())

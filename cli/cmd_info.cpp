@@ -12,6 +12,7 @@
 #include "human_units.hpp"
 #include "shape_text.hpp"
 #include "system_info.hpp"
+#include "text_escape.hpp"
 
 namespace npshm_cli {
 
@@ -54,7 +55,7 @@ std::string local_time(std::int64_t seconds) {
 
 void print_text(const ArrayEntry &e, const ProcessUse &use) {
   auto line = [](const char *label, const std::string &value) {
-    std::printf("%-10s %s\n", label, value.c_str());
+    std::printf("%-10s %s\n", label, printable(value).c_str());
   };
   line("name:", e.uri);
   line("path:", e.path);
@@ -80,7 +81,7 @@ void print_text(const ArrayEntry &e, const ProcessUse &use) {
   line("mappings:", std::to_string(use.mappings) + " in " + std::to_string(use.pids.size()) +
                         (use.pids.size() == 1 ? " process" : " processes"));
   for (std::int64_t pid : use.pids)
-    std::printf("  pid %-8lld %s\n", static_cast<long long>(pid), process_command(pid).c_str());
+    std::printf("  pid %-8lld %s\n", static_cast<long long>(pid), printable(process_command(pid)).c_str());
 }
 
 void print_json(const ArrayEntry &e, const ProcessUse &use) {

@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "failure.hpp"
 #include "npshm.h"
+#include "text_escape.hpp"
 
 namespace npshm_cli {
 namespace {
@@ -120,11 +121,11 @@ int main(int argc, char **argv) {
     }
     return code;
   } catch (const UsageError &e) {
-    std::fprintf(stderr, "npshm: %s\nTry '%s'.\n", e.what(), hint.c_str());
+    std::fprintf(stderr, "npshm: %s\nTry '%s'.\n", printable(e.what()).c_str(), hint.c_str());
     return kExitUsage;
   } catch (const Failure &e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "npshm: %s\n", e.what());
+    std::fprintf(stderr, "npshm: %s\n", printable(e.what()).c_str());
     return e.exit_code();
   } catch (const std::bad_alloc &) {
     std::fprintf(stderr, "npshm: out of memory\n");

@@ -174,3 +174,17 @@ def test_info_errors(populated):
     assert json.loads(foreign_json.stdout)["valid"] is False
     bad_name = shm.run("info", ".hidden")
     assert bad_name.returncode == 2 and "invalid name" in bad_name.stderr
+
+
+def test_info_gc_and_errors_never_print_raw_escapes(shm):
+    odd = "odd\x1b[31mname"
+    with open(shm.path(odd), "wb") as f:
+        f.write(b"junk")
+    info = shm.run("info", odd)           # not an array: an error naming it
+    assert info.returncode != 0
+    assert "\x1b" not in info.stderr and "odd" in info.stderr
+    file_url = "file://" + shm.path(odd)
+    info = shm.run("info", file_url)
+    assert "\x1b" not in info.stdout + info.stderr
+    gc = shm.ok("gc", "--dry-run")
+    assert "\x1b" not in gc.stdout + gc.stderr
