@@ -1,27 +1,38 @@
 /*
  * errors.c -- the library's error codes as Python exceptions.
  *
- *   NOT_FOUND            FileNotFoundError
- *   EXISTS               FileExistsError
+ *   NOT_FOUND            FileNotFoundError(errno.ENOENT, message)
+ *   EXISTS               FileExistsError(errno.EEXIST, message)
  *   INVALID, FORMAT,
  *   MISMATCH             ValueError
- *   PERMISSION, READONLY PermissionError
+ *   PERMISSION, READONLY PermissionError(errno.EACCES, message)
  *   NO_SPACE             OSError(errno.ENOSPC, message)
  *   NO_MEMORY            MemoryError
  *   others               OSError(errno, message) (errno of the system call,
  *                        when the library reports one)
+ *
+ * The OSError subclasses carry an errno (the system call's, when the library
+ * reports one, else the canonical one above), so e.errno works as it does for
+ * the exceptions of os and multiprocessing.shared_memory.
  */
 #include "npshm_py.h"
 
 #include <errno.h>
 
-static PyObject *raise_os_error(int err, const char *message) {
+/* Raise type(err, message); type is an OSError class. */
+static PyObject *raise_os_error(PyObject *type, int err, const char *message) {
   PyObject *args = Py_BuildValue("(is)", err, message);
   if (args != NULL) {
-    PyErr_SetObject(PyExc_OSError, args);
+    PyErr_SetObject(type, args);
     Py_DECREF(args);
   }
   return NULL;
+}
+
+/* The library's errno for the last failure, or fallback when it has none. */
+static int errno_or(int fallback) {
+  int err = npshm_last_errno();
+  return err != 0 ? err : fallback;
 }
 
 PyObject *npshm_py_raise_last_error(void) {
@@ -32,11 +43,9 @@ PyObject *npshm_py_raise_last_error(void) {
   }
   switch (code) {
   case NPSHM_E_NOT_FOUND:
-    PyErr_SetString(PyExc_FileNotFoundError, message);
-    return NULL;
+    return raise_os_error(PyExc_FileNotFoundError, errno_or(ENOENT), message);
   case NPSHM_E_EXISTS:
-    PyErr_SetString(PyExc_FileExistsError, message);
-    return NULL;
+    return raise_os_error(PyExc_FileExistsError, errno_or(EEXIST), message);
   case NPSHM_E_INVALID:
   case NPSHM_E_FORMAT:
   case NPSHM_E_MISMATCH:
@@ -44,10 +53,9 @@ PyObject *npshm_py_raise_last_error(void) {
     return NULL;
   case NPSHM_E_PERMISSION:
   case NPSHM_E_READONLY:
-    PyErr_SetString(PyExc_PermissionError, message);
-    return NULL;
+    return raise_os_error(PyExc_PermissionError, errno_or(EACCES), message);
   case NPSHM_E_NO_SPACE:
-    return raise_os_error(ENOSPC, message);
+    return raise_os_error(PyExc_OSError, ENOSPC, message);
   case NPSHM_E_NO_MEMORY:
     PyErr_SetString(PyExc_MemoryError, message);
     return NULL;
@@ -57,7 +65,7 @@ PyObject *npshm_py_raise_last_error(void) {
   default: {
     int err = npshm_last_errno();
     if (err != 0) {
-      return raise_os_error(err, message);
+      return raise_os_error(PyExc_OSError, err, message);
     }
     PyErr_SetString(PyExc_OSError, message);
     return NULL;
