@@ -61,8 +61,8 @@ def _order(order: str) -> int:
 
 
 def _whole_array(mapping: Any, reusable: bool = False) -> SharedArray:
-    """The whole array; reusable: offer the mapping to unpickling here (and
-    in forked children), as done for the arrays this process creates."""
+    """The whole array; reusable: offer the mapping to unpickling in this
+    process, as done for the arrays this process creates."""
     array = mapping.array(SharedArray, dtype_of(mapping.dtype))
     if reusable:
         _pickling.remember(mapping)
@@ -82,8 +82,11 @@ def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
       handle is released), "last" (until the last process holding it
       releases it).
     mode: permission bits of the file.
-    exist_ok: if the name exists, attach it instead, provided its dtype and
-      shape equal these (ValueError otherwise).
+    exist_ok: if the name exists, attach it instead, provided its dtype,
+      shape and memory order equal these (ValueError otherwise; orders
+      count as equal when the layouts agree, as for 1-D arrays).  The
+      existing array keeps its own lifetime, mode and contents: fill,
+      lifetime and mode apply only to a newly created array.
 
     Memory is reserved up front: a full /dev/shm raises OSError(ENOSPC).
     """
@@ -108,11 +111,25 @@ def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
         except FileExistsError:
             if not exist_ok:
                 raise
-            return attach(name, dtype=np_dtype, shape=dims)
+            return _attach_existing(name, np_dtype, dims, order)
     finally:
         if options is not None:
             _npshm.options_free(options)
     return _whole_array(mapping, reusable=True)
+
+
+def _attach_existing(name: str, dtype: np.dtype, dims: Tuple[int, ...],
+                     order: str) -> SharedArray:
+    """create(exist_ok=True) on a taken name: the existing array, which must
+    have this dtype, shape and (where it matters) memory order."""
+    array = attach(name, dtype=dtype, shape=dims)
+    contiguous = (array.flags.f_contiguous if order == "F"
+                  else array.flags.c_contiguous)
+    if not contiguous:
+        found = "F" if order == "C" else "C"
+        raise ValueError(f"create {name}: exists with order {found!r}, "
+                         f"not {order!r}")
+    return array
 
 
 def attach(name: str, *, dtype: Any = None, shape: Optional[ShapeLike] = None,

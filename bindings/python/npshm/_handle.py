@@ -7,7 +7,6 @@ from typing import Any, List, Optional, Tuple
 
 import numpy as np
 
-from . import _pickling
 from ._shared_array import mapping_of
 
 __all__ = ["Handle", "handle", "Managed", "managed", "MS_ASYNC", "MS_SYNC",
@@ -21,19 +20,22 @@ MS_INVALIDATE = 4
 class Handle:
     """The npshm handle behind a segment-backed array.
 
-    A Handle does not keep the segment mapped: the mapping lives exactly as
-    long as some ndarray views it.  close() marks the handle closed (later
-    unlink/msync/mlock/munlock raise ValueError) and the mapping is released,
-    with the segment's lifetime policy applied, as soon as the last view is
-    gone -- never under a live view.  Usable as a context manager that
-    closes on exit.
+    Each npshm.handle() call gives a Handle of its own; several may stand
+    for the same mapping (e.g. the creator's and an unpickled copy's in one
+    process).  A Handle does not keep the segment mapped: the mapping lives
+    exactly as long as some ndarray views it.  close() closes this Handle
+    only (its later unlink/msync/mlock/munlock raise ValueError) and drops
+    its reference; the mapping is released, with the segment's lifetime
+    policy applied, once nothing references it -- never under a live view,
+    and never under another Handle's feet.  Usable as a context manager
+    that closes on exit.
     """
 
     __slots__ = ("_ref", "name", "path", "lifetime", "readonly", "creator",
                  "dtype", "shape", "order", "nbytes", "__weakref__")
 
     def __init__(self, mapping: Any) -> None:
-        self._ref = weakref.ref(mapping)
+        self._ref: Optional["weakref.ref[Any]"] = weakref.ref(mapping)
         self.name: str = mapping.name
         self.path: str = mapping.path
         self.lifetime: str = mapping.lifetime
@@ -44,24 +46,24 @@ class Handle:
         self.order: str = mapping.order
         self.nbytes: int = mapping.nbytes
 
+    def _live(self) -> Any:
+        """The mapping, or None once closed or unmapped."""
+        return self._ref() if self._ref is not None else None
+
     def _mapping(self) -> Any:
-        mapping = self._ref()
-        if mapping is None or mapping.closed:
+        mapping = self._live()
+        if mapping is None:
             raise ValueError(f"npshm handle of {self.name} is closed")
         return mapping
 
     @property
     def closed(self) -> bool:
         """True after close(), or once no view of the array remains."""
-        mapping = self._ref()
-        return mapping is None or mapping.closed
+        return self._live() is None
 
     def close(self) -> None:
-        """Release the handle once no view remains (at once if none does)."""
-        mapping = self._ref()
-        if mapping is not None and not mapping.closed:
-            _pickling.forget(mapping)
-            mapping.close()
+        """Close this Handle; the mapping goes once nothing references it."""
+        self._ref = None
 
     def unlink(self) -> None:
         """Remove the array's name now; existing views stay valid."""
@@ -113,19 +115,28 @@ class Managed:
         # here the names "frames" and b's are gone; views still held stay
         # valid until dropped
 
-    Arrays attached through the scope are closed but not unlinked.
+    Arrays attached through the scope, and arrays create(exist_ok=True)
+    found already there, are closed but not unlinked: a scope unlinks only
+    what it created.
     """
 
     def __init__(self) -> None:
-        self._owned: List[Tuple[Any, bool]] = []  # (mapping, unlink at end)
+        # (the scope's Handle, the mapping kept until the end, unlink at end)
+        self._owned: List[Tuple[Handle, Any, bool]] = []
 
-    def _keep(self, array: np.ndarray, unlink: bool) -> np.ndarray:
-        self._owned.append((mapping_of(array), unlink))
+    def _keep(self, array: np.ndarray, may_unlink: bool) -> np.ndarray:
+        """Track array; unlink it at the end if may_unlink and this scope's
+        call created it (create(exist_ok=True) may only attach)."""
+        mapping = mapping_of(array)
+        scope_handle = Handle(mapping)
+        self._owned.append((scope_handle, mapping,
+                            may_unlink and scope_handle.creator))
         return array
 
     def create(self, name: Optional[str], shape: Any, dtype: Any = float,
                **kwargs: Any) -> np.ndarray:
-        """npshm.create() whose array is unlinked at the end of the scope."""
+        """npshm.create() whose array is unlinked at the end of the scope
+        (unless exist_ok=True found it existing: then only closed)."""
         from ._api import create
         return self._keep(create(name, shape, dtype, **kwargs), True)
 
@@ -147,19 +158,20 @@ class Managed:
         return self._keep(attach(name, **kwargs), False)
 
     def close(self) -> None:
-        """Unlink what the scope created, close every handle it made."""
+        """Unlink what the scope created, close the handles it made (other
+        handles of the same arrays stay open)."""
         owned, self._owned = self._owned, []
         errors = []
-        for mapping, unlink in owned:
+        for scope_handle, mapping, unlink in owned:
             try:
-                if unlink and not mapping.closed:
-                    mapping.unlink()
+                if unlink and not scope_handle.closed:
+                    scope_handle.unlink()
             except FileNotFoundError:
                 pass
             except OSError as exc:
                 errors.append(exc)
-            _pickling.forget(mapping)
-            mapping.close()
+            scope_handle.close()
+            del mapping
         if errors:
             raise errors[0]
 

@@ -6,10 +6,13 @@ dtype, read-only).  Unpickling attaches the segment by name (the attachment
 is shared by every view unpickled in this process while any of them lives)
 and rebuilds the same view.  Anything else pickles as a plain ndarray.
 
-Processes made by fork inherit the parent's attachments: the inherited
-mapping is the same shared memory, so they are reused (the C library makes
-a forked child's close only unmap, never apply the lifetime policy).  An
-attachment is reused only while its name still names the same file.
+A process made by fork does not unpickle onto the mappings it inherited:
+an inherited handle shares the parent's open file description and lock, so
+it does not count as a holder of its own (the parent's release of a "last"
+array would remove the name under the child).  The attachment cache is
+emptied in the child right after fork, and the child attaches its own
+handle.  An attachment is reused only while its name still names the same
+file; a cache entry goes away with its mapping.
 """
 
 from __future__ import annotations
@@ -23,10 +26,23 @@ import numpy as np
 from . import _npshm
 from ._shared_array import SharedArray, mapping_of
 
-__all__ = ["reduce_shared", "remember", "forget"]
+__all__ = ["reduce_shared", "remember"]
 
 # name -> (weak reference to Mapping, (st_dev, st_ino) of its file)
 _attachments: Dict[str, Tuple["weakref.ref[Any]", Tuple[int, int]]] = {}
+
+# A forked child attaches its own handles (see the module docstring).
+os.register_at_fork(after_in_child=_attachments.clear)
+
+
+def _store(name: str, mapping: Any, identity: Tuple[int, int]) -> None:
+    """Cache mapping under name until it dies (or is replaced)."""
+    def drop(ref: "weakref.ref[Any]", name: str = name,
+             attachments: Dict[str, Any] = _attachments) -> None:
+        entry = attachments.get(name)
+        if entry is not None and entry[0] is ref:
+            del attachments[name]
+    _attachments[name] = (weakref.ref(mapping, drop), identity)
 
 
 def _identity(path: str) -> Optional[Tuple[int, int]]:
@@ -50,22 +66,14 @@ def remember(mapping: Any) -> None:
     """Offer mapping for reuse by unpickling in this process."""
     identity = _identity(mapping.path)
     if identity is not None:
-        _attachments[mapping.name] = (weakref.ref(mapping), identity)
-
-
-def forget(mapping: Any) -> None:
-    """Stop reusing mapping (its handle was closed)."""
-    entry = _attachments.get(mapping.name)
-    if entry is not None and entry[0]() is mapping:
-        del _attachments[mapping.name]
+        _store(mapping.name, mapping, identity)
 
 
 def _mapping_for(name: str, readonly: bool) -> Any:
     entry = _attachments.get(name)
     if entry is not None:
         mapping = entry[0]()
-        if (mapping is not None and not mapping.closed
-                and (readonly or not mapping.readonly)
+        if (mapping is not None and (readonly or not mapping.readonly)
                 and _identity(mapping.path) == entry[1]):
             return mapping
     before = _identity(_path_of(name))
@@ -76,7 +84,7 @@ def _mapping_for(name: str, readonly: bool) -> Any:
     finally:
         _npshm.options_free(options)
     if before is not None and _identity(mapping.path) == before:
-        _attachments[name] = (weakref.ref(mapping), before)
+        _store(name, mapping, before)
     return mapping
 
 

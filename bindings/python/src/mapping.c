@@ -5,9 +5,9 @@
  * A Mapping owns its handle.  Every ndarray made here has the Mapping as its
  * base object, and NumPy keeps the base alive as long as any view of the
  * array exists; npshm_close() runs in the Mapping's destructor, so the data
- * is never unmapped under a live view.  close() only marks the Mapping
- * closed (further unlink/msync/mlock raise ValueError); the handle goes with
- * the last reference.
+ * is never unmapped under a live view.  A Mapping has no close(): several
+ * Python handles (npshm.Handle) may share it, each closed on its own; the
+ * handle goes with the Mapping's last reference.
  */
 #include "npshm_py.h"
 
@@ -24,7 +24,6 @@
 typedef struct {
   PyObject_HEAD
   npshm_array *handle; /* never NULL while the object lives */
-  int closed;          /* close() was called */
   PyObject *weakreflist;
 } Mapping;
 
@@ -45,35 +44,25 @@ PyObject *npshm_py_mapping_new(npshm_array *handle) {
     return NULL;
   }
   self->handle = handle;
-  self->closed = 0;
   self->weakreflist = NULL;
   return (PyObject *)self;
 }
 
 static void mapping_dealloc(Mapping *self) {
+  npshm_array *handle = self->handle;
   if (self->weakreflist != NULL) {
     PyObject_ClearWeakRefs((PyObject *)self);
   }
   /* A failing close (e.g. the lifetime policy could not unlink) cannot be
-     reported from a destructor; the handle is freed either way. */
-  npshm_close(self->handle);
+     reported from a destructor; the handle is freed either way.  Unmapping
+     a large array takes a while; npshm_close touches no Python state and
+     nothing else can reach this dying object, so other threads run
+     meanwhile. */
   self->handle = NULL;
+  Py_BEGIN_ALLOW_THREADS
+  npshm_close(handle);
+  Py_END_ALLOW_THREADS
   PyObject_Free(self);
-}
-
-static int check_open(const Mapping *self) {
-  if (self->closed) {
-    PyErr_Format(PyExc_ValueError, "npshm handle of %s is closed",
-                 npshm_name(self->handle));
-    return -1;
-  }
-  return 0;
-}
-
-static PyObject *mapping_close(Mapping *self, PyObject *unused) {
-  (void)unused;
-  self->closed = 1;
-  Py_RETURN_NONE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -89,16 +78,13 @@ static PyObject *result_of(int rc) {
 
 static PyObject *mapping_unlink(Mapping *self, PyObject *unused) {
   (void)unused;
-  if (check_open(self) < 0) {
-    return NULL;
-  }
   return result_of(npshm_unlink(self->handle));
 }
 
 static PyObject *mapping_msync(Mapping *self, PyObject *args) {
   int flags = NPSHM_MS_SYNC;
   int rc;
-  if (!PyArg_ParseTuple(args, "|i:msync", &flags) || check_open(self) < 0) {
+  if (!PyArg_ParseTuple(args, "|i:msync", &flags)) {
     return NULL;
   }
   Py_BEGIN_ALLOW_THREADS
@@ -110,9 +96,6 @@ static PyObject *mapping_msync(Mapping *self, PyObject *args) {
 static PyObject *mapping_mlock(Mapping *self, PyObject *unused) {
   int rc;
   (void)unused;
-  if (check_open(self) < 0) {
-    return NULL;
-  }
   Py_BEGIN_ALLOW_THREADS
   rc = npshm_mlock(self->handle);
   Py_END_ALLOW_THREADS
@@ -120,11 +103,12 @@ static PyObject *mapping_mlock(Mapping *self, PyObject *unused) {
 }
 
 static PyObject *mapping_munlock(Mapping *self, PyObject *unused) {
+  int rc;
   (void)unused;
-  if (check_open(self) < 0) {
-    return NULL;
-  }
-  return result_of(npshm_munlock(self->handle));
+  Py_BEGIN_ALLOW_THREADS
+  rc = npshm_munlock(self->handle);
+  Py_END_ALLOW_THREADS
+  return result_of(rc);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -232,9 +216,10 @@ static PyObject *make_view(Mapping *self, PyTypeObject *subtype,
   if (array == NULL) {
     return NULL;
   }
+  /* PyArray_SetBaseObject steals this reference, also when it fails (it
+     releases it itself then): the error path must not release it again. */
   Py_INCREF(self);
   if (PyArray_SetBaseObject((PyArrayObject *)array, (PyObject *)self) < 0) {
-    Py_DECREF(self);
     Py_DECREF(array);
     return NULL;
   }
@@ -401,16 +386,11 @@ static PyObject *get_creator(Mapping *self, void *c) {
   (void)c;
   return PyBool_FromLong(npshm_is_creator(self->handle));
 }
-static PyObject *get_closed(Mapping *self, void *c) {
-  (void)c;
-  return PyBool_FromLong(self->closed);
-}
 
 static PyObject *mapping_repr(Mapping *self) {
-  return PyUnicode_FromFormat("<npshm Mapping %s %s%s>",
+  return PyUnicode_FromFormat("<npshm Mapping %s %s>",
                               npshm_name(self->handle),
-                              npshm_dtype(self->handle),
-                              self->closed ? " (closed)" : "");
+                              npshm_dtype(self->handle));
 }
 
 static PyMethodDef mapping_methods[] = {
@@ -421,8 +401,6 @@ static PyMethodDef mapping_methods[] = {
      "viewing the data at byte offset (checked to lie inside the data)."},
     {"locate", (PyCFunction)mapping_locate, METH_O,
      "locate(ndarray) -> byte offset of its data in this mapping, or None."},
-    {"close", (PyCFunction)mapping_close, METH_NOARGS,
-     "Mark closed; the handle is released with the last view."},
     {"unlink", (PyCFunction)mapping_unlink, METH_NOARGS,
      "Remove the array's name now; mappings stay valid."},
     {"msync", (PyCFunction)mapping_msync, METH_VARARGS,
@@ -447,7 +425,6 @@ static PyGetSetDef mapping_getset[] = {
     {"lifetime", (getter)get_lifetime, NULL, "lifetime policy name", NULL},
     {"readonly", (getter)get_readonly, NULL, "mapped read-only", NULL},
     {"creator", (getter)get_creator, NULL, "this handle created it", NULL},
-    {"closed", (getter)get_closed, NULL, "close() was called", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 static PyTypeObject MappingType = {

@@ -150,7 +150,8 @@ def test_managed_scope(names):
         assert b.sum() == 10
     assert not npshm.exists(n1) and not npshm.exists(n2)
     a[0] = 1  # views outlive the scope safely
-    assert npshm.handle(a).closed
+    # The scope closed its own handles only: a new one of a live view is open.
+    assert not npshm.handle(a).closed
 
 
 @pytest.mark.parametrize("bad", ["", "a/b", ".hidden", "x" * 201, "tab\tname"])
@@ -226,3 +227,44 @@ def test_ndim_over_numpy_limit(name):
     _npshm.create_mapping(name, "<f8", (1,) * 40, 0, None)  # dropped at once
     with pytest.raises(ValueError, match="40 dimensions"):
         npshm.attach(name)
+
+
+def test_errors_carry_errno(name):
+    """Code written for multiprocessing.shared_memory checks e.errno."""
+    with pytest.raises(FileNotFoundError) as missing:
+        npshm.attach(name)
+    assert missing.value.errno == errno.ENOENT
+    assert name in str(missing.value)
+    a = npshm.create(name, 3)
+    with pytest.raises(FileExistsError) as taken:
+        npshm.create(name, 3)
+    assert taken.value.errno == errno.EEXIST
+    reader = npshm.attach(name, readonly=True)
+    with pytest.raises(PermissionError) as denied:
+        npshm.handle(reader).unlink()   # a reader never removes an array
+    assert denied.value.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    assert npshm.exists(name) and a.shape == (3,)
+
+
+def test_exist_ok_order_must_match(name):
+    a = npshm.create(name, (2, 3), "f8", order="F", fill=1.0)
+    with pytest.raises(ValueError, match="order"):
+        npshm.create(name, (2, 3), "f8", order="C", exist_ok=True)
+    b = npshm.create(name, (2, 3), "f8", order="F", fill=9.0, exist_ok=True)
+    assert npshm.handle(b).order == "F" and b.flags.f_contiguous
+    assert b[0, 0] == 1.0             # the existing array's fill is kept
+    del a, b
+
+
+def test_managed_unlinks_only_what_it_created(names):
+    theirs, mine = names(), names()
+    other = npshm.create(theirs, 3, "f8", fill=5.0)
+    with npshm.managed() as scope:
+        attached = scope.create(theirs, 3, "f8", exist_ok=True)  # attaches
+        created = scope.create(mine, 3, "f8", exist_ok=True)     # creates
+        assert not npshm.handle(attached).creator
+        assert npshm.handle(created).creator
+    assert npshm.exists(theirs), "the scope removed an array it only attached"
+    assert not npshm.exists(mine)
+    npshm.handle(other).msync()       # the creator's handle is untouched
+    assert (other == 5.0).all()

@@ -2,6 +2,7 @@
 policy, including workers killed with SIGKILL; fork children."""
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 import npshm
+from npshm._shared_array import mapping_of
 from shmmaps import mapped
 
 
@@ -172,3 +174,24 @@ def test_fork_child_release_keeps_owner_segment(name, run):
         del a
         assert not npshm.exists({name!r})
         """)
+
+
+def test_handle_close_is_per_handle(name):
+    """Closing one Handle leaves the others (and the shared Mapping) open."""
+    a = npshm.create(name, 4, "f8")
+    copy = pickle.loads(pickle.dumps(a))    # shares a's mapping here
+    assert mapping_of(copy) is mapping_of(a)
+    npshm.handle(copy).close()              # the code holding copy is done
+    h = npshm.handle(a)
+    assert not h.closed
+    h.msync()                               # the creator's handle works
+    first, second = npshm.handle(a), npshm.handle(a)
+    first.close()
+    assert first.closed and not second.closed
+    with pytest.raises(ValueError, match="closed"):
+        first.msync()
+    second.msync()
+    copy[0] = 3.0                           # the mapping is still there
+    assert a[0] == 3.0
+    h.unlink()
+    assert not npshm.exists(name)

@@ -151,3 +151,64 @@ def test_worker_exit_unlinks_nothing(name, run):
         os._exit(0)
         """)
     assert npshm.exists(name)
+
+
+def test_fork_child_attaches_its_own_handle(name, run):
+    """A fork worker unpickles onto its own handle (own lock), so a "last"
+    array outlives the parent's release while the worker still uses it."""
+    run(f"""
+        import gc, os, pickle, npshm
+        a = npshm.create({name!r}, 4, "f8", lifetime="last", fill=7.0)
+        data = pickle.dumps(a)                  # as a Pool(fork) sends it
+        child_reads, parent_writes = os.pipe()
+        parent_reads, child_writes = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                v = pickle.loads(data)          # first task
+                os.write(child_writes, b"x")
+                os.read(child_reads, 1)         # the parent released a
+                assert npshm.exists({name!r}), "name gone under the child"
+                w = pickle.loads(data)          # second task, same array
+                assert v[0] == 7.0 and w[0] == 7.0
+                del v, w
+                gc.collect()                    # the child is the last now
+                status = 0 if not npshm.exists({name!r}) else 2
+            except BaseException as exc:
+                print("child:", type(exc).__name__, exc, flush=True)
+            finally:
+                os._exit(status)
+        os.read(parent_reads, 1)
+        del a
+        gc.collect()
+        os.write(parent_writes, b"x")
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if npshm.exists({name!r}):
+            npshm.delete({name!r})
+        assert code == 0, f"fork child failed: exit {{code}}"
+        print("ok")
+        """)
+
+
+def test_attachment_cache_drops_dead_entries(name):
+    from npshm import _pickling
+    a = npshm.create(name, 4, "f8")
+    _pickling._attachments.pop("shm://" + name, None)
+    _pickling._attachments.pop(name, None)
+    reader = pickle.loads(pickle.dumps(npshm.attach(name, readonly=True)))
+    writer = pickle.loads(pickle.dumps(a))  # replaces the read-only entry
+    assert npshm.handle(writer).readonly is False
+    del reader
+    entry = _pickling._attachments.get("shm://" + name)
+    assert entry is not None and entry[0]() is mapping_of(writer), \
+        "a dead mapping's entry removed its successor's"
+    del writer, a, entry
+    assert "shm://" + name not in _pickling._attachments
+    for _ in range(20):
+        b = npshm.create(None, 4, lifetime="owner")
+        label = npshm.handle(b).name
+        pickle.loads(pickle.dumps(b))
+        del b
+        assert label not in _pickling._attachments
