@@ -68,6 +68,39 @@ static double scalar_value(const unsigned char *p, char kind, size_t size, int s
   }
 }
 
+/* An <i8 / >i8 item as the bits of an integer64 element (bit64 keeps the
+   int64 in the double's 8 bytes). */
+static double integer64_bits(const unsigned char *p, int swap) {
+  int64_t v;
+  double bits;
+  load(&v, p, sizeof v, swap);
+  memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+
+/* Largest integer every smaller one of which a double holds exactly. */
+#define EXACT_DOUBLE_LIMIT 9007199254740992.0 /* 2^53 */
+
+/* Errors (closing a) if a u8 array holds a value a double cannot hold
+   exactly; R has no unsigned 64-bit type. */
+static void check_u8_exact(npshm_array *a, const item_format *f, size_t n) {
+  const unsigned char *src = (const unsigned char *)npshm_data(a);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t v;
+    load(&v, src + i * f->size, sizeof v, f->swap);
+    if (v > (uint64_t)EXACT_DOUBLE_LIMIT) {
+      char msg[600];
+      snprintf(msg, sizeof msg,
+               "npshm_attach %s: element %zu of this %s array is %llu, above "
+               "2^53: it has no exact double value (R has no unsigned 64-bit "
+               "type)", npshm_name(a), i + 1, npshm_dtype(a),
+               (unsigned long long)v);
+      npshm_close(a);
+      Rf_error("%s", msg);
+    }
+  }
+}
+
 static void close_guarded(SEXP guard) {
   npshm_array *a = (npshm_array *)R_ExternalPtrAddr(guard);
   R_ClearExternalPtr(guard);
@@ -87,6 +120,8 @@ SEXP npshm_r_converted_copy(npshm_array *a) {
     Rf_error("%s", msg);
   }
   size_t n = npshm_itemsize(a) > 0 ? npshm_nbytes(a) / npshm_itemsize(a) : 0;
+  int integer64 = f.kind == 'i' && f.size == 8;
+  if (f.kind == 'u' && f.size == 8) check_u8_exact(a, &f, n);
   /* Allocation may fail with an R error: keep the handle in a pointer
      whose finalizer closes it. */
   SEXP guard = PROTECT(R_MakeExternalPtr(a, R_NilValue, R_NilValue));
@@ -98,7 +133,10 @@ SEXP npshm_r_converted_copy(npshm_array *a) {
     switch (type) {
     case LGLSXP: LOGICAL(out)[i] = (int)scalar_value(p, f.kind, f.size, f.swap); break;
     case INTSXP: INTEGER(out)[i] = (int)scalar_value(p, f.kind, f.size, f.swap); break;
-    case REALSXP: REAL(out)[i] = scalar_value(p, f.kind, f.size, f.swap); break;
+    case REALSXP:
+      REAL(out)[i] = integer64 ? integer64_bits(p, f.swap)
+                               : scalar_value(p, f.kind, f.size, f.swap);
+      break;
     default: {
       Rcomplex c;
       c.r = scalar_value(p, 'f', f.size / 2, f.swap);
@@ -108,6 +146,7 @@ SEXP npshm_r_converted_copy(npshm_array *a) {
     }
   }
   npshm_r_set_dim(out, a);
+  if (integer64) Rf_setAttrib(out, R_ClassSymbol, Rf_mkString("integer64"));
   R_ClearExternalPtr(guard);
   npshm_close(a);
   UNPROTECT(2);

@@ -123,4 +123,33 @@ expect_error(npshm_attach(nm), pattern = "'<U2' has no zero-copy R type")
 expect_error(npshm_attach(nm, copy = TRUE), pattern = "'<U2' cannot be converted")
 npshm_delete(nm)
 
+## attach(copy = TRUE) of <u8: doubles when every value is exact (up to
+## 2^53), else an error naming the array; <i8 gives integer64.
+save_u8 <- function(nm, values) {
+  writeLines(c("import numpy as np, sys",
+               sprintf("np.save(sys.argv[1], np.array([%s], dtype='<u8'))",
+                       paste(values, collapse = ", "))),
+             f <- tempfile(fileext = ".py"))
+  on.exit(unlink(f))
+  system2(python, shQuote(c(f, file.path(shm_dir, paste0(nm, ".npy")))))
+  file.rename(file.path(shm_dir, paste0(nm, ".npy")), file.path(shm_dir, nm))
+}
+nm <- new_name("u8exact")
+save_u8(nm, c("0", "9007199254740992", "12345"))
+expect_identical(npshm_attach(nm, copy = TRUE), c(0, 9007199254740992, 12345))
+npshm_delete(nm)
+nm <- new_name("u8big")
+save_u8(nm, c("1", "9007199254740993", "18446744073709551615"))
+expect_error(npshm_attach(nm, copy = TRUE), pattern = nm)
+expect_error(npshm_attach(nm, copy = TRUE), pattern = "9007199254740993.*2\\^53")
+npshm_delete(nm)
+if (requireNamespace("bit64", quietly = TRUE)) {
+  nm <- new_name("i8conv")
+  out <- py("make", nm, "<i8", "F", "numpy", 3)
+  x <- npshm_attach(nm, copy = TRUE)
+  expect_true(inherits(x, "integer64"))
+  expect_identical(as.character(x), out[1:3])
+  npshm_delete(nm)
+}
+
 expect_identical(leftovers(), character(0), info = "no segments left behind")
