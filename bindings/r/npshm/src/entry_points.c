@@ -1,5 +1,6 @@
 /* The hand-written entry points declared in r_entry_points.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <R.h>
@@ -19,6 +20,37 @@ static int flag_arg(SEXP v, const char *what) {
   int b = Rf_asLogical(v);
   if (b == NA_LOGICAL) Rf_error("npshm: %s must be TRUE or FALSE", what);
   return b;
+}
+
+/* The view of an array npshm_r_create just made. */
+typedef struct {
+  SEXP hptr;
+  int in_place;
+  SEXP init;
+} created_view;
+
+static SEXP fill_and_view(void *data) {
+  created_view *c = (created_view *)data;
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(c->hptr);
+  if (c->init != R_NilValue && h->length > 0) {
+    size_t size = npshm_itemsize(h->array);
+    const char *src = (const char *)DATAPTR_RO(c->init);
+    if (XLENGTH(c->init) == 1) {
+      for (R_xlen_t i = 0; i < h->length; i++)
+        memcpy((char *)h->data + (size_t)i * size, src, size);
+    } else {
+      memcpy(h->data, src, (size_t)h->length * size);
+    }
+  }
+  return npshm_r_new_view(c->hptr, c->in_place, 1);
+}
+
+/* A create that fails after the file exists leaves nothing behind: the
+   handle (closed later by its finalizer) unlinks the array now. */
+static void unlink_on_jump(void *data, Rboolean jump) {
+  created_view *c = (created_view *)data;
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(c->hptr);
+  if (jump && h != NULL) npshm_unlink(h->array);
 }
 
 SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
@@ -42,23 +74,17 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
                "(or give 1 to fill)", cname, (long long)XLENGTH(init), total);
   }
 
+  char what[300];
+  snprintf(what, sizeof what, "npshm_create %s", cname);
+  npshm_r_check_dim(what, ndim, extents, order);
+
   npshm_array *a = npshm_create(cname, cdtype, ndim, extents, order, opts);
   if (a == NULL) Rf_error("%s", npshm_last_message());
-  SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
-  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(hptr);
-
-  if (init != R_NilValue && h->length > 0) {
-    size_t size = npshm_itemsize(a);
-    const char *src = (const char *)DATAPTR_RO(init);
-    if (XLENGTH(init) == 1) {
-      for (R_xlen_t i = 0; i < h->length; i++)
-        memcpy((char *)h->data + (size_t)i * size, src, size);
-    } else {
-      memcpy(h->data, src, (size_t)h->length * size);
-    }
-  }
-  SEXP view = npshm_r_new_view(hptr, in_place, 1);
-  UNPROTECT(1);
+  SEXP hptr = PROTECT(npshm_r_wrap_handle_ex(a, 1));
+  created_view c = {hptr, in_place, init};
+  SEXP token = PROTECT(R_MakeUnwindCont());
+  SEXP view = R_UnwindProtect(fill_and_view, &c, unlink_on_jump, &c, token);
+  UNPROTECT(2);
   return view;
 }
 

@@ -9,20 +9,35 @@
 
 #include "view_class.h"
 
+/* The R dim extent for axis i of the R view, or -1 if it is too large. */
+static int r_extent(int ndim, const int64_t *shape, int c_order, int i,
+                    int *axis) {
+  *axis = c_order ? ndim - 1 - i : i;
+  int64_t extent = shape[*axis];
+  return extent > INT_MAX ? -1 : (int)extent;
+}
+
+void npshm_r_check_dim(const char *what, int ndim, const int64_t *shape,
+                       int order) {
+  if (ndim < 2) return;
+  for (int i = 0; i < ndim; i++) {
+    int axis;
+    if (r_extent(ndim, shape, order == NPSHM_ORDER_C, i, &axis) < 0)
+      Rf_error("%s: extent %lld of axis %d is larger than an R dim can be "
+               "(%d)", what, (long long)shape[axis], axis, INT_MAX);
+  }
+}
+
 void npshm_r_set_dim(SEXP x, const npshm_array *a) {
   int ndim = npshm_ndim(a);
   if (ndim < 2) return;
   const int64_t *shape = npshm_shape(a);
-  int c_order = npshm_order(a) == NPSHM_ORDER_C;
+  int order = npshm_order(a);
+  npshm_r_check_dim(npshm_name(a), ndim, shape, order);
   SEXP dim = PROTECT(Rf_allocVector(INTSXP, ndim));
   for (int i = 0; i < ndim; i++) {
-    int64_t extent = shape[c_order ? ndim - 1 - i : i];
-    if (extent > INT_MAX) {
-      UNPROTECT(1);
-      Rf_error("%s: extent %lld of axis %d is larger than an R dim can be",
-               npshm_name(a), (long long)extent, c_order ? ndim - 1 - i : i);
-    }
-    INTEGER(dim)[i] = (int)extent;
+    int axis;
+    INTEGER(dim)[i] = r_extent(ndim, shape, order == NPSHM_ORDER_C, i, &axis);
   }
   Rf_setAttrib(x, R_DimSymbol, dim);
   UNPROTECT(1);

@@ -1,6 +1,11 @@
 /* The ALTREP classes behind npshm views.
  *
- * data1: the external pointer owning the npshm handle (see view_class.h).
+ * data1: the external pointer owning the npshm handle (see view_class.h);
+ *        its tag is the array's name and its protected value the number of
+ *        elements, so Length and error messages never need the handle, which
+ *        is gone once closed (at exit R may run the handle's finalizer before
+ *        a user finalizer that still reads a view: every method then raises
+ *        an R error instead of reading freed memory).
  * data2: R_NilValue     a copy-on-write view of the mapping;
  *        inplace_marker  a view whose writes go to the mapping;
  *        a plain vector  the private copy made by the first write of a
@@ -18,6 +23,11 @@
  *   about to write into it), it takes its private copy first;
  * - an inplace view is neither marked nor copied: `x[i] <- v` writes the
  *   shared memory (while x is not shared; else R writes a duplicate).
+ *   But R's arithmetic and math functions (-x, sqrt, round, ...) also write
+ *   their result into an argument that has no references at all (a
+ *   temporary such as sqrt(npshm_attach(nm, inplace = TRUE))).  A view bound
+ *   to a variable always has a reference, so a writable pointer asked for an
+ *   unreferenced inplace view gets a private copy, as for a duplicate.
  * A read-only mapping is thus never written.
  *
  * Serialization is by reference: the state is the array's name, directory,
@@ -77,29 +87,55 @@ static void finalize_handle(SEXP ptr) {
   free(h);
 }
 
-SEXP npshm_r_wrap_handle(npshm_array *a) {
+typedef struct {
+  npshm_array *array;
+  npshm_r_handle *handle; /* NULL until allocated */
+  int owned;              /* the external pointer's finalizer closes it */
+  int unlink_on_failure;
+} wrap_state;
+
+static SEXP wrap_body(void *data) {
+  wrap_state *st = (wrap_state *)data;
+  npshm_array *a = st->array;
   SEXPTYPE type = npshm_r_view_type(npshm_dtype(a));
-  if (type == NILSXP) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s: dtype '%s' has no zero-copy R type",
-             npshm_name(a), npshm_dtype(a));
-    npshm_close(a);
-    Rf_error("%s", msg);
-  }
+  if (type == NILSXP)
+    Rf_error("%s: dtype '%s' has no zero-copy R type", npshm_name(a),
+             npshm_dtype(a));
   npshm_r_handle *h = (npshm_r_handle *)calloc(1, sizeof *h);
-  if (h == NULL) {
-    npshm_close(a);
-    Rf_error("npshm: out of memory");
-  }
+  if (h == NULL) Rf_error("npshm %s: out of memory", npshm_name(a));
+  st->handle = h;
   h->array = a;
   h->type = type;
   h->length = (R_xlen_t)(npshm_nbytes(a) / element_size(type));
   h->data = h->length > 0 ? npshm_data(a) : (void *)empty_data;
-  SEXP ptr = PROTECT(R_MakeExternalPtr(h, R_NilValue, R_NilValue));
+  SEXP name = PROTECT(Rf_mkString(npshm_name(a)));
+  SEXP length = PROTECT(Rf_ScalarReal((double)h->length));
+  SEXP ptr = PROTECT(R_MakeExternalPtr(h, name, length));
   R_RegisterCFinalizerEx(ptr, finalize_handle, TRUE);
+  st->owned = 1;
+  UNPROTECT(3);
+  return ptr;
+}
+
+/* On an R error (or any jump) before the handle is owned by its external
+   pointer: release it, and unlink the array first if asked. */
+static void wrap_cleanup(void *data, Rboolean jump) {
+  wrap_state *st = (wrap_state *)data;
+  if (!jump || st->owned) return;
+  if (st->unlink_on_failure) npshm_unlink(st->array);
+  npshm_close(st->array);
+  free(st->handle);
+}
+
+SEXP npshm_r_wrap_handle_ex(npshm_array *a, int unlink_on_failure) {
+  wrap_state st = {a, NULL, 0, unlink_on_failure};
+  SEXP token = PROTECT(R_MakeUnwindCont());
+  SEXP ptr = R_UnwindProtect(wrap_body, &st, wrap_cleanup, &st, token);
   UNPROTECT(1);
   return ptr;
 }
+
+SEXP npshm_r_wrap_handle(npshm_array *a) { return npshm_r_wrap_handle_ex(a, 0); }
 
 static int is_view(SEXP x) {
   if (!ALTREP(x)) return 0;
@@ -124,10 +160,6 @@ SEXP npshm_r_find_view(SEXP x) {
   return is_view(x) ? x : NULL;
 }
 
-npshm_r_handle *npshm_r_view_handle(SEXP x) {
-  if (!is_view(x)) return NULL;
-  return (npshm_r_handle *)R_ExternalPtrAddr(R_altrep_data1(x));
-}
 
 int npshm_r_view_inplace(SEXP x) { return R_altrep_data2(x) == inplace_marker; }
 
@@ -139,22 +171,32 @@ static SEXP private_copy(SEXP x) {
 
 int npshm_r_view_materialised(SEXP x) { return private_copy(x) != NULL; }
 
+/* The open handle of the view x; an R error once it is closed. */
 static npshm_r_handle *handle_of(SEXP x) {
-  return (npshm_r_handle *)R_ExternalPtrAddr(R_altrep_data1(x));
+  SEXP ptr = R_altrep_data1(x);
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(ptr);
+  if (h == NULL)
+    Rf_error("npshm view of %s used after its handle was closed",
+             CHAR(STRING_ELT(R_ExternalPtrTag(ptr), 0)));
+  return h;
 }
 
 /* Data for reading: the private copy if there is one, else the mapping. */
+npshm_r_handle *npshm_r_view_handle(SEXP x) {
+  return is_view(x) ? handle_of(x) : NULL;
+}
+
 static const void *read_pointer(SEXP x) {
   SEXP copy = private_copy(x);
   return copy != NULL ? plain_dataptr(copy) : handle_of(x)->data;
 }
 
 static SEXP copy_of_data(SEXP x) {
-  npshm_r_handle *h = handle_of(x);
-  SEXP copy = PROTECT(Rf_allocVector(TYPEOF(x), h->length));
-  if (h->length > 0)
-    memcpy(plain_dataptr(copy), read_pointer(x),
-           (size_t)h->length * element_size(TYPEOF(x)));
+  const void *data = read_pointer(x);
+  R_xlen_t length = XLENGTH(x);
+  SEXP copy = PROTECT(Rf_allocVector(TYPEOF(x), length));
+  if (length > 0)
+    memcpy(plain_dataptr(copy), data, (size_t)length * element_size(TYPEOF(x)));
   UNPROTECT(1);
   return copy;
 }
@@ -172,15 +214,20 @@ static R_altrep_class_t class_of(SEXPTYPE type) {
 
 static R_xlen_t view_length(SEXP x) {
   SEXP copy = private_copy(x);
-  return copy != NULL ? XLENGTH(copy) : handle_of(x)->length;
+  if (copy != NULL) return XLENGTH(copy);
+  return (R_xlen_t)REAL(R_ExternalPtrProtected(R_altrep_data1(x)))[0];
 }
 
 static void *view_dataptr(SEXP x, Rboolean writeable) {
   SEXP copy = private_copy(x);
   if (copy != NULL) return plain_dataptr(copy);
   npshm_r_handle *h = handle_of(x);
-  if (!writeable || npshm_r_view_inplace(x) || MAYBE_SHARED(x)) return h->data;
-  /* R may write into x: from now on x is private. */
+  if (!writeable || MAYBE_SHARED(x)) return h->data;
+  /* Not shared: R may write into x.  An inplace view bound to a variable
+     (`x[i] <- v`) writes the mapping; a temporary one would only receive a
+     function's result. */
+  if (npshm_r_view_inplace(x) && !NO_REFERENCES(x)) return h->data;
+  /* From now on x is private. */
   copy = copy_of_data(x);
   R_set_altrep_data2(x, copy);
   return plain_dataptr(copy);
@@ -207,13 +254,23 @@ static Rbyte raw_elt(SEXP x, R_xlen_t i) {
 static SEXP view_duplicate(SEXP x, Rboolean deep) {
   (void)deep;
   if (private_copy(x) != NULL) return copy_of_data(x);
-  return R_new_altrep(class_of(handle_of(x)->type), R_altrep_data1(x), R_NilValue);
+  return R_new_altrep(class_of(TYPEOF(x)), R_altrep_data1(x), R_NilValue);
 }
 
 static Rboolean view_inspect(SEXP x, int pre, int deep, int pvec,
                              void (*inspect_subtree)(SEXP, int, int, int)) {
   (void)pre; (void)deep; (void)pvec; (void)inspect_subtree;
-  npshm_r_handle *h = handle_of(x);
+  SEXP ptr = R_altrep_data1(x);
+  npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(ptr);
+  if (h == NULL && private_copy(x) == NULL) {
+    Rprintf(" npshm view of %s (handle closed)\n",
+            CHAR(STRING_ELT(R_ExternalPtrTag(ptr), 0)));
+    return TRUE;
+  }
+  if (h == NULL) {
+    Rprintf(" npshm view (private copy)\n");
+    return TRUE;
+  }
   Rprintf(" npshm view of %s %s (%s)\n", npshm_name(h->array),
           npshm_dtype(h->array),
           private_copy(x) != NULL ? "private copy"

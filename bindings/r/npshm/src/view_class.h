@@ -25,6 +25,9 @@ SEXPTYPE npshm_r_view_type(const char *dtype);
 /* Takes ownership of a (closed here on any failure) and returns the
    external pointer that owns it.  The dtype must have a view type. */
 SEXP npshm_r_wrap_handle(npshm_array *a);
+/* The same; unlink_on_failure: on failure, also unlink the array before
+   closing it (for a handle that just created it). */
+SEXP npshm_r_wrap_handle_ex(npshm_array *a, int unlink_on_failure);
 
 /* A new view of the handle in hptr.  inplace: R's writes go to the shared
    memory; otherwise the view is marked not mutable, so R writes only to
@@ -36,7 +39,8 @@ SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes);
    around x (made when attributes change), or NULL. */
 SEXP npshm_r_find_view(SEXP x);
 
-/* The handle behind x if x is an npshm view, else NULL. */
+/* The handle behind x if x is an npshm view, else NULL; an R error if
+   the view's handle is closed. */
 npshm_r_handle *npshm_r_view_handle(SEXP x);
 
 /* Whether the view x writes in place / has become a private copy. */
@@ -47,6 +51,12 @@ int npshm_r_view_materialised(SEXP x);
    reversed shape for order C (the zero-copy transpose); no dim for 0 or 1
    dimensions.  Errors if an extent does not fit an R dim. */
 void npshm_r_set_dim(SEXP x, const npshm_array *a);
+
+/* Errors, starting the message with what (e.g. "npshm_create NAME"), if
+   an array of this shape and order (NPSHM_ORDER_C or F) has an extent
+   that does not fit an R dim. */
+void npshm_r_check_dim(const char *what, int ndim, const int64_t *shape,
+                       int order);
 
 /* Reads a double vector of extents into shape (at most NPSHM_MAX_NDIM),
    returning ndim; errors naming what (e.g. "dim") if an extent is not a

@@ -47,6 +47,19 @@ expect_error(npshm_create(nm, 2, inplace = "yes"), pattern = "inplace")
 expect_error(npshm_share(letters, nm), pattern = "character")
 expect_false(npshm_exists(nm))
 
+## An extent too large for an R dim: refused before anything is created.
+for (order in c("F", "C")) for (dim in list(c(0, 3e9), c(3e9, 0), c(2, 0, 2^31))) {
+  nm <- new_name("bigdim")
+  expect_error(npshm_create(nm, dim, order = order), pattern = "larger than an R dim",
+               info = paste(order, toString(dim)))
+  expect_error(npshm_create(nm, dim, order = order), pattern = nm)
+  expect_false(npshm_exists(nm), info = paste(order, toString(dim)))
+}
+nm <- new_name("bigdimowner")
+expect_error(npshm_create(nm, c(0, 3e9), lifetime = "owner"), pattern = "R dim")
+invisible(gc())
+expect_false(npshm_exists(nm))
+
 ## A file in the shm directory that is not an array is never touched.
 nm <- new_name("foreign")
 writeLines("not an array", file.path(shm_dir, nm))

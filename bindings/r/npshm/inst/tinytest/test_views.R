@@ -171,4 +171,65 @@ expect_identical(info$lifetime, "persistent")
 npshm_delete(nm)
 expect_true(is.character(npshm_version()))
 
+## Math on a temporary inplace view returns a new vector: R may reuse an
+## unreferenced argument for the result, which must not be shared memory.
+nm <- new_name("temps")
+start <- c(4, -9, 2.25, 16)
+x <- npshm_create(nm, 4, init = start)
+temps <- list(sqrt = function() sqrt(npshm_attach(nm, inplace = TRUE)),
+              minus = function() -npshm_attach(nm, inplace = TRUE),
+              round = function() round(npshm_attach(nm, inplace = TRUE)),
+              plus = function() npshm_attach(nm, inplace = TRUE) + 1,
+              exp = function() exp(npshm_attach(nm, inplace = TRUE)),
+              abs = function() abs(npshm_attach(nm, inplace = TRUE)),
+              cumsum = function() cumsum(npshm_attach(nm, inplace = TRUE)))
+for (op in names(temps)) {
+  res <- suppressWarnings(temps[[op]]())
+  expect_identical(as.vector(npshm_attach(nm, copy = TRUE)), start, info = op)
+  expect_identical(as.vector(res),
+                   suppressWarnings(as.vector(switch(op, sqrt = sqrt(start), minus = -start,
+                                                     round = round(start), plus = start + 1,
+                                                     exp = exp(start), abs = abs(start),
+                                                     cumsum = cumsum(start)))), info = op)
+}
+nm_i <- new_name("tempsint")
+xi <- npshm_create(nm_i, 3, type = "integer", init = c(1L, -2L, 3L))
+res <- -npshm_attach(nm_i, inplace = TRUE)
+expect_identical(as.vector(res), c(-1L, 2L, -3L))
+expect_identical(as.vector(npshm_attach(nm_i, copy = TRUE)), c(1L, -2L, 3L))
+## ... while assignment into a variable bound to an inplace view still
+## writes the shared memory, also inside a function and with x[] <-.
+w <- npshm_attach(nm, inplace = TRUE)
+w[2] <- 7
+expect_identical(as.vector(npshm_attach(nm, copy = TRUE)), c(4, 7, 2.25, 16))
+expect_true(npshm_is_view(w))
+(function() { v <- npshm_attach(nm, inplace = TRUE); v[] <- 1:4 + 0.5 })()
+expect_identical(as.vector(npshm_attach(nm, copy = TRUE)), 1:4 + 0.5)
+w[[4]] <- -1
+expect_identical(x[4], -1)
+wi <- npshm_attach(nm_i, inplace = TRUE)
+wi[1] <- 10L
+expect_identical(xi[1], 10L)
+## Math on an inplace variable leaves it a view of the shared memory.
+s <- suppressWarnings(sqrt(w))
+expect_true(npshm_is_view(w))
+expect_identical(as.vector(npshm_attach(nm, copy = TRUE)), c(1.5, 2.5, 3.5, -1))
+rm(x, xi, w, wi, s, res)
+npshm_delete(nm)
+npshm_delete(nm_i)
+
+## attach(copy = TRUE) of <i8 is exact: integer64, like the view.
+if (requireNamespace("bit64", quietly = TRUE)) {
+  nm <- new_name("i64copy")
+  big <- bit64::as.integer64(c("9007199254740993", "-9223372036854775807", "5", NA))
+  x <- npshm_create(nm, c(2, 2), type = "integer64", init = big)
+  y <- npshm_attach(nm, copy = TRUE)
+  expect_false(npshm_is_view(y))
+  expect_true(inherits(y, "integer64"))
+  expect_identical(dim(y), c(2L, 2L))
+  expect_identical(as.character(y), c("9007199254740993", "-9223372036854775807", "5", NA))
+  rm(x)
+  npshm_delete(nm)
+}
+
 expect_identical(leftovers(), character(0), info = "no segments left behind")
