@@ -408,6 +408,7 @@ const char *npshm_path(const npshm_array *a) { return a ? a->segment->location()
 int npshm_is_readonly(const npshm_array *a) { return a ? a->segment->readonly() : 0; }
 int npshm_lifetime(const npshm_array *a) { return a ? a->segment->lifetime() : -1; }
 int npshm_is_creator(const npshm_array *a) { return a ? a->segment->creator() : 0; }
+uint64_t npshm_id(const npshm_array *a) { return a ? a->segment->id() : 0; }
 size_t npshm_data_offset(const npshm_array *a) {
   return a ? static_cast<size_t>(a->segment->data_offset()) : 0;
 }

@@ -179,6 +179,7 @@ void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint
   put_le(out + 12, trailer.lifetime, 4);
   put_le(out + 16, data_offset, 8);
   put_le(out + 24, nbytes, 8);
+  put_le(out + 32, trailer.id, 8);
 }
 
 bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_offset,
@@ -189,6 +190,7 @@ bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_o
   const std::uint64_t lifetime = get_le(bytes + 12, 4);
   if (lifetime > NPSHM_LIFETIME_LAST) return false;
   out.lifetime = static_cast<std::uint32_t>(lifetime);
+  out.id = get_le(bytes + 32, 8);
   return true;
 }
 

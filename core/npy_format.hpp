@@ -7,8 +7,9 @@
 //                        the file; any value numpy allows when it did not)
 //   data_offset+nbytes   the trailer (npshm files only; numpy ignores it):
 //                        magic "NPSHMTRL", u32 version, u32 lifetime,
-//                        u64 data_offset, u64 nbytes, zero padding to 64 B,
-//                        all little-endian
+//                        u64 data_offset, u64 nbytes, u64 id (random, so
+//                        one array is told from a later one of the same
+//                        name), zero padding to 64 B, all little-endian
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,7 @@ bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t fil
 
 struct Trailer {
   std::uint32_t lifetime = 0;
+  std::uint64_t id = 0;  // random, set at create; 0: unknown (older files)
 };
 
 void format_trailer(const Trailer &trailer, std::uint64_t data_offset,

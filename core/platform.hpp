@@ -53,6 +53,9 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 // space).  Returns 0 or an errno (ENOSPC when full).
 int reserve(int fd, std::uint64_t size);
 
+// 64 unpredictable bits (not for cryptography: to tell arrays apart).
+std::uint64_t random_id();
+
 // A new, not yet visible file in a directory.  On Linux an O_TMPFILE file
 // with no name at all, so nothing is left behind if the process dies; else a
 // hidden temporary name (".npshm-tmp-...", which gc recognises).

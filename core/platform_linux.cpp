@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #if defined(__linux__)
+#include <sys/random.h>
 #include <sys/sendfile.h>
 #endif
 
@@ -147,6 +149,23 @@ bool proc_fd_available() {
   return available;
 }
 }  // namespace
+
+std::uint64_t random_id() {
+  std::uint64_t id = 0;
+#if defined(__linux__)
+  if (::getrandom(&id, sizeof id, GRND_NONBLOCK) == static_cast<ssize_t>(sizeof id) && id != 0) return id;
+#endif
+  // Fallback: time, pid and a counter, mixed (splitmix64).
+  static std::atomic<std::uint64_t> counter{0};
+  struct timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  std::uint64_t z = static_cast<std::uint64_t>(ts.tv_sec) * 1000000007u + static_cast<std::uint64_t>(ts.tv_nsec) +
+                    (static_cast<std::uint64_t>(::getpid()) << 32) + counter.fetch_add(0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  z ^= z >> 31;
+  return z ? z : 1;
+}
 
 int create_unnamed(const std::string &directory, NewFile &out) {
 #if defined(__linux__) && defined(O_TMPFILE)

@@ -82,6 +82,8 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   unsigned char trailer_bytes[kTrailerSize];
   Trailer trailer;
   trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
+  trailer.id = platform::random_id();
+  seg->id_ = trailer.id;
   format_trailer(trailer, header.size(), layout.nbytes, trailer_bytes);
 
   // The file has no name (or a hidden temporary one) until it is complete.
@@ -200,6 +202,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     seg->data_offset_ = header.data_offset;
     seg->lifetime_ = file_header.has_trailer ? static_cast<int>(file_header.trailer.lifetime)
                                              : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
+    seg->id_ = file_header.has_trailer ? file_header.trailer.id : 0;
     if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
     // A LAST close or gc may have unlinked the name between our open and our
     // lock (they unlink holding the lock exclusively); then look again, a

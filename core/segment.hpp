@@ -56,6 +56,7 @@ class Segment {
   bool readonly() const { return readonly_; }
   int lifetime() const { return lifetime_; }
   bool creator() const { return creator_; }
+  std::uint64_t id() const { return id_; }
 
  private:
   Segment() = default;
@@ -72,6 +73,7 @@ class Segment {
   bool readonly_ = false;
   bool creator_ = false;
   int lifetime_ = 0;
+  std::uint64_t id_ = 0;
   pid_t pid_ = 0;  // the process that opened it (a forked child must not apply the policy)
 };
 

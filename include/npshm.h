@@ -306,6 +306,12 @@ NPSHM_API int npshm_is_readonly(const npshm_array *a);
 NPSHM_API int npshm_lifetime(const npshm_array *a);
 /* 1 if this handle created the array, else 0. */
 NPSHM_API int npshm_is_creator(const npshm_array *a);
+/* A random 64-bit number chosen when the array was created (kept in its
+   trailer): two arrays that had the same name one after the other have
+   different ids, so a process that saved (name, id) -- a pickle, a
+   serialized R vector -- can tell the array it meant from a newer one.
+   0 for plain .npy files (no npshm trailer). */
+NPSHM_API uint64_t npshm_id(const npshm_array *a);
 /* Byte offset of the data within the file (4096 for created arrays). */
 NPSHM_API size_t npshm_data_offset(const npshm_array *a);
 

@@ -111,6 +111,7 @@ static void test_attach_numpy_style_file(void **state) {
   assert_int_equal(npshm_data_offset(a) % 64, 0);
   assert_int_equal(npshm_order(a), NPSHM_ORDER_F);
   assert_int_equal(npshm_lifetime(a), NPSHM_LIFETIME_PERSISTENT);
+  assert_int_equal(npshm_id(a), 0); /* no npshm trailer */
   assert_int_equal(((int32_t *)npshm_data(a))[5], 6);
   npshm_close(a);
   /* the same through file:// with an absolute path */

@@ -75,8 +75,17 @@ static void test_create_attach_roundtrip(void **state) {
   assert_true(d[0] == -1.0);
   assert_int_equal(npshm_is_creator(b), 0);
   assert_string_equal(npshm_dtype(b), "<f8");
+  assert_true(npshm_id(a) != 0);
+  assert_true(npshm_id(b) == npshm_id(a)); /* the same array */
+  const uint64_t first_id = npshm_id(a);
   assert_int_equal(npshm_close(b), NPSHM_OK);
   assert_int_equal(npshm_close(a), NPSHM_OK);
+  /* a new array under the same name is told apart by its id */
+  assert_int_equal(npshm_remove("rt", NULL), NPSHM_OK);
+  a = create_or_fail("rt", "<f8", 2, shape, NPSHM_ORDER_C, NULL);
+  assert_true(npshm_id(a) != 0 && npshm_id(a) != first_id);
+  assert_int_equal(npshm_id(NULL), 0);
+  npshm_close(a);
   /* persistent: still there */
   assert_int_equal(npshm_exists("rt", NULL), 1);
   assert_int_equal(npshm_remove("rt", NULL), NPSHM_OK);

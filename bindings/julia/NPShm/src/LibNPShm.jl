@@ -49,7 +49,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (71, in header order).
+# Functions (72, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -471,6 +471,16 @@ C: `int npshm_is_creator(const npshm_array *a)`
 """
 function npshm_is_creator(a)
     ccall((:npshm_is_creator, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_id(a) -> UInt64
+
+C: `uint64_t npshm_id(const npshm_array *a)`
+"""
+function npshm_id(a)
+    ccall((:npshm_id, libnpshm), UInt64,
           (Ptr{npshm_array},), a)
 end
 
