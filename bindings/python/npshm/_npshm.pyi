@@ -51,6 +51,7 @@ class Mapping:
     lifetime: str
     readonly: bool
     creator: bool
+    id: int  # random, chosen at creation; 0 for a plain .npy file
     def array(self, subtype: Type[np.ndarray], dtype: np.dtype) -> np.ndarray: ...
     def view(self, subtype: Type[np.ndarray], dtype: np.dtype, offset: int,
              shape: Sequence[int], strides: Sequence[int],

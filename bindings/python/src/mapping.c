@@ -386,6 +386,11 @@ static PyObject *get_creator(Mapping *self, void *c) {
   (void)c;
   return PyBool_FromLong(npshm_is_creator(self->handle));
 }
+static PyObject *get_id(Mapping *self, void *c) {
+  (void)c;
+  return PyLong_FromUnsignedLongLong(
+      (unsigned long long)npshm_id(self->handle));
+}
 
 static PyObject *mapping_repr(Mapping *self) {
   return PyUnicode_FromFormat("<npshm Mapping %s %s>",
@@ -425,6 +430,9 @@ static PyGetSetDef mapping_getset[] = {
     {"lifetime", (getter)get_lifetime, NULL, "lifetime policy name", NULL},
     {"readonly", (getter)get_readonly, NULL, "mapped read-only", NULL},
     {"creator", (getter)get_creator, NULL, "this handle created it", NULL},
+    {"id", (getter)get_id, NULL,
+     "random 64-bit id chosen when the array was created (0: plain .npy)",
+     NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 static PyTypeObject MappingType = {
