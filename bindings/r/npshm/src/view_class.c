@@ -31,8 +31,15 @@
  * A read-only mapping is thus never written.
  *
  * Serialization is by reference: the state is the array's name, directory,
- * dtype, shape and flags, and unserializing attaches the array again. */
+ * dtype, shape, flags and id (npshm_id, as 16 hex digits: an R double
+ * cannot hold 64 bits), and unserializing attaches the array again.  An
+ * array that was removed and created again under the same name has another
+ * id, and unserializing the old state is then an error, not a view of the
+ * new data.  States written before ids (tag "npshm-view-1", no id field)
+ * are still read, without that check. */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +58,13 @@ static SEXP inplace_marker = NULL;
 /* What Dataptr returns for a zero-length array. */
 static double empty_data[2];
 
-#define STATE_TAG "npshm-view-1"
+/* The state: a list of STATE_FIELDS, the first being STATE_TAG.  Before
+   ids it had the tag OLD_STATE_TAG and no id (the last field). */
+#define STATE_TAG "npshm-view-2"
+#define STATE_FIELDS 8
+#define OLD_STATE_TAG "npshm-view-1"
+#define OLD_STATE_FIELDS 7
+#define ID_DIGITS 16
 
 SEXPTYPE npshm_r_view_type(const char *dtype) {
   if (strcmp(dtype, "<f8") == 0 || strcmp(dtype, "<i8") == 0) return REALSXP;
@@ -296,7 +309,7 @@ static SEXP view_serialized_state(SEXP x) {
   if (private_copy(x) != NULL) return NULL; /* serialize the values */
   const npshm_array *a = handle_of(x)->array;
   int ndim = npshm_ndim(a);
-  SEXP state = PROTECT(Rf_allocVector(VECSXP, 7));
+  SEXP state = PROTECT(Rf_allocVector(VECSXP, STATE_FIELDS));
   SET_VECTOR_ELT(state, 0, string1(STATE_TAG));
   SET_VECTOR_ELT(state, 1, string1(npshm_name(a)));
   SET_VECTOR_ELT(state, 2, directory_of(a));
@@ -306,6 +319,9 @@ static SEXP view_serialized_state(SEXP x) {
   for (int i = 0; i < ndim; i++) REAL(shape)[i] = (double)npshm_shape(a)[i];
   SET_VECTOR_ELT(state, 5, Rf_ScalarLogical(npshm_is_readonly(a)));
   SET_VECTOR_ELT(state, 6, Rf_ScalarLogical(npshm_r_view_inplace(x)));
+  char id[ID_DIGITS + 1];
+  snprintf(id, sizeof id, "%016" PRIx64, npshm_id(a));
+  SET_VECTOR_ELT(state, 7, string1(id));
   UNPROTECT(1);
   return state;
 }
@@ -314,14 +330,46 @@ static int is_string1(SEXP v) {
   return TYPEOF(v) == STRSXP && XLENGTH(v) == 1 && STRING_ELT(v, 0) != NA_STRING;
 }
 
+/* The id written as ID_DIGITS lowercase hex digits; 0 if v is not one. */
+static int parse_id(SEXP v, uint64_t *id) {
+  if (!is_string1(v)) return 0;
+  const char *s = CHAR(STRING_ELT(v, 0));
+  if (strlen(s) != ID_DIGITS) return 0;
+  uint64_t value = 0;
+  for (int i = 0; i < ID_DIGITS; i++) {
+    int digit;
+    if (s[i] >= '0' && s[i] <= '9') digit = s[i] - '0';
+    else if (s[i] >= 'a' && s[i] <= 'f') digit = s[i] - 'a' + 10;
+    else return 0;
+    value = value << 4 | (uint64_t)digit;
+  }
+  *id = value;
+  return 1;
+}
+
+/* Checks the state's layout; sets *id to the saved id (0: none saved). */
+static int valid_state(SEXP state, uint64_t *id) {
+  if (TYPEOF(state) != VECSXP || XLENGTH(state) < 1 ||
+      !is_string1(VECTOR_ELT(state, 0)))
+    return 0;
+  const char *tag = CHAR(STRING_ELT(VECTOR_ELT(state, 0), 0));
+  if (strcmp(tag, STATE_TAG) == 0) {
+    if (XLENGTH(state) != STATE_FIELDS || !parse_id(VECTOR_ELT(state, 7), id))
+      return 0;
+  } else if (strcmp(tag, OLD_STATE_TAG) == 0) {
+    if (XLENGTH(state) != OLD_STATE_FIELDS) return 0;
+    *id = 0;
+  } else {
+    return 0;
+  }
+  return is_string1(VECTOR_ELT(state, 1)) && is_string1(VECTOR_ELT(state, 2)) &&
+         is_string1(VECTOR_ELT(state, 3)) && TYPEOF(VECTOR_ELT(state, 4)) == REALSXP;
+}
+
 static SEXP view_unserialize(SEXP cls, SEXP state) {
   (void)cls;
-  if (TYPEOF(state) != VECSXP || XLENGTH(state) != 7 ||
-      !is_string1(VECTOR_ELT(state, 0)) ||
-      strcmp(CHAR(STRING_ELT(VECTOR_ELT(state, 0), 0)), STATE_TAG) != 0 ||
-      !is_string1(VECTOR_ELT(state, 1)) || !is_string1(VECTOR_ELT(state, 2)) ||
-      !is_string1(VECTOR_ELT(state, 3)) ||
-      TYPEOF(VECTOR_ELT(state, 4)) != REALSXP)
+  uint64_t id = 0;
+  if (!valid_state(state, &id))
     Rf_error("npshm: cannot unserialize a view: unknown state format");
   const char *name = CHAR(STRING_ELT(VECTOR_ELT(state, 1), 0));
   const char *dir = CHAR(STRING_ELT(VECTOR_ELT(state, 2), 0));
@@ -346,6 +394,11 @@ static SEXP view_unserialize(SEXP cls, SEXP state) {
   if (a == NULL)
     Rf_error("npshm: cannot unserialize the view of %s in this process: %s",
              name, npshm_last_message());
+  if (id != 0 && npshm_id(a) != id) {
+    npshm_close(a);
+    Rf_error("npshm: %s is not the array that was serialized (it was removed "
+             "and created again)", name);
+  }
   SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
   SEXP view = npshm_r_new_view(hptr, inplace, 0);
   UNPROTECT(1);
