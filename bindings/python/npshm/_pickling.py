@@ -2,9 +2,16 @@
 
 A SharedArray (or any view of one) whose elements all lie inside its
 segment pickles as (name, byte offset from the data start, shape, strides,
-dtype, read-only).  Unpickling attaches the segment by name (the attachment
-is shared by every view unpickled in this process while any of them lives)
-and rebuilds the same view.  Anything else pickles as a plain ndarray.
+dtype, read-only, id).  Unpickling attaches the segment by name (the
+attachment is shared by every view unpickled in this process while any of
+them lives) and rebuilds the same view.  Anything else pickles as a plain
+ndarray.
+
+The id is the array's random creation id (npshm_id; 0 for a plain .npy
+file).  When the name was removed and an array created again under it, the
+name now holds another id: unpickling raises FileNotFoundError instead of
+viewing the newer array's bytes.  References pickled before ids existed
+(six fields) are attached by name alone.
 
 A process made by fork does not unpickle onto the mappings it inherited:
 an inherited handle shares the parent's open file description and lock, so
@@ -12,11 +19,13 @@ it does not count as a holder of its own (the parent's release of a "last"
 array would remove the name under the child).  The attachment cache is
 emptied in the child right after fork, and the child attaches its own
 handle.  An attachment is reused only while its name still names the same
-file; a cache entry goes away with its mapping.
+file and, for a pickle that carries an id, while it is the array of that id;
+a cache entry goes away with its mapping.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import weakref
 from typing import Any, Dict, Optional, Tuple
@@ -69,13 +78,26 @@ def remember(mapping: Any) -> None:
         _store(mapping.name, mapping, identity)
 
 
-def _mapping_for(name: str, readonly: bool) -> Any:
+def _cached(name: str, readonly: bool) -> Any:
+    """The live cached mapping of name, if it still maps the file the name
+    names and allows the access wanted; else None."""
     entry = _attachments.get(name)
-    if entry is not None:
-        mapping = entry[0]()
-        if (mapping is not None and (readonly or not mapping.readonly)
-                and _identity(mapping.path) == entry[1]):
-            return mapping
+    if entry is None:
+        return None
+    mapping = entry[0]()
+    if (mapping is not None and (readonly or not mapping.readonly)
+            and _identity(mapping.path) == entry[1]):
+        return mapping
+    return None
+
+
+def _mapping_for(name: str, readonly: bool, array_id: int) -> Any:
+    """A mapping of name; that of array array_id unless it is 0 (then any).
+    A cached mapping of another id is passed over: the name is attached
+    afresh, once, and the caller checks what it got."""
+    cached = _cached(name, readonly)
+    if cached is not None and (array_id == 0 or cached.id == array_id):
+        return cached
     before = _identity(_path_of(name))
     options = _npshm.options_new()
     try:
@@ -83,16 +105,28 @@ def _mapping_for(name: str, readonly: bool) -> Any:
         mapping = _npshm.attach_mapping(name, options)
     finally:
         _npshm.options_free(options)
-    if before is not None and _identity(mapping.path) == before:
+    # Keep the cached entry when the fresh attachment is the same array
+    # (only the pickle was stale); it stays valid for that array's pickles.
+    same_as_cached = (cached is not None and cached.id != 0
+                      and cached.id == mapping.id)
+    if (not same_as_cached and before is not None
+            and _identity(mapping.path) == before):
         _store(name, mapping, before)
     return mapping
 
 
 def rebuild(name: str, offset: int, shape: Tuple[int, ...],
-            strides: Tuple[int, ...], dtype: np.dtype, readonly: bool
-            ) -> SharedArray:
-    """Unpickle: the view (offset, shape, strides, dtype) of segment name."""
-    mapping = _mapping_for(name, readonly)
+            strides: Tuple[int, ...], dtype: np.dtype, readonly: bool,
+            array_id: int = 0) -> SharedArray:
+    """Unpickle: the view (offset, shape, strides, dtype) of segment name,
+    which must still be the array array_id (unless that is 0: a plain .npy
+    file, or a reference pickled before ids existed)."""
+    mapping = _mapping_for(name, readonly, array_id)
+    if array_id != 0 and mapping.id != array_id:
+        raise FileNotFoundError(
+            errno.ENOENT,
+            f"unpickle {mapping.name}: the array of that name is not the one "
+            "that was pickled (it was removed and created again)")
     return mapping.view(SharedArray, np.dtype(dtype), offset, shape, strides,
                         readonly)
 
@@ -107,4 +141,4 @@ def reduce_shared(array: SharedArray, protocol: Optional[int]) -> Any:
         return plain.__reduce_ex__(protocol)
     readonly = bool(mapping.readonly or not array.flags.writeable)
     return (rebuild, (mapping.name, offset, array.shape, array.strides,
-                      array.dtype, readonly))
+                      array.dtype, readonly, mapping.id))

@@ -2,6 +2,7 @@
 process pools (fork, spawn, forkserver, ProcessPoolExecutor); no data."""
 
 import concurrent.futures
+import errno
 import multiprocessing
 import os
 import pickle
@@ -76,13 +77,127 @@ def test_readonly_view_stays_readonly(name):
     assert mapping_of(w).readonly
 
 
-def test_renamed_segment_is_not_reused(name):
+def assert_recreated_error(info, name):
+    """The error unpickling a view of a removed and re-created name."""
+    assert info.value.errno == errno.ENOENT
+    message = str(info.value)
+    assert f"unpickle shm://{name}:" in message, message
+    assert "removed and created again" in message, message
+
+
+def test_recreated_name_is_an_error(name):
+    """Same name, dtype and shape, another array: not silently its bytes."""
     a = npshm.create(name, 10, "i8", fill=1)
     data = pickle.dumps(a[:5])
     npshm.delete(name)
-    npshm.create(name, 10, "i8", fill=2)
-    w = pickle.loads(data)
-    assert (w == 2).all() and not np.shares_memory(w, a)
+    b = npshm.create(name, 10, "i8", fill=2)
+    assert mapping_of(b).id != mapping_of(a).id
+    with pytest.raises(FileNotFoundError) as info:
+        pickle.loads(data)
+    assert_recreated_error(info, name)
+    # The newer array's own pickles still work (through the same cache).
+    w = pickle.loads(pickle.dumps(b[:5]))
+    assert (w == 2).all() and np.shares_memory(w, b)
+
+
+def test_recreated_name_with_another_dtype_is_an_error(name):
+    a = npshm.create(name, (4, 4), "<f8", fill=1.5)
+    data = pickle.dumps(a[1:3, ::2])
+    del a
+    npshm.delete(name)
+    npshm.create(name, 256, "u1", fill=9)  # big enough to view silently
+    with pytest.raises(FileNotFoundError) as info:
+        pickle.loads(data)
+    assert_recreated_error(info, name)
+
+
+def test_recreated_name_is_an_error_in_a_fresh_process(name, run):
+    """No cache at all: the receiver attaches the new array and refuses."""
+    a = npshm.create(name, 8, "i4", fill=3)
+    data = pickle.dumps(a)
+    npshm.delete(name)
+    npshm.create(name, 8, "i4", fill=4)
+    out = run(f"""
+        import errno, pickle
+        import npshm
+        try:
+            pickle.loads(bytes.fromhex({data.hex()!r}))
+        except FileNotFoundError as exc:
+            assert exc.errno == errno.ENOENT, exc.errno
+            print("refused:", exc)
+        else:
+            print("accepted")
+        """).stdout
+    assert out.startswith("refused:"), out
+    assert "removed and created again" in out, out
+
+
+def test_stale_cache_entry_with_another_id_is_not_used(name):
+    """A cache entry for the name whose id is not the pickled one (its file
+    identity looked right) is dropped; the name is attached afresh."""
+    from npshm import _pickling
+    a = npshm.create(name, 6, "i8", fill=5)
+    data = pickle.dumps(a[1:])
+    old_id = mapping_of(a).id
+    npshm.delete(name)
+    b = npshm.create(name, 6, "i8", fill=6)
+    key = "shm://" + name
+    entry = _pickling._attachments.get(key)
+    assert entry is not None and entry[0]() is mapping_of(b)
+    with pytest.raises(FileNotFoundError) as info:
+        pickle.loads(data)
+    assert_recreated_error(info, name)
+    assert mapping_of(b).id != old_id
+
+
+def test_pickle_carries_the_array_id(name):
+    a = npshm.create(name, (3, 4), "<i8")
+    array_id = mapping_of(a).id
+    assert isinstance(array_id, int) and 0 < array_id < 2 ** 64
+    rebuild, args = a[1:].__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+    assert args[0] == "shm://" + name and args[-1] == array_id
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        assert len(pickle.dumps(a[::2, 1:], protocol=protocol)) < 400
+    other = npshm.create(None, (3, 4), "<i8", lifetime="owner")
+    assert mapping_of(other).id != array_id
+
+
+def test_old_pickles_without_id_still_load(name):
+    """A reference pickled before ids (six fields) attaches by name."""
+    from npshm._pickling import rebuild
+    a = npshm.create(name, (3, 4), "<i2")
+    a[...] = np.arange(12).reshape(3, 4)
+    w = rebuild("shm://" + name, 8, (4,), (2,), np.dtype("<i2"), False)
+    assert (w == np.arange(4, 8)).all() and np.shares_memory(w, a)
+
+
+def test_plain_npy_file_has_id_zero_and_pickles(tmp_path):
+    path = tmp_path / "plain.npy"
+    np.save(path, np.arange(6, dtype="<f4"))
+    a = npshm.attach("file://" + str(path))
+    assert mapping_of(a).id == 0
+    rebuild, args = a[2:].__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+    assert args[-1] == 0
+    w = pickle.loads(pickle.dumps(a[2:]))
+    assert (w == np.arange(2, 6)).all() and mapping_of(w).id == 0
+    w[0] = 40.0  # a mapping of the same file, not a copy
+    assert a[2] == 40.0
+
+
+def test_unpickle_in_another_process_is_the_same_array(name, run):
+    """The receiver gets the very array pickled (same id), with no copy:
+    its write lands in our memory."""
+    a = npshm.create(name, (4, 5), "<f8", fill=0.0)
+    data = pickle.dumps(a[2])
+    out = run(f"""
+        import pickle
+        from npshm._shared_array import mapping_of
+        w = pickle.loads(bytes.fromhex({data.hex()!r}))
+        w[...] = 2.5
+        print(mapping_of(w).id)
+        """).stdout
+    assert int(out) == mapping_of(a).id
+    assert (a[2] == 2.5).all() and (a[[0, 1, 3]] == 0).all()
 
 
 @pytest.mark.parametrize("method", METHODS)
