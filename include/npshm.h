@@ -9,7 +9,8 @@
  * Segments.  Every array lives in one file that is a valid NumPy .npy file:
  *   an NPY header (padded with spaces so the data starts at a multiple of
  *   4096, normally exactly 4096), the array data, then a small npshm trailer
- *   (magic "NPSHMTRL", the lifetime policy) that numpy ignores.  So
+ *   (magic "NPSHMTRL", the lifetime policy, a random id) that numpy
+ *   ignores.  So
  *   numpy.load("/dev/shm/NAME", mmap_mode="r") reads an npshm array without
  *   this library, and any .npy written by numpy.save can be attached.
  *
