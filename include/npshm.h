@@ -10,9 +10,9 @@
  *   an NPY header (padded with spaces so the data starts at a multiple of
  *   4096, normally exactly 4096), the array data, then a small npshm trailer
  *   (magic "NPSHMTRL", the lifetime policy, a random id) that numpy
- *   ignores.  So
- *   numpy.load("/dev/shm/NAME", mmap_mode="r") reads an npshm array without
- *   this library, and any .npy written by numpy.save can be attached.
+ *   ignores.  So numpy.load("/dev/shm/NAME", mmap_mode="r") reads an npshm
+ *   array without this library, and any .npy written by numpy.save can be
+ *   attached.
  *
  * Names.  "shm://NAME" (or just "NAME") is the file NAME in the shm
  *   directory: /dev/shm unless the environment variable NPSHM_DIR or
