@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+from multiprocessing import resource_tracker
 import os
 import pickle
 import queue
@@ -229,11 +230,17 @@ class Demo:
         is held back while processes are being started (so none is left
         half-started) and blocked in them: the coordinator stops them."""
         context = multiprocessing.get_context("spawn")
-        self.go, self.release = context.Event(), context.Event()
-        reports = context.Queue()
         workers = [p for p in self.participants if p.label.startswith("Python")]
+        # The Pool's named semaphores must not be half-made when Ctrl-C
+        # arrives (an exception between sem_open and their registration
+        # leaves them in /dev/shm), so they are made with SIGINT blocked.
+        # The stdlib's resource tracker is started first: starting it
+        # unblocks SIGINT on its way out.
+        resource_tracker.ensure_running()
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
+            self.go, self.release = context.Event(), context.Event()
+            reports = context.Queue()
             self.pool = context.Pool(len(workers), pool_task.start_worker,
                                      (self.go, self.release, reports))
             for p in workers:
