@@ -6,6 +6,7 @@ import pty
 import select
 import signal
 import subprocess
+import time
 import tty
 
 import numpy as np
@@ -153,6 +154,24 @@ def test_no_progress_bar_without_terminal(shm, tmp_path):
     assert (np.load(shm.path("big2"), mmap_mode="r")[-5:] == 1).all()
 
 
+def drain_terminal(leader):
+    """Everything written to the pseudo-terminal until the child closes it
+    (or nothing comes for 60 s)."""
+    output = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    return output.decode(errors="replace")
+
+
 def run_with_terminal_stderr(argv, cwd=None):
     """Runs argv with stderr on a pseudo-terminal; returns (code, stderr text)."""
     leader, follower = pty.openpty()
@@ -160,19 +179,8 @@ def run_with_terminal_stderr(argv, cwd=None):
         child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=follower, cwd=cwd)
         os.close(follower)
         follower = -1
-        output = b""
-        while True:
-            ready, _, _ = select.select([leader], [], [], 60)
-            if not ready:
-                break
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-        return child.wait(timeout=60), output.decode(errors="replace")
+        output = drain_terminal(leader)
+        return child.wait(timeout=60), output
     finally:
         os.close(leader)
         if follower >= 0:
@@ -226,18 +234,10 @@ def interrupt_at_first_progress_report(argv):
         follower = -1
         try:
             while child.poll() is None and not handles_sigint(child.pid):
-                pass
+                time.sleep(0.001)
             child.send_signal(signal.SIGINT)
-            output = b""
-            while True:
-                try:
-                    chunk = os.read(leader, 65536)
-                except OSError:  # EIO: the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                output += chunk
-            return child.wait(timeout=60), output.decode(errors="replace").lstrip("x")
+            output = drain_terminal(leader)
+            return child.wait(timeout=60), output.lstrip("x")
         finally:
             if child.poll() is None:
                 child.kill()
