@@ -152,6 +152,7 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_lifetime;
 %ignore npshm_is_creator;
 %ignore npshm_data_offset;
+%ignore npshm_id;
 %ignore npshm_msync;
 %ignore npshm_mlock;
 %ignore npshm_munlock;

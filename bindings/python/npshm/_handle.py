@@ -32,7 +32,7 @@ class Handle:
     """
 
     __slots__ = ("_ref", "name", "path", "lifetime", "readonly", "creator",
-                 "dtype", "shape", "order", "nbytes", "__weakref__")
+                 "dtype", "shape", "order", "nbytes", "id", "__weakref__")
 
     def __init__(self, mapping: Any) -> None:
         self._ref: Optional["weakref.ref[Any]"] = weakref.ref(mapping)
@@ -45,6 +45,9 @@ class Handle:
         self.shape: Tuple[int, ...] = mapping.shape
         self.order: str = mapping.order
         self.nbytes: int = mapping.nbytes
+        # The array's random creation id (0 for a plain .npy file): tells
+        # this array from a newer one created again under the same name.
+        self.id: int = mapping.id
 
     def _live(self) -> Any:
         """The mapping, or None once closed or unmapped."""

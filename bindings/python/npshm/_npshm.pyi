@@ -19,6 +19,7 @@ E_READONLY: int
 E_BUSY: int
 E_NO_MEMORY: int
 E_SYSTEM: int
+E_CANCELED: int
 ORDER_C: int
 ORDER_F: int
 LIFETIME_PERSISTENT: int

@@ -134,9 +134,15 @@ def test_handle_operations(name):
         h.munlock()
     except MemoryError:
         pass  # RLIMIT_MEMLOCK may be small
+    assert h.id != 0 and h.id == npshm.handle(npshm.attach(name)).id
     h.unlink()
     assert not npshm.exists(name)
     a[5] = 1.0  # the mapping stays valid after unlink
+    b = npshm.create(name, 1000)  # the same name again: another array
+    try:
+        assert npshm.handle(b).id != h.id
+    finally:
+        npshm.delete(name)
     with pytest.raises(ValueError, match="not backed"):
         npshm.handle(np.zeros(3))
 
