@@ -53,7 +53,9 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 // space).  Returns 0 or an errno (ENOSPC when full).
 int reserve(int fd, std::uint64_t size);
 
-// 64 unpredictable bits (not for cryptography: to tell arrays apart).
+// 64 unpredictable bits (not for cryptography: to tell arrays apart),
+// never 0.  From a per-process generator seeded once from the kernel's
+// random source (and again in a forked child), so ids are cheap.
 std::uint64_t random_id();
 
 // A new, not yet visible file in a directory.  On Linux an O_TMPFILE file
@@ -64,8 +66,9 @@ struct NewFile {
   std::string temp_path;  // empty when the file has no name
 };
 
-// Make one, open read-write.  Returns 0 or an errno.
-int create_unnamed(const std::string &directory, NewFile &out);
+// Make one, open read-write, with permission bits mode (less the umask).
+// Returns 0 or an errno.
+int create_unnamed(const std::string &directory, mode_t mode, NewFile &out);
 
 // Give it its name, atomically, failing with EEXIST if the name is taken.
 // Returns 0 or an errno.  The temporary name, if any, stays until discard.

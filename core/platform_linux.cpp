@@ -8,8 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -150,27 +153,53 @@ bool proc_fd_available() {
 }
 }  // namespace
 
-std::uint64_t random_id() {
-  std::uint64_t id = 0;
-#if defined(__linux__)
-  if (::getrandom(&id, sizeof id, GRND_NONBLOCK) == static_cast<ssize_t>(sizeof id) && id != 0) return id;
-#endif
-  // Fallback: time, pid and a counter, mixed (splitmix64).
-  static std::atomic<std::uint64_t> counter{0};
-  struct timespec ts;
-  ::clock_gettime(CLOCK_REALTIME, &ts);
-  std::uint64_t z = static_cast<std::uint64_t>(ts.tv_sec) * 1000000007u + static_cast<std::uint64_t>(ts.tv_nsec) +
-                    (static_cast<std::uint64_t>(::getpid()) << 32) + counter.fetch_add(0x9E3779B97F4A7C15u);
+namespace {
+
+std::uint64_t mix64(std::uint64_t z) {  // splitmix64's finaliser: a bijection
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  z ^= z >> 31;
-  return z ? z : 1;
+  return z ^ (z >> 31);
 }
 
-int create_unnamed(const std::string &directory, NewFile &out) {
+std::uint64_t fresh_seed() {
+  std::uint64_t seed = 0;
+#if defined(__linux__)
+  if (::getrandom(&seed, sizeof seed, GRND_NONBLOCK) == static_cast<ssize_t>(sizeof seed)) return seed;
+#endif
+  // No kernel randomness yet: time and pid, mixed.
+  struct timespec ts;
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return mix64(static_cast<std::uint64_t>(ts.tv_sec) * 1000000007u + static_cast<std::uint64_t>(ts.tv_nsec) +
+               (static_cast<std::uint64_t>(::getpid()) << 32));
+}
+
+// The generator: a random seed and a counter; id = mix64(seed + counter).
+// Distinct counters give distinct ids within a process; a forked child
+// draws a new seed, so it does not repeat its parent's ids.
+std::atomic<std::uint64_t> id_seed{0};
+std::atomic<std::uint64_t> id_counter{0};
+std::once_flag id_once;
+
+void reseed() { id_seed.store(fresh_seed(), std::memory_order_relaxed); }
+
+}  // namespace
+
+std::uint64_t random_id() {
+  std::call_once(id_once, [] {
+    reseed();
+    ::pthread_atfork(nullptr, nullptr, reseed);
+  });
+  for (;;) {
+    const std::uint64_t n = id_counter.fetch_add(0x9E3779B97F4A7C15u, std::memory_order_relaxed);
+    const std::uint64_t id = mix64(id_seed.load(std::memory_order_relaxed) + n);
+    if (id != 0) return id;
+  }
+}
+
+int create_unnamed(const std::string &directory, mode_t mode, NewFile &out) {
 #if defined(__linux__) && defined(O_TMPFILE)
   if (proc_fd_available()) {
-    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
     if (fd >= 0) {
       out.fd = fd;
       out.temp_path.clear();
@@ -185,7 +214,7 @@ int create_unnamed(const std::string &directory, NewFile &out) {
     std::snprintf(name, sizeof name, "/.npshm-tmp-%lx-%x", static_cast<long>(getpid()),
                   temp_counter.fetch_add(1));
     std::string path = directory + name;
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0700);
     if (fd >= 0) {
       out.fd = fd;
       out.temp_path = std::move(path);

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 #include "error.hpp"
 #include "file_io.hpp"
@@ -54,6 +55,35 @@ void lock_shared_waiting(int fd, const std::string &what) {
   }
 }
 
+// Files up to this size are written whole with one pwrite.
+constexpr std::uint64_t kOneWriteBytes = 64 << 10;
+
+// Fill nbytes (a multiple of the item's size, > 0) at out with the item.
+void fill_items(char *out, std::size_t nbytes, const std::vector<unsigned char> &item) {
+  std::memcpy(out, item.data(), item.size());
+  for (std::size_t done = item.size(); done < nbytes;) {  // doubling copies
+    const std::size_t n = std::min(done, nbytes - done);
+    std::memcpy(out + done, out, n);
+    done += n;
+  }
+}
+
+// Write nbytes of the repeated item at offset: a buffer of whole items
+// (about 1 MiB) written again and again.
+int write_fill(int fd, std::uint64_t offset, std::uint64_t nbytes, const std::vector<unsigned char> &item) {
+  const std::size_t size = item.size();
+  const std::size_t chunk =
+      static_cast<std::size_t>(std::min<std::uint64_t>(nbytes, std::max<std::size_t>(size, (1u << 20) / size * size)));
+  std::vector<char> buf(chunk);
+  fill_items(buf.data(), chunk, item);
+  for (std::uint64_t done = 0; done < nbytes;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, nbytes - done));
+    if (int err = pwrite_all(fd, buf.data(), n, offset + done)) return err;
+    done += n;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layout,
@@ -88,7 +118,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
 
   // The file has no name (or a hidden temporary one) until it is complete.
   platform::NewFile file;
-  if (int err = platform::create_unnamed(loc.directory, file)) {
+  if (int err = platform::create_unnamed(loc.directory, static_cast<mode_t>(opts.mode), file)) {
     if (err == ENOENT)
       throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot create a file in " + loc.directory, err);
@@ -100,8 +130,12 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   } drop_temp_name_on_exit{file};
 
   if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
-  // Exactly the mode asked for, whatever the umask says.
-  if (::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0) throw_system(what + ": cannot set mode", errno);
+  // Exactly the mode asked for, whatever the umask says (the file was made
+  // with it, so this is needed only when the umask took bits away).
+  struct stat st;
+  if (::fstat(seg->fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
+  if ((st.st_mode & 07777) != opts.mode && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
+    throw_system(what + ": cannot set mode", errno);
 
   auto no_space = [&](int err, const char *doing) {
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
@@ -109,12 +143,15 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
                    NPSHM_E_NO_SPACE);
     throw_system(what + ": cannot " + doing, err);
   };
+  // Header, data and trailer go in with pwrite, before the file is mapped:
+  // a page first touched through a fresh mapping costs a fault here and
+  // a TLB shootdown at munmap, a pwrite costs neither.
   if (source) {
     // A taken name would only be found at publish time: fail before copying.
     if (::access(loc.path.c_str(), F_OK) == 0)
       throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
-    // Written page by page: every page is allocated (or ENOSPC) by the end.
     if (int err = pwrite_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
+    // Written page by page: every page is allocated (or ENOSPC) by the end.
     for (std::uint64_t done = 0;;) {
       report_progress(opts, done, layout.nbytes, what);
       if (done == layout.nbytes) break;
@@ -123,33 +160,28 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
         no_space(err, "copy the data");
       done += n;
     }
+  } else if (total <= kOneWriteBytes) {
+    // A small file in one write, which also allocates every page.
+    std::string bytes = header;
+    bytes.resize(static_cast<std::size_t>(total), '\0');
+    if (!opts.fill.empty() && layout.nbytes > 0) fill_items(&bytes[header.size()], layout.nbytes, opts.fill);
+    std::memcpy(&bytes[header.size() + layout.nbytes], trailer_bytes, kTrailerSize);
+    if (int err = pwrite_all(seg->fd_, bytes.data(), bytes.size(), 0)) no_space(err, "write the array");
+  } else {
+    // Reserve every page, then write only what is not zeros.
+    if (int err = platform::reserve(seg->fd_, total)) no_space(err, "reserve memory");
+    if (int err = pwrite_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
+    if (!opts.fill.empty() && layout.nbytes > 0)
+      if (int err = write_fill(seg->fd_, header.size(), layout.nbytes, opts.fill)) no_space(err, "write the fill");
+  }
+  if (source || total > kOneWriteBytes)
     if (int err = pwrite_all(seg->fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
       no_space(err, "write the trailer");
-  } else if (int err = platform::reserve(seg->fd_, total)) {
-    no_space(err, "reserve memory");
-  }
 
   void *map = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd_, 0);
   if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(total), errno);
   seg->map_ = map;
   seg->map_size_ = total;
-
-  if (!source) {
-    auto *bytes = static_cast<unsigned char *>(map);
-    std::memcpy(bytes, header.data(), header.size());
-    if (!opts.fill.empty() && layout.nbytes > 0) {
-      unsigned char *data = bytes + header.size();
-      const std::size_t item = opts.fill.size();
-      std::memcpy(data, opts.fill.data(), item);
-      std::size_t done = item;
-      while (done < layout.nbytes) {  // doubling copies
-        std::size_t n = std::min(done, layout.nbytes - done);
-        std::memcpy(data + done, data, n);
-        done += n;
-      }
-    }
-    std::memcpy(bytes + header.size() + layout.nbytes, trailer_bytes, kTrailerSize);
-  }
 
   if (int err = platform::publish(file, loc.path)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);

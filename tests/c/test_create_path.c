@@ -1,0 +1,123 @@
+/* How npshm_create writes a new array: header, fill and trailer written
+   into the file before it is mapped (no page of the creator's mapping is
+   touched), fills of every size, and ids that differ across fork(). */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+/* 1 if the page holding addr has a page-table entry in this process
+   (/proc/self/pagemap bit 63), 0 if not, -1 if the system cannot tell. */
+static int page_present(const void *addr) {
+  const long page = sysconf(_SC_PAGESIZE);
+  int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  uint64_t entry = 0;
+  const off_t at = (off_t)((uintptr_t)addr / (uintptr_t)page * sizeof entry);
+  const ssize_t n = pread(fd, &entry, sizeof entry, at);
+  close(fd);
+  if (n != (ssize_t)sizeof entry) return -1;
+  return (int)(entry >> 63);
+}
+
+static void check_untouched(npshm_array *a) {
+  const char *data = npshm_data(a);
+  const char *header = data - npshm_data_offset(a);
+  const char *trailer = data + npshm_nbytes(a);
+  if (page_present(header) < 0) skip();  /* no pagemap here */
+  assert_int_equal(page_present(header), 0);
+  assert_int_equal(page_present(trailer), 0);
+  if (npshm_nbytes(a) > 0) assert_int_equal(page_present(data), 0);
+}
+
+static void test_create_touches_no_page(void **state) {
+  (void)state;
+  /* small (one write), large (reserve, then header and trailer) */
+  const int64_t sizes[] = {1, 512, 8191, 1 << 20};
+  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; ++i) {
+    npshm_array *a = create_or_fail("untouched", "<f8", 1, &sizes[i], NPSHM_ORDER_C, NULL);
+    check_untouched(a);
+    /* and the file says what it should: header, zeros, trailer */
+    int fd = open(npshm_path(a), O_RDONLY | O_CLOEXEC);
+    char magic[6], tail[8];
+    double x = 1;
+    assert_int_equal(pread(fd, magic, 6, 0), 6);
+    assert_memory_equal(magic, "\x93NUMPY", 6);
+    assert_int_equal(pread(fd, &x, 8, (off_t)(npshm_data_offset(a) + npshm_nbytes(a) - 8)), 8);
+    assert_true(x == 0);
+    assert_int_equal(pread(fd, tail, 8, (off_t)(npshm_data_offset(a) + npshm_nbytes(a))), 8);
+    assert_memory_equal(tail, "NPSHMTRL", 8);
+    close(fd);
+    npshm_unlink(a);
+    npshm_close(a);
+  }
+}
+
+/* Fills of an item size that does not divide 1 MiB, across the sizes where
+   the file is written in one piece, in several chunks, and in between. */
+static void test_fill_every_size(void **state) {
+  (void)state;
+  const unsigned char item[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  npshm_options *o = npshm_options_new();
+  assert_int_equal(npshm_options_set_fill(o, item, sizeof item), NPSHM_OK);
+  const int64_t counts[] = {0, 1, 5000, 5462, 87382, 300000};
+  for (size_t i = 0; i < sizeof counts / sizeof *counts; ++i) {
+    npshm_array *a = create_or_fail("filled", "|V12", 1, &counts[i], NPSHM_ORDER_C, o);
+    check_untouched(a);
+    const unsigned char *d = npshm_data(a);
+    for (int64_t k = 0; k < counts[i]; ++k)
+      if (memcmp(d + k * 12, item, 12) != 0) fail_msg("item %lld of %lld differs", (long long)k, (long long)counts[i]);
+    npshm_unlink(a);
+    npshm_close(a);
+  }
+  npshm_options_free(o);
+}
+
+static int create_and_report_id(void *arg) {
+  int fd = *(int *)arg;
+  const int64_t one = 1;
+  npshm_array *a = npshm_create("child-id", "<f8", 1, &one, NPSHM_ORDER_C, NULL);
+  if (!a) return 1;
+  uint64_t id = npshm_id(a);
+  npshm_unlink(a);
+  npshm_close(a);
+  return write(fd, &id, sizeof id) == (ssize_t)sizeof id ? 0 : 1;
+}
+
+/* Ids come from a per-process generator: a forked child must not repeat
+   the ids its parent hands out next. */
+static void test_ids_differ_across_fork(void **state) {
+  (void)state;
+  const int64_t one = 1;
+  npshm_array *first = create_or_fail("parent-id-0", "<f8", 1, &one, NPSHM_ORDER_C, NULL);
+  int pipefd[2];
+  assert_int_equal(pipe(pipefd), 0);
+  assert_int_equal(run_in_child(create_and_report_id, &pipefd[1]), 0);
+  uint64_t child_id = 0;
+  assert_int_equal(read(pipefd[0], &child_id, sizeof child_id), sizeof child_id);
+  close(pipefd[0]);
+  close(pipefd[1]);
+  npshm_array *next = create_or_fail("parent-id-1", "<f8", 1, &one, NPSHM_ORDER_C, NULL);
+  assert_true(child_id != 0);
+  assert_true(npshm_id(first) != npshm_id(next));
+  assert_true(child_id != npshm_id(next));
+  assert_true(child_id != npshm_id(first));
+  npshm_close(first);
+  npshm_close(next);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      T(test_create_touches_no_page),
+      T(test_fill_every_size),
+      T(test_ids_differ_across_fork),
+  };
+  return cmocka_run_group_tests_name("create_path", tests, NULL, NULL);
+}
