@@ -1,4 +1,4 @@
-"""The runnable examples of the README's migration section run as written and
+"""The runnable examples of the migration guide (docs/migration.md) run as written and
 print what their comments say."""
 
 import os
@@ -7,7 +7,7 @@ import re
 import pytest
 
 COMPAT_MD = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                         os.pardir, os.pardir, os.pardir, os.pardir, "README.md")
+                         os.pardir, os.pardir, os.pardir, os.pardir, "docs", "migration.md")
 SHM_DIR = os.environ.get("NPSHM_DIR") or "/dev/shm"
 
 EXPECTED = {

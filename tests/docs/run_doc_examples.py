@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Run the code examples of the documentation (README.md and docs/*.md), so
+they cannot rot.
+
+Every fenced block whose language is python, c or r runs; the blocks of one
+page and one language run together, in order, as one program (a page builds
+up its state). A block preceded by the line
+
+    <!-- doc-test: skip REASON -->
+
+is not run (the reason is printed). Each program runs with a private,
+empty shm directory (NPSHM_DIR) that must be empty again afterwards: an
+example may not leave arrays behind.
+
+Environment: NPSHM_BUILD_DIR (the meson build directory: libnpshm, the
+Python package, the CLI), R_LIBS (the R library holding the npshm package;
+default: the build's). Prints "SUMMARY: N passed, M failed, K
+skipped" and exits non-zero on a failure.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FENCE = re.compile(r"^```(\w+)\s*$")
+SKIP = re.compile(r"^<!-- doc-test: skip (.+?) -->$")
+LANGUAGES = {"python", "c", "r"}
+
+
+def blocks_of(page):
+    """(language, first line, code, skip reason or None) per fenced block."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    out, i = [], 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        lang, start = m.group(1).lower(), i + 1
+        j = start
+        while j < len(lines) and not lines[j].startswith("```"):
+            j += 1
+        skip = SKIP.match(lines[i - 1]) if i > 0 else None
+        if lang in LANGUAGES:
+            out.append((lang, start, "\n".join(lines[start:j]) + "\n",
+                        skip.group(1) if skip else None))
+        i = j + 1
+    return out
+
+
+def c_program(code):
+    """A C block as a program: a fragment (no main) goes inside main()."""
+    if re.search(r"\bint\s+main\s*\(", code):
+        return code
+    includes = [l for l in code.splitlines() if l.startswith("#include")]
+    body = [l for l in code.splitlines() if not l.startswith("#include")]
+    head = ["#include <stdio.h>", "#include <stdlib.h>", "#include <string.h>"]
+    return "\n".join(head + includes + ["int main(void) {"] + ["  " + l for l in body]
+                     + ["  return 0;", "}"]) + "\n"
+
+
+def run(lang, code, workdir, env, build):
+    if lang == "python":
+        cmd = ["/usr/bin/python3", "-c", code]
+    elif lang == "r":
+        script = workdir / "example.R"
+        script.write_text(code)
+        cmd = ["Rscript", "--vanilla", str(script)]
+    else:
+        source, binary = workdir / "example.c", workdir / "example"
+        source.write_text(c_program(code))
+        lib = build / "core"
+        compiled = subprocess.run(
+            ["cc", "-std=c99", "-Wall", "-o", str(binary), str(source), f"-I{ROOT / 'include'}",
+             f"-L{lib}", "-lnpshm", f"-Wl,-rpath,{lib}"], capture_output=True, text=True)
+        if compiled.returncode != 0:
+            return compiled.returncode, compiled.stdout + compiled.stderr
+        cmd = [str(binary)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=workdir, timeout=300)
+    return done.returncode, done.stdout + done.stderr
+
+
+def main():
+    build = Path(os.environ.get("NPSHM_BUILD_DIR", ROOT / "build")).resolve()
+    pages = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+    passed = failed = skipped = 0
+    for page in pages:
+        by_lang = {}
+        for lang, line, code, skip in blocks_of(page):
+            name = f"{page.relative_to(ROOT)}:{line} ({lang})"
+            if skip:
+                print(f"SKIP {name}: {skip}")
+                skipped += 1
+                continue
+            by_lang.setdefault(lang, []).append((line, code))
+        for lang, blocks in by_lang.items():
+            name = f"{page.relative_to(ROOT)} ({lang}, lines {', '.join(str(l) for l, _ in blocks)})"
+            code = "\n".join(c for _, c in blocks)
+            with tempfile.TemporaryDirectory(prefix="npshm-doc-") as tmp:
+                workdir = Path(tmp)
+                shm = Path(tempfile.mkdtemp(prefix="npshm-doc-shm-", dir="/dev/shm"))
+                env = dict(os.environ, NPSHM_DIR=str(shm),
+                           PYTHONPATH=str(build / "bindings" / "python"),
+                           R_LIBS=os.environ.get("R_LIBS", str(build / "bindings" / "r" / "library")),
+                           PATH=f"{build / 'cli'}:{os.environ.get('PATH', '')}")
+                try:
+                    rc, output = run(lang, code, workdir, env, build)
+                    left = sorted(p.name for p in shm.iterdir())
+                finally:
+                    shutil.rmtree(shm, ignore_errors=True)
+            if rc == 0 and not left:
+                print(f"ok   {name}")
+                passed += 1
+            else:
+                print(f"FAIL {name}: exit {rc}" + (f"; left in the shm directory: {left}" if left else ""))
+                print("  " + output.strip().replace("\n", "\n  "))
+                failed += 1
+    print(f"SUMMARY: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
