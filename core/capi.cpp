@@ -12,6 +12,7 @@
 #include "catalog.hpp"
 #include "npy_file.hpp"
 #include "error.hpp"
+#include "host_identity.hpp"
 #include "names.hpp"
 #include "npshm.h"
 #include "options.hpp"
@@ -165,6 +166,20 @@ int npshm_dtype_normalize(const char *descr, char *out, size_t cap, size_t *item
     }
     if (itemsize) *itemsize = dtype.itemsize;
     return static_cast<int>(dtype.descr.size());
+  });
+}
+
+/* Host identity ---------------------------------------------------------- */
+
+int npshm_host_id(const npshm_options *opts, char *out, size_t cap) {
+  return guarded_code([&] {
+    const std::string id = npshm::host_identity(npshm::shm_directory(directory_of(opts)));
+    if (out && cap > 0) {
+      const std::size_t n = std::min(cap - 1, id.size());
+      std::memcpy(out, id.data(), n);
+      out[n] = '\0';
+    }
+    return static_cast<int>(id.size());
   });
 }
 

@@ -82,5 +82,14 @@ void drop_temp_name(NewFile &file);
 int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,
                std::uint64_t len);
 
+// The kernel's identity of this boot (Linux: /proc/sys/kernel/random/boot_id,
+// 36 characters); on systems without one, the host name.  Returns 0 or an
+// errno.
+int boot_id(std::string &out);
+
+// Device and inode of a directory (following symbolic links, as names in it
+// are resolved).  Returns 0 or an errno (ENOTDIR when it is something else).
+int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino);
+
 }  // namespace platform
 }  // namespace npshm

@@ -301,5 +301,42 @@ int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_off
   return 0;
 }
 
+int boot_id(std::string &out) {
+#if defined(__linux__)
+  int fd = ::open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return errno;
+  char buf[64];
+  ssize_t n;
+  do {
+    n = ::read(fd, buf, sizeof buf);
+  } while (n < 0 && errno == EINTR);
+  const int err = errno;
+  ::close(fd);
+  if (n < 0) return err;
+  std::string id(buf, static_cast<std::size_t>(n));
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  if (id.empty() || id.size() > 40) return EIO;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) return EIO;
+  out = id;
+  return 0;
+#else
+  char host[256];
+  if (::gethostname(host, sizeof host) != 0) return errno;
+  host[sizeof host - 1] = '\0';
+  out = host;
+  return 0;
+#endif
+}
+
+int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino) {
+  struct stat st;
+  if (::stat(directory.c_str(), &st) != 0) return errno;
+  if (!S_ISDIR(st.st_mode)) return ENOTDIR;
+  dev = st.st_dev;
+  ino = st.st_ino;
+  return 0;
+}
+
 }  // namespace platform
 }  // namespace npshm

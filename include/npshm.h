@@ -325,6 +325,30 @@ NPSHM_API int npshm_mlock(const npshm_array *a);
 NPSHM_API int npshm_munlock(const npshm_array *a);
 
 /* ------------------------------------------------------------------------ */
+/* Host identity                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Longest host identity, in bytes, with its terminating NUL. */
+#define NPSHM_HOST_ID_MAX 128
+
+/* The identity of the host as far as shared arrays go: two processes that
+   get the same text see the same files under "shm://" names (the same
+   kernel and the same shm directory), so one can attach what the other
+   created; different texts mean the names may not resolve, or may resolve
+   to other arrays.  The text is the kernel's boot id, then the device
+   (major:minor) and inode of the shm directory (opts' directory, else
+   NPSHM_DIR, else /dev/shm), colon-separated, e.g.
+     "3f2b0c1e-8a4d-4c55-9a0e-6d1c2b3a4f50:0:25:1".
+   A boot id alone is not enough: containers and namespaces with private
+   /dev/shm mounts share it.  Stable while the machine runs and the
+   directory is not re-mounted; compare texts for equality only.
+   Writes the text, NUL-terminated, into out when it fits in cap bytes (out
+   may be NULL when cap is 0; NPSHM_HOST_ID_MAX always suffices).  Returns
+   its length, or NOT_FOUND (no such directory, or not a directory),
+   PERMISSION or SYSTEM (no boot id). */
+NPSHM_API int npshm_host_id(const npshm_options *opts, char *out, size_t cap);
+
+/* ------------------------------------------------------------------------ */
 /* Listing and garbage collection                                           */
 /* ------------------------------------------------------------------------ */
 

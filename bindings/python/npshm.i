@@ -164,6 +164,8 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_dtype_normalize;
 /* Shapes come back as tuples through info_shape_tuple(). */
 %ignore npshm_info_shape;
+/* Text out-parameter: host_id_text() below returns a str. */
+%ignore npshm_host_id;
 /* A tool's query (scans /proc); not part of the Python API. */
 %ignore npshm_info_processes;
 
@@ -203,6 +205,16 @@ PyObject *load_mapping(const char *npy_path, const char *name,
   handle = npshm_load(npy_path, name, opts);
   Py_END_ALLOW_THREADS
   return npshm_py_mapping_new(handle);
+}
+
+/* npshm_host_id as a str. */
+PyObject *host_id_text(const npshm_options *opts) {
+  char id[NPSHM_HOST_ID_MAX];
+  if (npshm_host_id(opts, id, sizeof id) < 0) {
+    npshm_py_raise_last_error();
+    return NULL;
+  }
+  return PyUnicode_DecodeFSDefault(id);
 }
 
 /* The shape of a valid info as a tuple. */

@@ -14,7 +14,7 @@ See README.md next to this package for the full API and semantics.
 
 from . import _npshm
 from ._api import (ArrayInfo, attach, create, delete, exists, from_array, gc,
-                   list, unique_name)
+                   host_id, list, unique_name)
 from ._files import load, save
 from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
                       handle, managed)
@@ -25,6 +25,6 @@ __version__: str = _npshm.version()
 __all__ = [
     "ArrayInfo", "Handle", "Managed", "SharedArray", "MS_ASYNC",
     "MS_INVALIDATE", "MS_SYNC", "attach", "create", "delete", "exists",
-    "from_array", "gc", "handle", "list", "load", "managed", "save",
+    "from_array", "gc", "handle", "host_id", "list", "load", "managed", "save",
     "unique_name", "__version__",
 ]

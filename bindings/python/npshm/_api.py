@@ -15,7 +15,7 @@ from ._dtypes import as_dtype, descr_of, dtype_of, item_bytes
 from ._shared_array import SharedArray
 
 __all__ = ["create", "attach", "from_array", "delete", "exists", "list",
-           "gc", "unique_name", "ArrayInfo"]
+           "gc", "host_id", "unique_name", "ArrayInfo"]
 
 ShapeLike = Union[int, Sequence[int]]
 
@@ -269,3 +269,10 @@ def gc(*, dry_run: bool = False) -> builtins.list:
     finally:
         _npshm.list_free(listing)
     return removed
+
+
+def host_id() -> str:
+    """This host's identity for shared arrays (npshm_host_id): the boot id
+    and the shm directory's device and inode.  Processes with equal ids see
+    the same arrays under the same names; compare for equality only."""
+    return _npshm.host_id_text(None)

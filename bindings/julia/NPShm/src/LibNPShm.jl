@@ -30,6 +30,7 @@ const NPSHM_DATA_ALIGN = Cint(4096)
 const NPSHM_MS_ASYNC = Cint(1)
 const NPSHM_MS_SYNC = Cint(2)
 const NPSHM_MS_INVALIDATE = Cint(4)
+const NPSHM_HOST_ID_MAX = Cint(128)
 const NPSHM_OK = Cint(0)
 const NPSHM_E_INVALID = Cint(-1)
 const NPSHM_E_NOT_FOUND = Cint(-2)
@@ -49,7 +50,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (72, in header order).
+# Functions (73, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -522,6 +523,16 @@ C: `int npshm_munlock(const npshm_array *a)`
 function npshm_munlock(a)
     ccall((:npshm_munlock, libnpshm), Cint,
           (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_host_id(opts, out, cap) -> Cint
+
+C: `int npshm_host_id(const npshm_options *opts, char *out, size_t cap)`
+"""
+function npshm_host_id(opts, out, cap)
+    ccall((:npshm_host_id, libnpshm), Cint,
+          (Ptr{npshm_options}, Ptr{UInt8}, Csize_t), opts, out, cap)
 end
 
 """
