@@ -495,7 +495,7 @@ int npshm_info_order(const npshm_info *i) {
 size_t npshm_info_itemsize(const npshm_info *i) { return i ? i->layout.dtype.itemsize : 0; }
 size_t npshm_info_nbytes(const npshm_info *i) { return i ? i->layout.nbytes : 0; }
 int npshm_info_lifetime(const npshm_info *i) { return i ? i->lifetime : -1; }
-int npshm_info_holders(const npshm_info *i) { return i ? i->holders : -1; }
+int npshm_info_holders(const npshm_info *i) { return i ? npshm::holder_count(*i) : -1; }
 uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->file_size : 0; }
 unsigned int npshm_info_uid(const npshm_info *i) { return i ? i->uid : 0; }
 unsigned int npshm_info_mode(const npshm_info *i) { return i ? i->mode : 0; }

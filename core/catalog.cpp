@@ -73,7 +73,10 @@ std::vector<std::string> directory_entries(const std::string &directory, const c
 
 }  // namespace
 
-npshm_info inspect(const Location &loc, const platform::HolderCounts &holders) {
+namespace {
+
+// holders null: leave the count for holder_count().
+npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
   npshm_info info;
   info.location = loc;
   struct stat st;
@@ -85,7 +88,10 @@ npshm_info inspect(const Location &loc, const platform::HolderCounts &holders) {
     return info;
   }
   fill_from_stat(info, st);
-  info.holders = holders.count(st.st_dev, st.st_ino);
+  if (holders)
+    info.holders = holders->count(st.st_dev, st.st_ino);
+  else
+    info.holders_pending = true;
   if (!info.regular) {
     info.status = NPSHM_E_FORMAT;
     info.message = "not a regular file";
@@ -97,11 +103,24 @@ npshm_info inspect(const Location &loc, const platform::HolderCounts &holders) {
     info.message = std::string("cannot open (") + std::strerror(errno) + ")";
     return info;
   }
+  info.in_use = platform::is_held(fd.fd);
   read_into(info, fd.fd, st);
   return info;
 }
 
-npshm_info inspect(const Location &loc) { return inspect(loc, platform::HolderCounts()); }
+}  // namespace
+
+npshm_info inspect(const Location &loc) { return inspect(loc, nullptr); }
+
+int holder_count(const npshm_info &info) {
+  if (info.holders_pending) {
+    // /proc/locks lists every lock on the machine: read it only if the
+    // kernel says someone holds this file.
+    info.holders = info.in_use == 0 ? 0 : platform::HolderCounts().count(info.dev, info.ino);
+    info.holders_pending = false;
+  }
+  return info.holders;
+}
 
 npshm_list list_directory(const std::string &directory) {
   npshm_list list;
@@ -109,7 +128,7 @@ npshm_list list_directory(const std::string &directory) {
   for (const std::string &name : directory_entries(directory, "list")) {
     if (name[0] == '.') continue;
     try {
-      npshm_info info = inspect(shm_location(directory, name), holders);
+      npshm_info info = inspect(shm_location(directory, name), &holders);
       if (info.regular || info.status != NPSHM_E_FORMAT) list.items.push_back(std::move(info));
     } catch (const Error &e) {
       if (e.code() != NPSHM_E_NOT_FOUND) throw;  // removed while we listed: skip

@@ -17,7 +17,12 @@ struct npshm_info {
   npshm::Location location;
   npshm::Layout layout;
   int lifetime = 0;
-  int holders = -1;
+  // The holder count: for a listing, from one read of /proc/locks for all
+  // items; for npshm_stat, counted on first request (holder_count), and
+  // only when in_use says someone holds the file at all.
+  mutable int holders = -1;
+  mutable bool holders_pending = false;
+  int in_use = -1;  // 1 if some description holds a holder lock, 0 if none, -1 unknown
   std::uint64_t file_size = 0;
   unsigned int uid = 0;
   unsigned int mode = 0;
@@ -36,6 +41,9 @@ namespace npshm {
 // Describe the file at loc; never throws for a bad file (the status says),
 // throws Error only for NPSHM_E_NOT_FOUND and out-of-memory.
 npshm_info inspect(const Location &loc);
+
+// info's holders, counting them now if that was left for later.
+int holder_count(const npshm_info &info);
 
 // Every visible file in the directory, sorted by name.  Throws Error.
 npshm_list list_directory(const std::string &directory);

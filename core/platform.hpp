@@ -32,6 +32,12 @@ int try_lock_exclusive(int fd);
 // Drop the holder lock.
 void unlock(int fd);
 
+// 1 if some open file description other than fd's holds a holder lock on
+// the file, 0 if none does, -1 if the system cannot tell.  Asks the kernel
+// about this one file (F_OFD_GETLK), whatever the number of locks on the
+// machine; fd may be read-only.
+int is_held(int fd);
+
 // The number of holder locks of every file, read once (on Linux from
 // /proc/locks); count() is -1 if the system cannot tell.
 class HolderCounts {

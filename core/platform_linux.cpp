@@ -42,6 +42,17 @@ int set_lock(int fd, short type) {
 }
 }  // namespace
 
+int is_held(int fd) {
+  struct flock lk;
+  std::memset(&lk, 0, sizeof lk);
+  lk.l_type = F_WRLCK;
+  lk.l_whence = SEEK_SET;
+  lk.l_start = 0;
+  lk.l_len = 1;
+  if (fcntl(fd, F_OFD_GETLK, &lk) != 0) return -1;
+  return lk.l_type == F_UNLCK ? 0 : 1;
+}
+
 int try_lock_shared(int fd) { return set_lock(fd, F_RDLCK); }
 void unlock(int fd) { set_lock(fd, F_UNLCK); }
 int try_lock_exclusive(int fd) { return set_lock(fd, F_WRLCK); }
@@ -59,6 +70,11 @@ int try_lock_exclusive(int fd) {
 }
 
 void unlock(int fd) { flock(fd, LOCK_UN); }
+
+int is_held(int fd) {
+  (void)fd;
+  return -1;
+}
 
 #endif
 

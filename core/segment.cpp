@@ -16,6 +16,7 @@
 #include "error.hpp"
 #include "file_io.hpp"
 #include "npy_format.hpp"
+#include "open_files.hpp"
 #include "options.hpp"
 #include "platform.hpp"
 #include "progress.hpp"
@@ -187,6 +188,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
     throw_system(what + ": cannot publish the array", err);
   }
+  seg->file_ = open_files::adopt(seg->fd_, st, true);
   return seg;
 }
 
@@ -201,6 +203,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     // take the exclusive lock a LAST-lifetime close needs; it maps read-only.
     // (O_NONBLOCK: opening a FIFO someone put there must not hang.)
     int fd = ::open(loc.path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    bool writable = fd >= 0;
     if (fd < 0 && opts.readonly && (errno == EACCES || errno == EROFS || errno == EPERM))
       fd = ::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
@@ -216,7 +219,11 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     struct stat st;
     if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
     if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
-    lock_shared_waiting(fd, what);
+    // One description and one lock per file in this process, however many
+    // handles: join this process's other handles of the file, if any.
+    seg->file_ = open_files::share(fd, st, writable,
+                                   [&](int f) { lock_shared_waiting(f, what); });
+    fd = seg->fd_ = seg->file_->fd;
 
     FileHeader file_header;
     ParsedHeader &header = file_header.header;
@@ -266,13 +273,15 @@ void Segment::unlink() {
 
 void Segment::close() {
   bool remove = false;
+  // Other handles of this process sharing the file hold it as well.
+  const bool last_here = leave_file();
   // A handle inherited through fork() shares its open file description, and
   // so its lock, with the parent: only the process that opened it decides.
   if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || pid_ != ::getpid()) {
     // nothing to decide
   } else if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
     remove = true;
-  } else if (lifetime_ == NPSHM_LIFETIME_LAST) {
+  } else if (lifetime_ == NPSHM_LIFETIME_LAST && last_here) {
     // Holding the lock exclusively proves no other live handle exists, and
     // keeps attachers out until the name is gone (they then see nlink 0).
     // Two handles closing at once each see the other's shared lock: so if
@@ -293,11 +302,23 @@ void Segment::close() {
   if (err) throw_system("close " + loc_.name + ": cannot unlink", err);
 }
 
+bool Segment::leave_file() noexcept {
+  if (!file_ || left_) return true;
+  left_ = true;
+  return open_files::leave(*file_);
+}
+
 void Segment::release() noexcept {
   if (map_) ::munmap(map_, map_size_);
   map_ = nullptr;
-  if (fd_ >= 0) ::close(fd_);
+  if (file_) {
+    leave_file();
+    file_.reset();  // closes the descriptor if no other handle uses it
+  } else if (fd_ >= 0) {
+    ::close(fd_);
+  }
   fd_ = -1;
+  left_ = false;
 }
 
 Segment::~Segment() { release(); }

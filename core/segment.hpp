@@ -12,6 +12,7 @@
 
 #include "layout.hpp"
 #include "names.hpp"
+#include "open_files.hpp"
 
 struct npshm_options;
 
@@ -61,13 +62,18 @@ class Segment {
  private:
   Segment() = default;
   void release() noexcept;
+  // This handle stops counting as a user of file_ (once); true if it was
+  // this process's last.
+  bool leave_file() noexcept;
   // true if the name still refers to this segment's file.
   bool name_is_ours() const;
 
   Location loc_;
   Layout layout_;
   std::uint64_t data_offset_ = 0;
-  int fd_ = -1;
+  int fd_ = -1;                     // file_'s descriptor once shared
+  std::shared_ptr<OpenFile> file_;  // shared with this process's other handles of the file
+  bool left_ = false;               // leave_file() done
   void *map_ = nullptr;
   std::size_t map_size_ = 0;
   bool readonly_ = false;

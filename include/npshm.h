@@ -21,7 +21,8 @@
  *   "file:///absolute/path.npy" is a .npy file anywhere.
  *
  * Handles.  npshm_create() and npshm_attach() return an npshm_array handle
- *   that owns one mapping of the whole file and one open file description.
+ *   that owns one mapping of the whole file and shares, with the process's
+ *   other handles of that file, one open file description.
  *   npshm_close() releases both; pointers obtained from the handle (data,
  *   shape, strides, strings) are valid until then.  A handle may be used
  *   from any thread; the accessors of one handle may run concurrently;
@@ -41,8 +42,11 @@
  *   npshm_options_new(); NULL means all defaults.  New settings are added as
  *   new setter functions, so old callers keep working (ABI stays stable).
  *
- * Lifetime.  Every handle holds a shared Linux OFD lock on byte 0 of the
- *   file; the kernel drops it when the process dies, even by SIGKILL.
+ * Lifetime.  A process holding handles of an array holds one shared Linux
+ *   OFD lock on byte 0 of the file, through one open file description that
+ *   all its handles of that file share (so attaching costs the same with
+ *   10,000 handles open as with none); the kernel drops it when the process
+ *   dies, even by SIGKILL.
  *   NPSHM_LIFETIME_PERSISTENT  kept until unlinked (the default).
  *   NPSHM_LIFETIME_OWNER       the creating handle's close unlinks it.
  *   NPSHM_LIFETIME_LAST        the last handle to close unlinks it, counting
@@ -375,8 +379,14 @@ NPSHM_API size_t npshm_info_itemsize(const npshm_info *info);
 NPSHM_API size_t npshm_info_nbytes(const npshm_info *info);
 NPSHM_API int npshm_info_lifetime(const npshm_info *info);
 /* These are meaningful for any status. */
-/* Live handles holding the file (OFD locks on byte 0); -1 if unknown.  Read
-   from /proc/locks, which the kernel hands out in pieces: while other
+/* Holder locks on the file (OFD locks on byte 0): one per process holding
+   handles of it (however many handles it has), plus one per forked child
+   that still has inherited handles open; -1 if unknown.  A count of the
+   lock table /proc/locks: a listing reads it once for all its items;
+   npshm_stat asks the kernel first whether anyone holds the file at all
+   (F_OFD_GETLK, independent of the number of locks on the machine) and
+   reads /proc/locks only when someone does, on the first call of this
+   function.  The kernel hands /proc/locks out in pieces: while other
    processes take or drop locks the count may be off for a moment.  (The
    lifetime policies never rely on it: they try the locks themselves.) */
 NPSHM_API int npshm_info_holders(const npshm_info *info);
