@@ -346,7 +346,8 @@ int npshm_save(const npshm_array *a, const char *npy_path, const npshm_options *
   return guarded_code([&] {
     if (!npy_path) invalid("save " + a->segment->location().name + ": the path is NULL");
     npshm::save_npy(a->segment->layout(), a->segment->data(), npy_path,
-                    "save " + a->segment->location().name + " to " + npy_path, opts_or_default(opts));
+                    "save " + a->segment->location().name + " to " + npy_path, opts_or_default(opts),
+                    a->segment->fd(), a->segment->data_offset());
     return NPSHM_OK;
   });
 }

@@ -10,6 +10,7 @@
 
 #include "error.hpp"
 #include "file_io.hpp"
+#include "platform.hpp"
 #include "progress.hpp"
 
 namespace npshm {
@@ -43,7 +44,7 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
 }
 
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
-              const npshm_options &opts) {
+              const npshm_options &opts, int source_fd, std::uint64_t source_offset) {
   if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
   // Only a regular file is replaced: never a device, FIFO, socket, directory
   // or symbolic link that happens to be at that path.
@@ -78,7 +79,9 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     report_progress(opts, done, layout.nbytes, what);
     if (done == layout.nbytes) break;
     const std::uint64_t n = std::min<std::uint64_t>(kProgressStep, layout.nbytes - done);
-    err = pwrite_all(fd, bytes + done, static_cast<std::size_t>(n), header.size() + done);
+    // From the source file in the kernel: no page of it faulted in here.
+    err = source_fd >= 0 ? platform::copy_range(source_fd, source_offset + done, fd, header.size() + done, n)
+                         : pwrite_all(fd, bytes + done, static_cast<std::size_t>(n), header.size() + done);
     done += n;
   }
   file.fd = -1;

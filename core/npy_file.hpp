@@ -25,8 +25,10 @@ struct NpyFile {
 NpyFile open_npy(const std::string &path, const std::string &what);
 
 // Write header + data to path as a plain .npy, atomically replacing any
-// file there (a temporary file beside it, then rename).  Throws Error.
+// file there (a temporary file beside it, then rename).  The data is read
+// from source_fd at source_offset, copied in the kernel (copy_file_range,
+// sendfile), when source_fd >= 0; else from memory at data.  Throws Error.
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
-              const npshm_options &opts);
+              const npshm_options &opts, int source_fd = -1, std::uint64_t source_offset = 0);
 
 }  // namespace npshm

@@ -47,6 +47,7 @@ class Segment {
   void close();
   // Remove the name if it still refers to this file.  Throws Error.
   void unlink();
+  int fd() const { return fd_; }
 
   const Location &location() const { return loc_; }
   const Layout &layout() const { return layout_; }
