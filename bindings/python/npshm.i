@@ -68,6 +68,27 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 
 /* ---- typemaps ---------------------------------------------------------- */
 
+/* Names and paths: str (encoded as os.fsencode does), bytes or os.PathLike;
+   a NUL byte is refused with npshm's invalid-argument error (src/names.c).
+   None gives NULL (the library then says what is missing). */
+%typemap(in) const char *name (PyObject *encoded = NULL),
+             const char *npy_path (PyObject *encoded = NULL),
+             const char *dir (PyObject *encoded = NULL) {
+  $1 = (char *)npshm_py_name_arg($input, "$1_name", 1, &encoded);
+  if ($1 == NULL && PyErr_Occurred()) {
+    SWIG_fail;
+  }
+}
+%typemap(freearg) const char *name, const char *npy_path, const char *dir {
+  Py_XDECREF(encoded$argnum);
+}
+
+/* Names and paths the library returns: str as os.fsdecode makes them, so
+   every listed name can be passed back. */
+%typemap(out) const char *npshm_info_name, const char *npshm_info_path {
+  $result = npshm_py_name_str($1);
+}
+
 /* (int ndim, const int64_t *shape) from a sequence of ints; None: -1, NULL. */
 %typemap(in) (int ndim, const int64_t *shape) {
   $1 = -1;
@@ -197,13 +218,23 @@ PyObject *attach_mapping(const char *name, const npshm_options *opts) {
 }
 
 /* Create an array from a .npy file (npshm_load: one kernel copy, published
-   when complete); returns its Mapping. */
+   when complete); returns its Mapping.  progress: None or a callable
+   (done, total); an exception from it, or Ctrl-C, stops the copy (nothing
+   is left behind) and is raised. */
 PyObject *load_mapping(const char *npy_path, const char *name,
-                       const npshm_options *opts) {
+                       npshm_options *opts, PyObject *progress) {
+  npshm_py_progress report;
   npshm_array *handle;
+  if (npshm_py_progress_start(&report, progress, opts) < 0) {
+    return NULL;
+  }
   Py_BEGIN_ALLOW_THREADS
   handle = npshm_load(npy_path, name, opts);
   Py_END_ALLOW_THREADS
+  npshm_options_set_progress(opts, NULL, NULL);
+  if (handle == NULL && npshm_py_progress_stopped(&report)) {
+    return NULL;
+  }
   return npshm_py_mapping_new(handle);
 }
 
@@ -215,6 +246,38 @@ PyObject *host_id_text(const npshm_options *opts) {
     return NULL;
   }
   return PyUnicode_DecodeFSDefault(id);
+}
+
+/* Write the array a Mapping holds to a .npy file (npshm_save); progress as
+   for load_mapping. */
+PyObject *save_mapping(PyObject *mapping, const char *npy_path,
+                       npshm_options *opts, PyObject *progress) {
+  npshm_py_progress report;
+  npshm_array *handle = npshm_py_mapping_handle(mapping);
+  int rc;
+  if (handle == NULL || npshm_py_progress_start(&report, progress, opts) < 0) {
+    return NULL;
+  }
+  Py_BEGIN_ALLOW_THREADS
+  rc = npshm_save(handle, npy_path, opts);
+  Py_END_ALLOW_THREADS
+  npshm_options_set_progress(opts, NULL, NULL);
+  if (rc < 0) {
+    if (!npshm_py_progress_stopped(&report)) {
+      npshm_py_raise_last_error();
+    }
+    return NULL;
+  }
+  Py_RETURN_NONE;
+}
+
+/* From now on raise factory(code, message, errno) for failures
+   (npshm.errors registers itself). */
+PyObject *set_error_factory(PyObject *factory) {
+  if (npshm_py_set_error_factory(factory) < 0) {
+    return NULL;
+  }
+  Py_RETURN_NONE;
 }
 
 /* The shape of a valid info as a tuple. */

@@ -12,19 +12,20 @@ Every array is a file /dev/shm/NAME that is also a valid .npy file.
 See README.md next to this package for the full API and semantics.
 """
 
-from . import _npshm
+from . import _npshm, errors
 from ._api import (ArrayInfo, attach, create, delete, exists, from_array, gc,
                    host_id, list, unique_name)
 from ._files import load, save
 from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
                       handle, managed)
 from ._shared_array import SharedArray
+from .errors import Error
 
 __version__: str = _npshm.version()
 
 __all__ = [
-    "ArrayInfo", "Handle", "Managed", "SharedArray", "MS_ASYNC",
+    "ArrayInfo", "Error", "Handle", "Managed", "SharedArray", "MS_ASYNC",
     "MS_INVALIDATE", "MS_SYNC", "attach", "create", "delete", "exists",
-    "from_array", "gc", "handle", "host_id", "list", "load", "managed", "save",
-    "unique_name", "__version__",
+    "from_array", "gc", "handle", "host_id", "list", "load", "managed",
+    "save", "unique_name", "errors", "__version__",
 ]

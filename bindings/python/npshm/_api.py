@@ -12,6 +12,8 @@ import numpy as np
 
 from . import _npshm, _pickling
 from ._dtypes import as_dtype, descr_of, dtype_of, item_bytes
+from ._names import NameLike, as_name
+from .errors import invalid, of_slug
 from ._shared_array import SharedArray
 
 __all__ = ["create", "attach", "from_array", "delete", "exists", "list",
@@ -40,8 +42,8 @@ def _shape_tuple(shape: ShapeLike) -> Tuple[int, ...]:
         raise TypeError(f"shape must be an int or a sequence of ints, "
                         f"got {shape!r}") from None
     if len(dims) > _NUMPY_MAXDIMS:
-        raise ValueError(f"shape has {len(dims)} dimensions; NumPy supports "
-                         f"at most {_NUMPY_MAXDIMS}")
+        raise invalid(f"shape has {len(dims)} dimensions; NumPy supports "
+                      f"at most {_NUMPY_MAXDIMS}")
     return dims
 
 
@@ -49,15 +51,15 @@ def _lifetime(lifetime: str) -> int:
     try:
         return _LIFETIMES[lifetime]
     except (KeyError, TypeError):
-        raise ValueError(f"lifetime must be one of {sorted(_LIFETIMES)}, "
-                         f"got {lifetime!r}") from None
+        raise invalid(f"lifetime must be one of {sorted(_LIFETIMES)}, "
+                      f"got {lifetime!r}") from None
 
 
 def _order(order: str) -> int:
     try:
         return _ORDERS[order]
     except (KeyError, TypeError):
-        raise ValueError(f"order must be 'C' or 'F', got {order!r}") from None
+        raise invalid(f"order must be 'C' or 'F', got {order!r}") from None
 
 
 def _whole_array(mapping: Any, reusable: bool = False) -> SharedArray:
@@ -69,7 +71,7 @@ def _whole_array(mapping: Any, reusable: bool = False) -> SharedArray:
     return array
 
 
-def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
+def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
            order: str = "C", fill: Any = None, lifetime: str = "persistent",
            mode: int = 0o600, exist_ok: bool = False) -> SharedArray:
     """Create the array `name` in shared memory and return a view of it.
@@ -90,8 +92,7 @@ def create(name: Optional[str], shape: ShapeLike, dtype: Any = float, *,
 
     Memory is reserved up front: a full /dev/shm raises OSError(ENOSPC).
     """
-    if name is None:
-        name = unique_name()
+    name = unique_name() if name is None else as_name(name)
     dims = _shape_tuple(shape)
     np_dtype = as_dtype(dtype)
     descr = descr_of(np_dtype)
@@ -127,12 +128,12 @@ def _attach_existing(name: str, dtype: np.dtype, dims: Tuple[int, ...],
                   else array.flags.c_contiguous)
     if not contiguous:
         found = "F" if order == "C" else "C"
-        raise ValueError(f"create {name}: exists with order {found!r}, "
-                         f"not {order!r}")
+        raise of_slug("mismatch", f"create {name}: exists with order "
+                      f"{found!r}, not {order!r}")
     return array
 
 
-def attach(name: str, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
+def attach(name: NameLike, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
            readonly: bool = False) -> SharedArray:
     """Attach the existing array `name` and return a view of it (no copy).
 
@@ -141,6 +142,7 @@ def attach(name: str, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
     readonly: map the memory read-only; the ndarray is not writeable.
     `name` may also be "file:///absolute/path.npy": any .npy file.
     """
+    name = as_name(name)
     options = None
     if dtype is not None or shape is not None or readonly:
         options = _npshm.options_new()
@@ -159,7 +161,7 @@ def attach(name: str, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
     return _whole_array(mapping)
 
 
-def from_array(name: Optional[str], array: Any, *,
+def from_array(name: Optional[NameLike], array: Any, *,
                lifetime: str = "persistent", mode: int = 0o600) -> SharedArray:
     """Copy any array into a new segment `name` (None: a unique name).
 
@@ -168,6 +170,7 @@ def from_array(name: Optional[str], array: Any, *,
     order segment with no intermediate copy.  Nothing is left behind if the
     copy fails.
     """
+    name = None if name is None else as_name(name)
     source = np.asanyarray(array)
     order = ("F" if source.flags.f_contiguous and not source.flags.c_contiguous
              else "C")
@@ -184,21 +187,21 @@ def from_array(name: Optional[str], array: Any, *,
     return target
 
 
-def delete(name: str) -> None:
+def delete(name: NameLike) -> None:
     """Remove the array `name` (FileNotFoundError if there is none).
 
     Processes that have it attached keep their views.  A file that is not an
     npshm/.npy array is never removed (ValueError).
     """
-    _npshm.remove(name, None)
+    _npshm.remove(as_name(name), None)
 
 
-def exists(name: str) -> bool:
+def exists(name: NameLike) -> bool:
     """True if `name` is an array, False if nothing has that name.
 
     A file of that name that is not a valid array raises ValueError.
     """
-    return bool(_npshm.exists(name, None))
+    return bool(_npshm.exists(as_name(name), None))
 
 
 class ArrayInfo(NamedTuple):

@@ -14,13 +14,15 @@ from typing import Any
 import numpy as np
 import numpy.lib.format as npy_format
 
+from .errors import invalid
+
 __all__ = ["as_dtype", "descr_of", "dtype_of", "item_bytes"]
 
 
 @functools.lru_cache(maxsize=512)
 def _descr_of_dtype(dtype: np.dtype) -> str:
     if dtype.hasobject:
-        raise ValueError(
+        raise invalid(
             f"dtype {dtype} holds Python objects; npshm arrays hold only "
             "plain data (what .npy stores without pickling)")
     descr = npy_format.dtype_to_descr(dtype)
@@ -34,7 +36,7 @@ def as_dtype(dtype: Any) -> np.dtype:
     try:
         return np.dtype(dtype)
     except TypeError as exc:
-        raise ValueError(f"not a NumPy dtype: {dtype!r} ({exc})") from None
+        raise invalid(f"not a NumPy dtype: {dtype!r} ({exc})") from None
 
 
 def descr_of(dtype: Any) -> str:
@@ -50,7 +52,7 @@ def dtype_of(descr: str) -> np.dtype:
         value = ast.literal_eval(text) if text[:1] in "[('\"" else text
         return npy_format.descr_to_dtype(value)
     except (ValueError, TypeError, SyntaxError) as exc:
-        raise ValueError(f"dtype {descr!r} has no NumPy equivalent: {exc}") \
+        raise invalid(f"dtype {descr!r} has no NumPy equivalent: {exc}") \
             from None
 
 
@@ -58,6 +60,6 @@ def item_bytes(value: Any, dtype: np.dtype) -> bytes:
     """One element of dtype holding value, as raw bytes (for fill=)."""
     item = np.array(value, dtype=dtype)
     if item.shape != ():
-        raise ValueError(
+        raise invalid(
             f"fill must be one element of dtype {dtype}, got shape {item.shape}")
     return item.tobytes()

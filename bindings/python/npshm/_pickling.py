@@ -33,6 +33,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from . import _npshm
+from ._names import as_name
 from ._shared_array import SharedArray, mapping_of
 
 __all__ = ["reduce_shared", "remember"]
@@ -121,6 +122,7 @@ def rebuild(name: str, offset: int, shape: Tuple[int, ...],
     """Unpickle: the view (offset, shape, strides, dtype) of segment name,
     which must still be the array array_id (unless that is 0: a plain .npy
     file, or a reference pickled before ids existed)."""
+    name = as_name(name)
     mapping = _mapping_for(name, readonly, array_id)
     if array_id != 0 and mapping.id != array_id:
         raise FileNotFoundError(

@@ -1,6 +1,11 @@
 /*
  * errors.c -- the library's error codes as Python exceptions.
  *
+ * Once the npshm package is imported, npshm.errors registers its factory
+ * (set_error_factory) and every failure raises the npshm.Error subclass of
+ * its code (made from the library's code table, see npshm/errors.py).  Until
+ * then (only while the package itself imports) the builtins below are used:
+ *
  *   NOT_FOUND            FileNotFoundError(errno.ENOENT, message)
  *   EXISTS               FileExistsError(errno.EEXIST, message)
  *   INVALID, FORMAT,
@@ -18,6 +23,7 @@
 #include "npshm_py.h"
 
 #include <errno.h>
+#include <string.h>
 
 /* Raise type(err, message); type is an OSError class. */
 static PyObject *raise_os_error(PyObject *type, int err, const char *message) {
@@ -35,11 +41,60 @@ static int errno_or(int fallback) {
   return err != 0 ? err : fallback;
 }
 
+/* npshm.errors.error(code, message, errno), or NULL before registration. */
+static PyObject *error_factory = NULL;
+
+int npshm_py_set_error_factory(PyObject *factory) {
+  if (!PyCallable_Check(factory)) {
+    PyErr_SetString(PyExc_TypeError, "the error factory must be callable");
+    return -1;
+  }
+  Py_INCREF(factory);
+  Py_XSETREF(error_factory, factory);
+  return 0;
+}
+
+/* Raise the exception error_factory makes of (code, text, err); NULL. */
+static PyObject *raise_made(int code, PyObject *text, int err) {
+  PyObject *exc =
+      PyObject_CallFunction(error_factory, "iOi", code, text, err);
+  if (exc == NULL) {
+    return NULL;
+  }
+  PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+  Py_DECREF(exc);
+  return NULL;
+}
+
+PyObject *npshm_py_raise_invalid(PyObject *text) {
+  if (error_factory != NULL) {
+    return raise_made(NPSHM_E_INVALID, text, 0);
+  }
+  PyErr_SetObject(PyExc_ValueError, text);
+  return NULL;
+}
+
 PyObject *npshm_py_raise_last_error(void) {
   int code = npshm_last_error();
   const char *message = npshm_last_message();
   if (message == NULL || message[0] == '\0') {
     message = "npshm: unknown error";
+  }
+  if (code == NPSHM_OK) {
+    /* A NULL result without a recorded failure: only allocation fails so. */
+    return PyErr_NoMemory();
+  }
+  if (error_factory != NULL) {
+    /* Messages may quote names that are not UTF-8: keep every byte
+       visible. */
+    PyObject *text = PyUnicode_DecodeUTF8(
+        message, (Py_ssize_t)strlen(message), "backslashreplace");
+    if (text == NULL) {
+      return NULL;
+    }
+    raise_made(code, text, npshm_last_errno());
+    Py_DECREF(text);
+    return NULL;
   }
   switch (code) {
   case NPSHM_E_NOT_FOUND:

@@ -48,6 +48,14 @@ PyObject *npshm_py_mapping_new(npshm_array *handle) {
   return (PyObject *)self;
 }
 
+npshm_array *npshm_py_mapping_handle(PyObject *mapping) {
+  if (!PyObject_TypeCheck(mapping, &MappingType)) {
+    PyErr_SetString(PyExc_TypeError, "an npshm Mapping is needed");
+    return NULL;
+  }
+  return ((Mapping *)mapping)->handle;
+}
+
 static void mapping_dealloc(Mapping *self) {
   npshm_array *handle = self->handle;
   if (self->weakreflist != NULL) {
@@ -338,11 +346,11 @@ static PyObject *int64_tuple(int n, const int64_t *values) {
 
 static PyObject *get_name(Mapping *self, void *c) {
   (void)c;
-  return PyUnicode_FromString(npshm_name(self->handle));
+  return npshm_py_name_str(npshm_name(self->handle));
 }
 static PyObject *get_path(Mapping *self, void *c) {
   (void)c;
-  return PyUnicode_FromString(npshm_path(self->handle));
+  return npshm_py_name_str(npshm_path(self->handle));
 }
 static PyObject *get_dtype(Mapping *self, void *c) {
   (void)c;

@@ -7,6 +7,8 @@
  *            handle is closed only when the last view is gone.
  * errors.c   turns the library's last error into the matching Python
  *            exception, with the library's message.
+ * names.c    names and paths between Python (str, bytes) and C strings.
+ * progress.c progress callbacks and Ctrl-C during long copies.
  *
  * Every function returning PyObject * returns a new reference, or NULL with
  * a Python exception set.
@@ -23,11 +25,53 @@
    npshm_last_message()); always returns NULL. */
 PyObject *npshm_py_raise_last_error(void);
 
+/* From now on, raise factory(code, message, errno) (npshm.errors.error)
+   for the library's failures.  0 or -1. */
+int npshm_py_set_error_factory(PyObject *factory);
+
+/* Raise npshm's "invalid argument" error (a ValueError) with text; NULL. */
+PyObject *npshm_py_raise_invalid(PyObject *text);
+
+/* A name or path argument as the C library takes it: str (encoded as
+   os.fsencode does, so names listed with undecodable bytes come back
+   unchanged), bytes or os.PathLike; None gives NULL when none_ok.  A NUL
+   byte raises npshm's invalid-argument error naming the argument `what`:
+   C strings end at a NUL, so the library would see another name.  On
+   success *encoded holds the bytes object that owns the text (release it
+   with Py_XDECREF) and the text is returned; NULL with an exception set on
+   failure (*encoded is then NULL). */
+const char *npshm_py_name_arg(PyObject *obj, const char *what, int none_ok,
+                              PyObject **encoded);
+
+/* A name or path from the library as str, decoded as os.fsdecode does (so
+   it round-trips through npshm_py_name_arg). */
+PyObject *npshm_py_name_str(const char *text);
+
 /* Import NumPy's C API and add the Mapping type to module.  0 or -1. */
 int npshm_py_init_module(PyObject *module);
 
 /* Wrap a handle in a new Mapping, which takes ownership of it: the handle is
    closed when the Mapping is deallocated, and also here on failure. */
 PyObject *npshm_py_mapping_new(npshm_array *handle);
+
+/* The Python side of a load or save's progress reports (progress.c). */
+typedef struct {
+  PyObject *callback; /* borrowed: a callable (done, total), or None/NULL */
+  PyObject *type, *value, *traceback; /* what stopped the copy, if any */
+} npshm_py_progress;
+
+/* Report the progress of an operation run with opts to callback (None or
+   NULL: none), and let Ctrl-C stop it.  progress must outlive the
+   operation.  0, or -1 with an exception set. */
+int npshm_py_progress_start(npshm_py_progress *progress, PyObject *callback,
+                            npshm_options *opts);
+
+/* After the operation failed: 1 with the exception that stopped it raised
+   again (the callback's, or KeyboardInterrupt), else 0 (nothing stopped
+   it: raise the library's error). */
+int npshm_py_progress_stopped(npshm_py_progress *progress);
+
+/* The handle a Mapping owns, or NULL with TypeError (not a Mapping). */
+npshm_array *npshm_py_mapping_handle(PyObject *mapping);
 
 #endif /* NPSHM_PY_H */

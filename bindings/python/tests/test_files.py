@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import npshm
+from conftest import SHM_DIR
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
@@ -78,3 +79,63 @@ def test_load_existing_name(tmp_path, name):
     with pytest.raises(FileExistsError):
         npshm.load(tmp_path / "x.npy", name)
     assert (npshm.attach(name) == 0).all()
+
+
+# ---- save goes through the library: nothing is followed, nothing blocks ----
+
+SAVE_SOURCES = {
+    "whole": lambda name: npshm.create(name, (3, 4), "<i4", fill=3),
+    "view": lambda name: npshm.create(name, (3, 4), "<i4", fill=3)[1:, ::2],
+    "plain": lambda name: np.full((3, 4), 3, "<i4"),
+}
+
+
+@pytest.mark.parametrize("source", sorted(SAVE_SOURCES))
+def test_save_refuses_symlink(tmp_path, name, source):
+    array = SAVE_SOURCES[source](name)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep me")
+    link = tmp_path / "out.npy"
+    link.symlink_to(victim)
+    with pytest.raises(ValueError):
+        npshm.save(array, link)
+    assert victim.read_bytes() == b"keep me" and link.is_symlink()
+    assert sorted(os.listdir(tmp_path)) == ["out.npy", "victim"]
+
+
+@pytest.mark.parametrize("source", sorted(SAVE_SOURCES))
+def test_save_to_fifo_does_not_block(run, tmp_path, source):
+    fifo = tmp_path / "out.npy"
+    os.mkfifo(fifo)
+    # in a child, so that a save that blocks fails the test instead of
+    # hanging it
+    proc = run(f"""
+        import sys, numpy as np, npshm
+        from conftest import SESSION
+        name = SESSION + "-fifo-" + "{source}"
+        whole = npshm.create(name, (3, 4), "<i4", fill=3)
+        npshm.delete(name)
+        array = {{"whole": whole, "view": whole[1:],
+                  "plain": np.zeros(3)}}["{source}"]
+        try:
+            npshm.save(array, sys.argv[1])
+        except ValueError as exc:
+            print("refused:", exc)
+    """, fifo, timeout=30)
+    assert "refused:" in proc.stdout
+
+
+@pytest.mark.parametrize("source", sorted(SAVE_SOURCES))
+def test_save_leaves_no_temporary(tmp_path, name, source):
+    array = SAVE_SOURCES[source](name)
+    before = set(os.listdir(SHM_DIR))
+    npshm.save(array, tmp_path / "out.npy", progress=None)
+    assert os.listdir(tmp_path) == ["out.npy"]
+    assert np.array_equal(np.load(tmp_path / "out.npy"), array)
+    assert set(os.listdir(SHM_DIR)) - before == set()
+
+
+def test_save_object_dtype_refused(tmp_path):
+    with pytest.raises(ValueError, match="Python objects"):
+        npshm.save(np.array([object()]), tmp_path / "o.npy")
+    assert os.listdir(tmp_path) == []

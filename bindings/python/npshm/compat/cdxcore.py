@@ -24,6 +24,7 @@ import numpy as np
 import numpy.lib.format as npy_format
 
 import npshm
+from npshm._names import as_name
 
 __all__ = ["create_shared_array", "attach_shared_array",
            "delete_shared_array", "read_shared_array", "is_shared_array",
@@ -55,6 +56,7 @@ def _segment_name(name: Any) -> str:
     if not isinstance(name, str):
         raise TypeError(f"shared array name must be a str, got "
                         f"{type(name).__name__}")
+    name = as_name(name, "shared array name")
     return name[1:] if name.startswith("/") else name
 
 

@@ -28,6 +28,7 @@ from typing import Any, Optional, Tuple
 import numpy as np
 
 import npshm
+from npshm._names import as_name
 
 from . import _manager
 
@@ -342,6 +343,7 @@ def _bare(name: str) -> str:
     'shm://')."""
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
+    name = as_name(name)
     if name.startswith("shm://"):
         return name[len("shm://"):]
     return name[1:] if name.startswith("/") else name

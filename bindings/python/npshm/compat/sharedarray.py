@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, Tuple, Union
 import numpy as np
 
 import npshm
+from npshm._names import as_name
 
 __all__ = ["create", "attach", "delete", "list", "ArrayDesc", "MapOwner",
            "MS_ASYNC", "MS_SYNC", "MS_INVALIDATE"]
@@ -42,12 +43,7 @@ NameLike = Union[str, bytes]
 
 
 def _text(name: Any) -> str:
-    if isinstance(name, bytes):
-        return os.fsdecode(name)
-    if isinstance(name, str):
-        return name
-    raise TypeError(f"array name must be str or bytes, got "
-                    f"{type(name).__name__}")
+    return as_name(name, "array name")
 
 
 def _npshm_name(name: str) -> str:
