@@ -1,31 +1,40 @@
 """Letting a multiprocessing SharedMemoryManager clean up npshm segments.
 
-A SharedMemoryManager's server process keeps a list of segment names and,
-when the manager shuts down, unlinks each one (through
-multiprocessing.shared_memory, i.e. /dev/shm/NAME: the very file an npshm
-segment of that name is).  manager.SharedMemory(size) adds the names it
-creates to that list with the server's "track_segment" call; track() adds an
-npshm segment's name the same way, and release() takes it off the list
-again ("release_segment") once the name was removed early, because the
-server stops unlinking at the first name that is already gone.
+shared-memory-array hands its segments to a SharedMemoryManager, which
+removes them when it shuts down.  The manager's own list (its server's
+"track_segment") is not used for that: the server unlinks
+/dev/shm/NAME through multiprocessing.shared_memory, which is not the
+segment when $NPSHM_DIR points elsewhere (the segment would leak and a file
+of that name in /dev/shm, maybe another user's, would be deleted).
+Instead, track() keeps the names in this process and removes them through
+npshm -- in npshm's directory, and only while the name still holds the
+array that was tracked (same id) -- when the manager shuts down: at
+manager.shutdown() (the end of its with block) or, failing that, when the
+manager object goes away or the interpreter exits.  release() takes a name
+off the list once it was removed early.
 
-This uses the manager's connection attributes (_Client, _address,
-_authkey), exactly as SharedMemoryManager.SharedMemory() itself does: the
-standard library offers no public call for it.
+Segments of a process killed before its manager shut down stay, as with
+any persistent npshm array: remove them with npshm.delete.
 """
 
 from __future__ import annotations
 
 import weakref
-from multiprocessing.managers import (RemoteError, SharedMemoryManager, State,
-                                     dispatch)
+from multiprocessing import util
+from multiprocessing.managers import SharedMemoryManager, State
 from typing import Any, Dict, Optional
+
+import npshm
 
 __all__ = ["track", "release", "manager_of"]
 
 # segment name -> the manager tracking it (for unlinks by any instance of
 # this process, not only the one that allocated it)
 _tracked: "Dict[str, weakref.ref[Any]]" = {}
+
+# manager -> {segment name: array id} it removes at shutdown
+_names: "weakref.WeakKeyDictionary[Any, Dict[str, int]]" = \
+    weakref.WeakKeyDictionary()
 
 
 def _check(manager: Any) -> None:
@@ -38,20 +47,43 @@ def _check(manager: Any) -> None:
                          "(or use it as a context manager) before allocating")
 
 
-def _call(manager: Any, method: str, name: str) -> None:
-    with manager._Client(manager._address, authkey=manager._authkey) as conn:
-        dispatch(conn, None, method, (name,))
+def _remove_all(names: Dict[str, int]) -> None:
+    """Remove each name that still holds the array (id) that was tracked."""
+    for name, array_id in sorted(names.items()):
+        try:
+            held = npshm.handle(npshm.attach(name, readonly=True)).id
+            if held == array_id:
+                npshm.delete(name)
+        except (OSError, ValueError):
+            pass
+        _tracked.pop(name, None)
+    names.clear()
 
 
-def track(manager: Any, name: str) -> None:
-    """Have the manager unlink segment `name` when it shuts down.
-    ValueError if the manager is not a running SharedMemoryManager."""
+def _names_of(manager: Any) -> Dict[str, int]:
+    """The list of manager, made (with its shutdown hook) on first use."""
+    names = _names.get(manager)
+    if names is None:
+        names = {}
+        # Before the manager's own finalizer (exit priority 0) at exit.
+        cleanup = util.Finalize(manager, _remove_all, args=(names,),
+                                exitpriority=10)
+        shutdown = manager.shutdown
+
+        def shutdown_then_stop() -> None:
+            cleanup()
+            shutdown()
+        manager.shutdown = shutdown_then_stop
+        _names[manager] = names
+    return names
+
+
+def track(manager: Any, name: str, array_id: int) -> None:
+    """Have the manager remove segment `name` (while it holds the array
+    array_id) when it shuts down.  ValueError if the manager is not a
+    running SharedMemoryManager."""
     _check(manager)
-    try:
-        _call(manager, "track_segment", name)
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"SharedMemoryManager did not take segment {name}: "
-                         f"{exc}") from exc
+    _names_of(manager)[name] = array_id
     _tracked[name] = weakref.ref(manager)
 
 
@@ -63,18 +95,8 @@ def manager_of(name: str) -> Optional[Any]:
 
 def release(name: str) -> None:
     """Take `name` off its manager's list (after its name was removed).
-    Nothing happens if no manager of this process tracks it, or if the
-    manager has shut down already."""
+    Nothing happens if no manager of this process tracks it."""
     ref = _tracked.pop(name, None)
     manager = ref() if ref is not None else None
-    if manager is None:
-        return
-    if getattr(getattr(manager, "_state", None), "value", None) \
-            != State.STARTED:
-        return
-    try:
-        # The server drops the name from its list, then unlinks it if it is
-        # still there (an error comes back when it was already gone).
-        _call(manager, "release_segment", name)
-    except (OSError, EOFError, RemoteError):
-        pass
+    if manager is not None:
+        _names.get(manager, {}).pop(name, None)

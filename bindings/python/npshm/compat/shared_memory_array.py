@@ -9,10 +9,9 @@
 
 A SharedMemoryArray points at an npshm segment (/dev/shm/NAME) and gives
 numpy views of it with as_array().  allocate/allocate_like/copy make a new
-segment owned by this instance and have the SharedMemoryManager unlink it
-when the manager shuts down (the manager keeps the name on the list its
-server unlinks at shutdown, as for manager.SharedMemory()); close() on the
-owner unlinks it earlier.  attach() opens an existing segment.
+segment owned by this instance and have the SharedMemoryManager's shutdown
+remove it (in npshm's directory, $NPSHM_DIR included: see _manager.py);
+close() on the owner unlinks it earlier.  attach() opens an existing segment.
 
 Unlike the original: 0-d shapes work; as_array() after close() raises
 ValueError; views returned by as_array() stay valid after close() and after
@@ -364,7 +363,7 @@ def _allocate(manager: Any, shape: Any, dtype: Any) -> np.ndarray:
     array = npshm.create(None, shape, dtype)
     name = _name_of(array)
     try:
-        _manager.track(manager, name)
+        _manager.track(manager, name, npshm.handle(array).id)
     except BaseException:
         npshm.delete(name)
         raise

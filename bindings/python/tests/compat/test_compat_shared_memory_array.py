@@ -294,6 +294,33 @@ def test_shutdown_still_cleans_after_early_unlinks():
     assert not on_disk(third.name)
 
 
+def test_shutdown_removes_in_npshm_dir_only(run, tmp_path):
+    """With NPSHM_DIR elsewhere, shutdown removes the segment there and
+    never touches /dev/shm/NAME (which may be another user's file)."""
+    proc = run("""
+        import os, sys
+        os.environ["NPSHM_DIR"] = sys.argv[1]
+        from multiprocessing.managers import SharedMemoryManager
+        from npshm.compat.shared_memory_array import SharedMemoryArray
+        with SharedMemoryManager() as manager:
+            sa = SharedMemoryArray.allocate(manager, (8,), "f8")
+            kept = sa.as_array()
+            stranger = os.path.join("/dev/shm", sa.name)
+            with open(stranger, "x") as f:  # someone else's file
+                f.write("not yours")
+            assert os.path.exists(os.path.join(sys.argv[1], sa.name))
+        try:
+            print("segment left:",
+                  os.path.exists(os.path.join(sys.argv[1], sa.name)))
+            print("stranger kept:", os.path.exists(stranger))
+        finally:
+            if os.path.exists(stranger):
+                os.unlink(stranger)
+    """, tmp_path)
+    assert "segment left: False" in proc.stdout, proc.stdout
+    assert "stranger kept: True" in proc.stdout, proc.stdout
+
+
 def test_attach_nonexistent_name_raises_file_not_found(name):
     with pytest.raises(FileNotFoundError):
         SharedMemoryArray.attach(name=name, shape=(1,), dtype="uint8")
