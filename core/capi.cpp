@@ -302,6 +302,34 @@ npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const i
       static_cast<npshm_array *>(nullptr));
 }
 
+npshm_array *npshm_create_from(const char *name, const char *dtype, int ndim, const int64_t *shape, int order,
+                               const void *data, size_t nbytes, const npshm_options *opts) {
+  return guarded(
+      [&] {
+        const npshm_options &o = opts_or_default(opts);
+        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "create");
+        const std::string what = "create " + loc.name;
+        npshm::Dtype dt = dtype_or_throw(dtype, what);
+        if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
+          invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
+        npshm::Layout layout;
+        std::string why;
+        if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why))
+          invalid(what + ": " + why);
+        if (!data && nbytes > 0) invalid(what + ": the data is NULL");
+        if (nbytes != layout.nbytes)
+          invalid(what + ": " + std::to_string(nbytes) + " bytes of data given, the array has " +
+                  std::to_string(layout.nbytes));
+        if (!o.fill.empty()) invalid(what + ": a fill makes no sense for an array made from data");
+        auto a = std::make_unique<npshm_array>();
+        npshm::DataSource source;
+        source.memory = data ? data : "";
+        a->segment = npshm::Segment::create(loc, layout, o, &source);
+        return a.release();
+      },
+      static_cast<npshm_array *>(nullptr));
+}
+
 npshm_array *npshm_attach(const char *name, const npshm_options *opts) {
   return guarded(
       [&] {

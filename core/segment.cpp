@@ -157,7 +157,11 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
       report_progress(opts, done, layout.nbytes, what);
       if (done == layout.nbytes) break;
       const std::uint64_t n = std::min(kProgressStep, layout.nbytes - done);
-      if (int err = platform::copy_range(source->fd, source->offset + done, seg->fd_, header.size() + done, n))
+      const std::uint64_t at = header.size() + done;
+      if (int err = source->memory
+                        ? pwrite_all(seg->fd_, static_cast<const char *>(source->memory) + done,
+                                     static_cast<std::size_t>(n), at)
+                        : platform::copy_range(source->fd, source->offset + done, seg->fd_, at, n))
         no_space(err, "copy the data");
       done += n;
     }

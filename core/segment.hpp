@@ -19,10 +19,12 @@ struct npshm_options;
 namespace npshm {
 
 // Where the data of a new segment comes from, when not from a fill: an
-// open file holding layout.nbytes bytes at offset.
+// open file holding layout.nbytes bytes at offset, or (memory not null)
+// layout.nbytes bytes in memory.
 struct DataSource {
   int fd = -1;
   std::uint64_t offset = 0;
+  const void *memory = nullptr;
 };
 
 class Segment {

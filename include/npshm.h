@@ -234,6 +234,19 @@ NPSHM_API npshm_array *npshm_create(const char *name, const char *dtype,
                                     int ndim, const int64_t *shape, int order,
                                     const npshm_options *opts);
 
+/* npshm_create, with the new array's data a copy of the nbytes at data
+   (nbytes must equal the array's size; the bytes in the memory order given
+   by order).  The bytes are written into the file before it is mapped or
+   named, which is several times quicker than copying through the new
+   mapping (no page faults).  Honors opts' lifetime, mode, directory and
+   progress.  Errors: those of npshm_create, and INVALID when nbytes
+   differs or data is NULL; CANCELED. */
+NPSHM_API npshm_array *npshm_create_from(const char *name, const char *dtype,
+                                         int ndim, const int64_t *shape,
+                                         int order, const void *data,
+                                         size_t nbytes,
+                                         const npshm_options *opts);
+
 /* Attach an existing array (or any valid .npy file by "file://").
    Honors opts' readonly, directory, expected dtype and shape.
    A read-only attach opens the file read-write when it may (only to take

@@ -149,12 +149,14 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
     PyBuffer_Release(&view$argnum);
   }
 }
+%apply (const void *item, size_t size) { (const void *data, size_t nbytes) };
 
 /* ---- the header -------------------------------------------------------- */
 
 /* Handles are owned by Mapping objects (src/mapping.c): the raw handle
    functions stay in C. */
 %ignore npshm_create;
+%ignore npshm_create_from;
 %ignore npshm_attach;
 %ignore npshm_validate;
 %ignore npshm_close;
@@ -203,6 +205,21 @@ PyObject *create_mapping(const char *name, const char *dtype, int ndim,
   npshm_array *handle;
   Py_BEGIN_ALLOW_THREADS
   handle = npshm_create(name, dtype, ndim, shape, order, opts);
+  Py_END_ALLOW_THREADS
+  return npshm_py_mapping_new(handle);
+}
+
+/* Create an array whose data is a copy of a contiguous buffer (the bytes
+   in the given order), written into the file before it is mapped
+   (npshm_create_from); returns its Mapping. */
+PyObject *create_mapping_from(const char *name, const char *dtype, int ndim,
+                              const int64_t *shape, int order,
+                              const void *data, size_t nbytes,
+                              const npshm_options *opts) {
+  npshm_array *handle;
+  Py_BEGIN_ALLOW_THREADS
+  handle = npshm_create_from(name, dtype, ndim, shape, order, data, nbytes,
+                             opts);
   Py_END_ALLOW_THREADS
   return npshm_py_mapping_new(handle);
 }

@@ -111,6 +111,58 @@ static void test_ids_differ_across_fork(void **state) {
   npshm_close(next);
 }
 
+/* npshm_create_from: the caller's bytes, written before the file is mapped
+   or named; C and Fortran order; wrong sizes refused, nothing left. */
+static int cancel_at_start(uint64_t done, uint64_t total, void *context) {
+  (void)done, (void)total, (void)context;
+  return 1;
+}
+
+static void test_create_from_buffer(void **state) {
+  (void)state;
+  enum { rows = 300, cols = 700 };
+  int32_t *values = malloc(sizeof(int32_t) * rows * cols);
+  for (int i = 0; i < rows * cols; ++i) values[i] = i * 7 - 3;
+  const int64_t shape[2] = {rows, cols};
+  for (int order = NPSHM_ORDER_C; order <= NPSHM_ORDER_F; ++order) {
+    npshm_array *a = npshm_create_from("from", "<i4", 2, shape, order, values, sizeof(int32_t) * rows * cols, NULL);
+    assert_non_null(a);
+    assert_int_equal(npshm_order(a), order);
+    check_untouched(a);
+    assert_memory_equal(npshm_data(a), values, sizeof(int32_t) * rows * cols);
+    npshm_array *b = npshm_attach("from", NULL);
+    assert_non_null(b);
+    assert_int_equal(((int32_t *)npshm_data(b))[rows * cols - 1], values[rows * cols - 1]);
+    npshm_close(b);
+    npshm_unlink(a);
+    npshm_close(a);
+  }
+  const int64_t empty[1] = {0};
+  npshm_array *e = npshm_create_from("from-empty", "<f8", 1, empty, NPSHM_ORDER_C, NULL, 0, NULL);
+  assert_non_null(e);
+  assert_int_equal(npshm_nbytes(e), 0);
+  npshm_unlink(e);
+  npshm_close(e);
+
+  assert_null(npshm_create_from("from-short", "<i4", 2, shape, NPSHM_ORDER_C, values, 12, NULL));
+  assert_last_error(NPSHM_E_INVALID, "shm://from-short", "12 bytes");
+  assert_null(npshm_create_from("from-null", "<i4", 2, shape, NPSHM_ORDER_C, NULL, sizeof(int32_t) * rows * cols, NULL));
+  assert_last_error(NPSHM_E_INVALID, "shm://from-null", "NULL");
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_progress(o, cancel_at_start, NULL);
+  assert_null(npshm_create_from("from-canceled", "<i4", 2, shape, NPSHM_ORDER_C, values, sizeof(int32_t) * rows * cols, o));
+  assert_last_error(NPSHM_E_CANCELED, "shm://from-canceled", NULL);
+  npshm_options_free(o);
+  const int64_t one = 1;
+  npshm_array *taken = create_or_fail("from-taken", "<i4", 1, &one, NPSHM_ORDER_C, NULL);
+  assert_null(npshm_create_from("from-taken", "<i4", 2, shape, NPSHM_ORDER_C, values, sizeof(int32_t) * rows * cols, NULL));
+  assert_last_error(NPSHM_E_EXISTS, "shm://from-taken", NULL);
+  npshm_unlink(taken);
+  npshm_close(taken);
+  assert_int_equal(count_entries(private_dir()), 0);
+  free(values);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
 
 int main(void) {
@@ -118,6 +170,7 @@ int main(void) {
       T(test_create_touches_no_page),
       T(test_fill_every_size),
       T(test_ids_differ_across_fork),
+      T(test_create_from_buffer),
   };
   return cmocka_run_group_tests_name("create_path", tests, NULL, NULL);
 }

@@ -174,6 +174,8 @@ def from_array(name: Optional[NameLike], array: Any, *,
     source = np.asanyarray(array)
     order = ("F" if source.flags.f_contiguous and not source.flags.c_contiguous
              else "C")
+    if source.flags.c_contiguous or source.flags.f_contiguous:
+        return _from_contiguous(name, source, order, lifetime, mode)
     target = create(name, source.shape, source.dtype, order=order,
                     lifetime=lifetime, mode=mode)
     try:
@@ -185,6 +187,25 @@ def from_array(name: Optional[NameLike], array: Any, *,
         h.close()
         raise
     return target
+
+
+def _from_contiguous(name: Optional[str], source: np.ndarray, order: str,
+                     lifetime: str, mode: int) -> SharedArray:
+    """from_array of contiguous input: its bytes are written into the file
+    before it is mapped or named (no page faults through the new mapping)."""
+    if name is None:
+        name = unique_name()
+    descr = descr_of(as_dtype(source.dtype))
+    options = _npshm.options_new()
+    try:
+        _npshm.options_set_lifetime(options, _lifetime(lifetime))
+        _npshm.options_set_mode(options, int(mode))
+        data = np.asarray(source).ravel(order="K").view(np.uint8)  # no copy
+        mapping = _npshm.create_mapping_from(name, descr, source.shape,
+                                             _order(order), data, options)
+    finally:
+        _npshm.options_free(options)
+    return _whole_array(mapping, reusable=True)
 
 
 def delete(name: NameLike) -> None:

@@ -50,7 +50,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (73, in header order).
+# Functions (74, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -263,6 +263,16 @@ C: `npshm_array *npshm_create(const char *name, const char *dtype, int ndim, con
 function npshm_create(name, dtype, ndim, shape, order, opts)
     ccall((:npshm_create, libnpshm), Ptr{npshm_array},
           (Cstring, Cstring, Cint, Ptr{Int64}, Cint, Ptr{npshm_options}), name, dtype, ndim, shape, order, opts)
+end
+
+"""
+    npshm_create_from(name, dtype, ndim, shape, order, data, nbytes, opts) -> Ptr{npshm_array}
+
+C: `npshm_array *npshm_create_from(const char *name, const char *dtype, int ndim, const int64_t *shape, int order, const void *data, size_t nbytes, const npshm_options *opts)`
+"""
+function npshm_create_from(name, dtype, ndim, shape, order, data, nbytes, opts)
+    ccall((:npshm_create_from, libnpshm), Ptr{npshm_array},
+          (Cstring, Cstring, Cint, Ptr{Int64}, Cint, Ptr{Cvoid}, Csize_t, Ptr{npshm_options}), name, dtype, ndim, shape, order, data, nbytes, opts)
 end
 
 """
