@@ -8,6 +8,7 @@
 // alive holding this?" is answered by trying to take the lock exclusively.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -54,9 +55,11 @@ class HolderCounts {
 // mappings in all of them.  Returns false if the system cannot tell.
 bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings);
 
-// Give the file size bytes, with the memory or disk reserved up front when
-// the file system can (so later page faults cannot SIGBUS for lack of
-// space).  Returns 0 or an errno (ENOSPC when full).
+// Give the file size bytes, with the memory or disk reserved up front (so
+// later page faults cannot SIGBUS for lack of space): posix_fallocate, and
+// where the file system does not support it, by writing zeros over the
+// whole range (never a plain ftruncate, which reserves nothing).  Returns 0
+// or an errno (ENOSPC when full).
 int reserve(int fd, std::uint64_t size);
 
 // 64 unpredictable bits (not for cryptography: to tell arrays apart),
@@ -82,6 +85,39 @@ int publish(const NewFile &file, const std::string &path);
 
 // Remove the temporary name, if any (the descriptor stays open).
 void drop_temp_name(NewFile &file);
+
+// Open a path that another user may control: never follows a symbolic link
+// in its last component, never blocks (a FIFO, a lease held by another
+// process: EWOULDBLOCK), never acquires a controlling terminal, close-on-exec.
+// Then fstat, before anything else.  access is O_RDONLY, O_WRONLY or O_RDWR.
+// Returns 0 with fd open and st filled; kNotRegular (with st filled, nothing
+// left open) when the path is not a regular file -- a symbolic link, FIFO,
+// socket, device or directory; or an errno (EWOULDBLOCK: a lease).
+constexpr int kNotRegular = -1;
+int open_regular(const std::string &path, int access, int &fd, struct stat &st);
+
+// "a symbolic link", "a FIFO", "a directory", ...: what st_mode says.
+const char *file_kind(mode_t mode);
+
+// Remove the name path if, and only if, it still refers to the open file
+// fd, atomically with respect to every other npshm process: the check and
+// the unlink run under an exclusive flock(2) "remover lock" on the file,
+// which every npshm remover (close with a lifetime, npshm_unlink,
+// npshm_remove, gc) takes first.  A name can only stop referring to a file
+// by an unlink or rename of that name, which npshm does only under that
+// lock, and npshm never renames onto an existing array name; so between the
+// check and the unlink no npshm process can replace the name.  (A non-npshm
+// program that removes and re-creates the name in those microseconds is not
+// covered: Linux has no "unlink if this inode" call.)  The remover lock is
+// independent of the holder locks (OFD locks on byte 0) on Linux.
+// wait_ms: how long to wait for another remover.  Returns 0; ESTALE if the
+// name refers to another file or to nothing; EWOULDBLOCK if another remover
+// kept the lock; or the errno of unlink.
+int unlink_if_same(int fd, const std::string &path, int wait_ms);
+
+// Whether O_TMPFILE files can be made in directory (gc then knows no npshm
+// create there ever leaves a temporary name behind).
+bool unnamed_files_supported(const std::string &directory);
 
 // Copy len bytes from src at src_offset to dst at dst_offset, in the
 // kernel where possible.  Returns 0 or an errno (ENOSPC when full).

@@ -95,7 +95,12 @@ HolderCounts::HolderCounts() {
     if (std::sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu %31s", kind, mode, access, &pid, &maj,
                     &min, &inode, start) != 8)
       continue;  // includes waiter lines, whose fields do not parse
-    if (std::strcmp(kind, "OFDLCK") != 0 && std::strcmp(kind, "FLOCK") != 0) continue;
+#if defined(F_OFD_SETLK)
+    // flock locks are removers (unlink_if_same), not holders.
+    if (std::strcmp(kind, "OFDLCK") != 0) continue;
+#else
+    if (std::strcmp(kind, "FLOCK") != 0) continue;
+#endif
     if (std::strcmp(start, "0") != 0) continue;
     ++counts_[{makedev(maj, min), static_cast<ino_t>(inode)}];
   }
@@ -152,13 +157,6 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 #endif
 }
 
-int reserve(int fd, std::uint64_t size) {
-  int err = posix_fallocate(fd, 0, static_cast<off_t>(size));
-  // File systems that cannot reserve get a plain size.
-  if (err == EOPNOTSUPP || err == ENOSYS || err == EINVAL)
-    return ftruncate(fd, static_cast<off_t>(size)) == 0 ? 0 : errno;
-  return err;
-}
 
 namespace {
 std::atomic<unsigned> temp_counter{0};
@@ -168,6 +166,92 @@ bool proc_fd_available() {
   return available;
 }
 }  // namespace
+
+int reserve(int fd, std::uint64_t size) {
+  if (size == 0) return 0;
+  int err = posix_fallocate(fd, 0, static_cast<off_t>(size));
+  if (err != EOPNOTSUPP && err != ENOSYS && err != EINVAL) return err;
+  // The file system cannot reserve: write every byte instead, so the pages
+  // (or disk blocks) exist, or ENOSPC says now that they cannot.
+  static const std::vector<char> zeros(std::size_t{1} << 20, 0);
+  for (std::uint64_t done = 0; done < size;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), size - done));
+    ssize_t w = ::pwrite(fd, zeros.data(), n, static_cast<off_t>(done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return errno;
+    done += static_cast<std::uint64_t>(w);
+  }
+  return 0;
+}
+
+int open_regular(const std::string &path, int access, int &fd, struct stat &st) {
+  fd = -1;
+  int f = ::open(path.c_str(), access | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (f < 0) {
+    const int err = errno;
+    // A symbolic link (ELOOP), a directory opened for writing (EISDIR), a
+    // socket or a FIFO without reader (ENXIO): say what it is.
+    if ((err == ELOOP || err == EISDIR || err == ENXIO || err == EOPNOTSUPP) &&
+        ::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+      return kNotRegular;
+    return err;
+  }
+  if (::fstat(f, &st) != 0) {
+    const int err = errno;
+    ::close(f);
+    return err;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(f);
+    return kNotRegular;
+  }
+  fd = f;
+  return 0;
+}
+
+const char *file_kind(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISREG(mode)) return "a regular file";
+  return "not a regular file";
+}
+
+int unlink_if_same(int fd, const std::string &path, int wait_ms) {
+  for (int waited = 0; ::flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 5) {
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK) return errno;
+    if (waited >= wait_ms) return EWOULDBLOCK;
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    ::nanosleep(&pause, nullptr);
+  }
+  struct stat ours, named;
+  int err = 0;
+  if (::fstat(fd, &ours) != 0)
+    err = errno;
+  else if (::lstat(path.c_str(), &named) != 0 || named.st_dev != ours.st_dev || named.st_ino != ours.st_ino)
+    err = ESTALE;
+  else if (::unlink(path.c_str()) != 0)
+    err = errno;
+  ::flock(fd, LOCK_UN);
+  return err;
+}
+
+bool unnamed_files_supported(const std::string &directory) {
+#if defined(__linux__) && defined(O_TMPFILE)
+  if (!proc_fd_available()) return false;
+  int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) return errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL;
+  ::close(fd);
+  return true;
+#else
+  (void)directory;
+  return false;
+#endif
+}
 
 namespace {
 
