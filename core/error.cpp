@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "escape.hpp"
+
 namespace npshm {
 
 namespace {
@@ -54,7 +56,9 @@ void throw_system(const std::string &what, int err, int code) {
 
 void set_last_error(int code, const char *message, int sys_errno) noexcept {
   try {
-    last_error.message = message;
+    // Names and header text come from others: nothing in a message may
+    // drive the terminal it is printed on.
+    last_error.message = escape_text(message);
   } catch (...) {
     last_error.message.clear();  // out of memory: keep at least the code
   }
