@@ -180,6 +180,8 @@ void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint
   put_le(out + 16, data_offset, 8);
   put_le(out + 24, nbytes, 8);
   put_le(out + 32, trailer.id, 8);
+  put_le(out + 40, trailer.dev, 8);
+  put_le(out + 48, trailer.ino, 8);
 }
 
 bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_offset,
@@ -191,7 +193,15 @@ bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_o
   if (lifetime > NPSHM_LIFETIME_LAST) return false;
   out.lifetime = static_cast<std::uint32_t>(lifetime);
   out.id = get_le(bytes + 32, 8);
+  out.dev = get_le(bytes + 40, 8);
+  out.ino = get_le(bytes + 48, 8);
   return true;
+}
+
+int effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory) {
+  if (!fh.has_trailer || !in_shm_directory) return NPSHM_LIFETIME_PERSISTENT;
+  if (fh.trailer.ino == 0 || fh.trailer.dev != dev || fh.trailer.ino != ino) return NPSHM_LIFETIME_PERSISTENT;
+  return static_cast<int>(fh.trailer.lifetime);
 }
 
 int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string &error) {

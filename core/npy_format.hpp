@@ -9,7 +9,10 @@
 //                        magic "NPSHMTRL", u32 version, u32 lifetime,
 //                        u64 data_offset, u64 nbytes, u64 id (random, so
 //                        one array is told from a later one of the same
-//                        name), zero padding to 64 B, all little-endian
+//                        name), u64 device, u64 inode (of the file the
+//                        creator made, recorded before it had a name: the
+//                        lifetime applies to that file only, never to a
+//                        copy), zero padding to 64 B, all little-endian
 #pragma once
 
 #include <cstddef>
@@ -43,6 +46,8 @@ bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t fil
 struct Trailer {
   std::uint32_t lifetime = 0;
   std::uint64_t id = 0;  // random, set at create; 0: unknown (older files)
+  std::uint64_t dev = 0;  // st_dev, st_ino of the file created with this
+  std::uint64_t ino = 0;  // trailer (0, 0: unbound, so persistent)
 };
 
 void format_trailer(const Trailer &trailer, std::uint64_t data_offset,
@@ -70,5 +75,10 @@ int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string 
 
 // read_header, then the trailer with pread.
 int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error);
+
+// The lifetime policy that applies to a file: the trailer's, but only for
+// the very file it was created for (same device and inode) and only in the
+// shm directory; PERSISTENT for a copy, a file:// name, or a plain .npy.
+int effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory);
 
 }  // namespace npshm
