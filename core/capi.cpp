@@ -270,6 +270,18 @@ int npshm_options_set_progress(npshm_options *opts, npshm_progress_fn fn, void *
   return NPSHM_OK;
 }
 
+int npshm_options_set_exist_ok(npshm_options *opts, int exist_ok) {
+  if (!opts) return null_handle("npshm_options_set_exist_ok");
+  opts->exist_ok = exist_ok != 0;
+  return NPSHM_OK;
+}
+
+int npshm_options_set_allow_other_owner(npshm_options *opts, int allow) {
+  if (!opts) return null_handle("npshm_options_set_allow_other_owner");
+  opts->allow_other_owner = allow != 0;
+  return NPSHM_OK;
+}
+
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
   return guarded_code([&] {
@@ -296,8 +308,38 @@ npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const i
         if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why))
           invalid(what + ": " + why);
         auto a = std::make_unique<npshm_array>();  // before the file exists
-        a->segment = npshm::Segment::create(loc, layout, o);
-        return a.release();
+        if (!o.exist_ok) {
+          a->segment = npshm::Segment::create(loc, layout, o);
+          return a.release();
+        }
+        // exist_ok: attach an equal array of ours, else create; the name may
+        // come and go meanwhile, so try a few times.
+        npshm_options rw = o;
+        rw.readonly = false;
+        for (int attempt = 0;; ++attempt) {
+          try {
+            a->segment = npshm::Segment::attach(loc, rw, &o.mode);
+            std::string mismatch =
+                npshm::layout_mismatch(a->segment->layout(), &layout.dtype.descr, &layout.shape);
+            if (mismatch.empty() && a->segment->layout().fortran_order != layout.fortran_order &&
+                layout.shape.size() > 1)
+              mismatch = std::string("order is ") + (layout.fortran_order ? "C" : "F") + ", expected " +
+                         (layout.fortran_order ? "F" : "C");
+            if (!mismatch.empty()) {
+              a->segment.reset();  // (not ours to apply a lifetime to)
+              throw Error(NPSHM_E_MISMATCH, what + ": an array of that name exists and differs: " + mismatch);
+            }
+            return a.release();
+          } catch (const Error &e) {
+            if (e.code() != NPSHM_E_NOT_FOUND || attempt == 5) throw;
+          }
+          try {
+            a->segment = npshm::Segment::create(loc, layout, o);
+            return a.release();
+          } catch (const Error &e) {
+            if (e.code() != NPSHM_E_EXISTS) throw;
+          }
+        }
       },
       static_cast<npshm_array *>(nullptr));
 }
@@ -462,6 +504,7 @@ int npshm_msync(const npshm_array *a, int flags) {
   return guarded_code(
       [&] {
         const std::string what = "msync " + a->segment->location().name;
+        a->segment->check_size(what);
         if (flags & ~(NPSHM_MS_ASYNC | NPSHM_MS_SYNC | NPSHM_MS_INVALIDATE))
           invalid(what + ": unknown flags");
         if ((flags & NPSHM_MS_ASYNC) && (flags & NPSHM_MS_SYNC))

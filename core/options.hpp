@@ -17,6 +17,8 @@ struct npshm_options {
   std::optional<std::string> expected_dtype;
   std::optional<std::vector<std::int64_t>> expected_shape;
   int gc_min_age = 10;  // seconds
+  bool exist_ok = false;            // create: attach an equal, trusted array
+  bool allow_other_owner = false;   // attach: accept another non-root user's file
   npshm_progress_fn progress = nullptr;
   void *progress_context = nullptr;
 };

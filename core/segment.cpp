@@ -28,6 +28,7 @@ namespace {
 constexpr int kLockAttempts = 200;           // x 10 ms: wait up to 2 s
 constexpr auto kLockPause = std::chrono::milliseconds(10);
 constexpr int kReopenAttempts = 5;
+constexpr int kRemoverWaitMs = 2000;  // another npshm process removing the same file
 
 std::string human_bytes(std::uint64_t n) {
   const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
@@ -115,7 +116,6 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
   trailer.id = platform::random_id();
   seg->id_ = trailer.id;
-  format_trailer(trailer, header.size(), layout.nbytes, trailer_bytes);
 
   // The file has no name (or a hidden temporary one) until it is complete.
   platform::NewFile file;
@@ -137,6 +137,11 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   if (::fstat(seg->fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
   if ((st.st_mode & 07777) != opts.mode && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
     throw_system(what + ": cannot set mode", errno);
+  // Bind the lifetime to this very file, known before it has a name: a
+  // copy of it (another inode) is never treated as this array.
+  trailer.dev = static_cast<std::uint64_t>(st.st_dev);
+  trailer.ino = static_cast<std::uint64_t>(st.st_ino);
+  format_trailer(trailer, header.size(), layout.nbytes, trailer_bytes);
 
   auto no_space = [&](int err, const char *doing) {
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
@@ -151,6 +156,10 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     // A taken name would only be found at publish time: fail before copying.
     if (::access(loc.path.c_str(), F_OK) == 0)
       throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
+    // Reserve the whole file first: a load larger than the free space fails
+    // here, before filling the shm file system page by page (which would
+    // make other programs' unreserved mappings die of SIGBUS meanwhile).
+    if (int err = platform::reserve(seg->fd_, total)) no_space(err, "reserve memory");
     if (int err = pwrite_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
     // Written page by page: every page is allocated (or ENOSPC) by the end.
     for (std::uint64_t done = 0;;) {
@@ -196,8 +205,9 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   return seg;
 }
 
-std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts) {
-  const std::string what = "attach " + loc.name;
+std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts,
+                                         const unsigned *exist_ok_mode) {
+  const std::string what = (exist_ok_mode ? "create " : "attach ") + loc.name;
   std::unique_ptr<Segment> seg(new Segment());
   seg->loc_ = loc;
   seg->readonly_ = opts.readonly;
@@ -205,24 +215,30 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
   for (int attempt = 0;; ++attempt) {
     // A read-only handle still opens read-write when it may, so that it can
     // take the exclusive lock a LAST-lifetime close needs; it maps read-only.
-    // (O_NONBLOCK: opening a FIFO someone put there must not hang.)
-    int fd = ::open(loc.path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    bool writable = fd >= 0;
-    if (fd < 0 && opts.readonly && (errno == EACCES || errno == EROFS || errno == EPERM))
-      fd = ::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-      int err = errno;
+    // Another user may have put anything at the path: no link is followed,
+    // no FIFO or lease makes us wait, and nothing but a regular file is used.
+    int fd = -1;
+    struct stat st;
+    int err = platform::open_regular(loc.path, O_RDWR, fd, st);
+    const bool writable = err == 0;
+    if (opts.readonly && (err == EACCES || err == EROFS || err == EPERM))
+      err = platform::open_regular(loc.path, O_RDONLY, fd, st);
+    if (err == platform::kNotRegular)
+      throw Error(NPSHM_E_FORMAT, what + ": refusing " + platform::file_kind(st.st_mode) +
+                                      " (only regular files are arrays; links are never followed)");
+    if (err != 0) {
       if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
       if (err == EACCES || err == EPERM)
         throw_system(what + ": permission denied" +
                          (opts.readonly ? "" : " (a read-only attach may be allowed)"),
                      err);
+      if (err == EWOULDBLOCK)
+        throw_system(what + ": another process holds a lease on the file (not waiting for it)", err,
+                     NPSHM_E_BUSY);
       throw_system(what + ": cannot open", err);
     }
     seg->fd_ = fd;
-    struct stat st;
-    if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
-    if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
+    check_owner(st, opts, exist_ok_mode, what);
     // One description and one lock per file in this process, however many
     // handles: join this process's other handles of the file, if any.
     seg->file_ = open_files::share(fd, st, writable,
@@ -233,7 +249,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     ParsedHeader &header = file_header.header;
     std::string why;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    int err = read_file_header(fd, size, file_header, why);
+    err = read_file_header(fd, size, file_header, why);
     if (err > 0) throw_system(what + ": cannot read the header", err);
     if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
     const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
@@ -243,8 +259,9 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     seg->map_size_ = static_cast<std::size_t>(size);
     seg->layout_ = std::move(header.layout);
     seg->data_offset_ = header.data_offset;
-    seg->lifetime_ = file_header.has_trailer ? static_cast<int>(file_header.trailer.lifetime)
-                                             : static_cast<int>(NPSHM_LIFETIME_PERSISTENT);
+    // The trailer's lifetime counts only for the file it was created for
+    // in the shm directory: a copy, or any file:// name, is persistent.
+    seg->lifetime_ = effective_lifetime(file_header, st.st_dev, st.st_ino, loc.is_shm);
     seg->id_ = file_header.has_trailer ? file_header.trailer.id : 0;
     if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
     // A LAST close or gc may have unlinked the name between our open and our
@@ -261,18 +278,52 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
   return seg;
 }
 
-bool Segment::name_is_ours() const {
+void Segment::check_owner(const struct stat &st, const npshm_options &opts, const unsigned *exist_ok_mode,
+                          const std::string &what) {
+  const uid_t me = ::geteuid();
+  const bool trusted_owner = st.st_uid == me || st.st_uid == 0;
+  if (exist_ok_mode) {
+    // Anti-squatting: another user may have created the name first, to
+    // receive the data we are about to write.
+    if (!trusted_owner)
+      throw Error(NPSHM_E_PERMISSION, what + ": the name exists and belongs to another user (uid " +
+                                          std::to_string(st.st_uid) +
+                                          "): refusing to use it (exist_ok reuses only your own or root's arrays)");
+    const mode_t wider = st.st_mode & 022 & ~static_cast<mode_t>(*exist_ok_mode);
+    if (wider) {
+      char modes[64];
+      std::snprintf(modes, sizeof modes, "mode %04o, the create asked for %04o", st.st_mode & 07777,
+                    *exist_ok_mode);
+      throw Error(NPSHM_E_PERMISSION, what + ": the name exists and is writable by " +
+                                          ((wider & 020) ? ((wider & 002) ? "group and others" : "group") : "others") +
+                                          " (" + modes + "): refusing to use it");
+    }
+    return;
+  }
+  if (!trusted_owner && !opts.allow_other_owner)
+    throw Error(NPSHM_E_PERMISSION,
+                what + ": the file belongs to another user (uid " + std::to_string(st.st_uid) +
+                    "), who could truncate it and make every process mapping it die of SIGBUS; "
+                    "refused unless allowed (npshm_options_set_allow_other_owner, allow_other_owner=True)");
+}
+
+void Segment::check_size(const std::string &what) const {
   struct stat st;
-  struct stat ours;
-  return ::fstat(fd_, &ours) == 0 && ::stat(loc_.path.c_str(), &st) == 0 && st.st_dev == ours.st_dev &&
-         st.st_ino == ours.st_ino;
+  if (::fstat(fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
+  if (static_cast<std::uint64_t>(st.st_size) != map_size_)
+    throw Error(NPSHM_E_FORMAT, what + ": the file changed size under the mapping (" + std::to_string(st.st_size) +
+                                    " bytes, mapped " + std::to_string(map_size_) +
+                                    "): someone with write access truncated or extended it; its data can "
+                                    "no longer be read safely");
 }
 
 void Segment::unlink() {
   const std::string what = "unlink " + loc_.name;
   if (readonly_) throw Error(NPSHM_E_READONLY, what + ": the handle is read-only (attached only to read)");
-  if (!name_is_ours()) throw Error(NPSHM_E_NOT_FOUND, what + ": the name no longer refers to this array", ENOENT);
-  if (::unlink(loc_.path.c_str()) != 0) throw_system(what, errno);
+  const int err = platform::unlink_if_same(fd_, loc_.path, kRemoverWaitMs);
+  if (err == ESTALE) throw Error(NPSHM_E_NOT_FOUND, what + ": the name no longer refers to this array", ENOENT);
+  if (err == EWOULDBLOCK) throw Error(NPSHM_E_BUSY, what + ": another process is removing it", err);
+  if (err) throw_system(what, err);
 }
 
 void Segment::close() {
@@ -300,10 +351,25 @@ void Segment::close() {
     }
     remove = err == 0;
   }
-  int err = 0;
-  if (remove && name_is_ours() && ::unlink(loc_.path.c_str()) != 0) err = errno;
+  std::string failure;
+  int failure_errno = 0;
+  try {
+    check_size("close " + loc_.name);
+  } catch (const Error &e) {
+    failure = e.what();
+  }
+  // Only if the name still refers to this very file (see unlink_if_same):
+  // never a newer array that took the name meanwhile.
+  if (remove) {
+    const int err = platform::unlink_if_same(fd_, loc_.path, kRemoverWaitMs);
+    if (err != 0 && err != ESTALE && failure.empty()) {
+      failure = "close " + loc_.name + ": cannot unlink (" + std::strerror(err) + ")";
+      failure_errno = err;
+    }
+  }
   release();
-  if (err) throw_system("close " + loc_.name + ": cannot unlink", err);
+  if (!failure.empty())
+    throw Error(failure_errno ? code_from_errno(failure_errno) : NPSHM_E_FORMAT, failure, failure_errno);
 }
 
 bool Segment::leave_file() noexcept {

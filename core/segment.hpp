@@ -3,6 +3,7 @@
 // npshm_array handle is.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -36,8 +37,13 @@ class Segment {
   static std::unique_ptr<Segment> create(const Location &loc, const Layout &layout,
                                          const npshm_options &opts,
                                          const DataSource *source = nullptr);
-  // Open, lock, check and map an existing file.  Throws Error.
-  static std::unique_ptr<Segment> attach(const Location &loc, const npshm_options &opts);
+  // Open, lock, check and map an existing file.  Throws Error.  Refuses
+  // anything but a regular file, and a file of another non-root user unless
+  // opts.allow_other_owner.  With exist_ok_mode (npshm_create's exist_ok),
+  // the stricter anti-squatting check instead: owned by us or root and not
+  // writable by group/others beyond *exist_ok_mode.
+  static std::unique_ptr<Segment> attach(const Location &loc, const npshm_options &opts,
+                                         const unsigned *exist_ok_mode = nullptr);
 
   Segment(const Segment &) = delete;
   Segment &operator=(const Segment &) = delete;
@@ -49,6 +55,10 @@ class Segment {
   void close();
   // Remove the name if it still refers to this file.  Throws Error.
   void unlink();
+  // Throws Error (NPSHM_E_FORMAT) if the file no longer has the size that
+  // is mapped: someone truncated (or extended) it.  Every operation of the
+  // library on the mapping checks this first.
+  void check_size(const std::string &what) const;
   int fd() const { return fd_; }
 
   const Location &location() const { return loc_; }
@@ -68,8 +78,8 @@ class Segment {
   // This handle stops counting as a user of file_ (once); true if it was
   // this process's last.
   bool leave_file() noexcept;
-  // true if the name still refers to this segment's file.
-  bool name_is_ours() const;
+  static void check_owner(const struct stat &st, const npshm_options &opts, const unsigned *exist_ok_mode,
+                          const std::string &what);
 
   Location loc_;
   Layout layout_;

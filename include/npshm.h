@@ -207,6 +207,24 @@ typedef int (*npshm_progress_fn)(uint64_t done, uint64_t total, void *context);
 NPSHM_API int npshm_options_set_progress(npshm_options *opts,
                                          npshm_progress_fn fn, void *context);
 
+/* create: when an array of that name exists, attach it instead of failing
+   with NPSHM_E_EXISTS -- if its dtype, shape and order equal the ones asked
+   for (else NPSHM_E_MISMATCH), and only if it passes the anti-squatting
+   check: a regular file owned by the caller or by root, not writable by
+   group or others unless the create's mode grants that itself.  Otherwise
+   NPSHM_E_PERMISSION naming the cause (so another user cannot make you
+   write your data into a file they pre-created and can read).  The handle
+   returned is then an attach (npshm_is_creator() is 0; the lifetime is the
+   existing array's).  Default 0. */
+NPSHM_API int npshm_options_set_exist_ok(npshm_options *opts, int exist_ok);
+
+/* attach (and npshm_save_name): accept a file owned by another user who is
+   not root.  By default such a file is refused with NPSHM_E_PERMISSION:
+   its owner can truncate it at any moment, and then every process mapping
+   it dies of SIGBUS on its next access (see Trust in the conventions).
+   Default 0. */
+NPSHM_API int npshm_options_set_allow_other_owner(npshm_options *opts, int allow);
+
 /* gc: leave unfinished creates younger than this many seconds alone
    (default 10), since a creator locks its file only just after making it. */
 NPSHM_API int npshm_options_set_gc_min_age(npshm_options *opts, int seconds);
