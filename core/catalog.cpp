@@ -1,12 +1,14 @@
 #include "catalog.hpp"
 
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -15,6 +17,7 @@
 #include "npy_file.hpp"
 #include "npy_format.hpp"
 #include "platform.hpp"
+#include "escape.hpp"
 
 namespace npshm {
 
@@ -43,7 +46,7 @@ void fill_from_stat(npshm_info &info, const struct stat &st) {
   info.regular = S_ISREG(st.st_mode);
 }
 
-// Read the header of an open file into info (status and layout).
+// Read the header of an open file into info (status, layout, lifetime).
 void read_into(npshm_info &info, int fd, const struct stat &st) {
   FileHeader fh;
   std::string why;
@@ -53,11 +56,26 @@ void read_into(npshm_info &info, int fd, const struct stat &st) {
     info.message = std::string("cannot read the header (") + std::strerror(err) + ")";
   } else if (err < 0) {
     info.status = NPSHM_E_FORMAT;
-    info.message = why;
+    info.message = escape_text(why);
   } else {
     info.status = NPSHM_OK;
     info.layout = fh.header.layout;
-    info.lifetime = fh.has_trailer ? static_cast<int>(fh.trailer.lifetime) : 0;
+    info.lifetime = effective_lifetime(fh, st.st_dev, st.st_ino, info.location.is_shm);
+  }
+}
+
+// Why a file could not be opened, as an info status.
+void open_failure(npshm_info &info, int err, const struct stat &st) {
+  if (err == platform::kNotRegular) {
+    info.regular = false;
+    info.status = NPSHM_E_FORMAT;
+    info.message = std::string("not a regular file (") + platform::file_kind(st.st_mode) + ")";
+  } else if (err == EWOULDBLOCK) {
+    info.status = NPSHM_E_BUSY;
+    info.message = "another process holds a lease on the file (not waiting for it)";
+  } else {
+    info.status = code_from_errno(err);
+    info.message = std::string("cannot open (") + std::strerror(err) + ")";
   }
 }
 
@@ -79,8 +97,10 @@ namespace {
 npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
   npshm_info info;
   info.location = loc;
+  // lstat first: a link, FIFO, socket, device or directory is described
+  // without ever being opened.
   struct stat st;
-  if (::stat(loc.path.c_str(), &st) != 0) {
+  if (::lstat(loc.path.c_str(), &st) != 0) {
     int err = errno;
     if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
     info.status = code_from_errno(err);
@@ -93,18 +113,21 @@ npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
   else
     info.holders_pending = true;
   if (!info.regular) {
-    info.status = NPSHM_E_FORMAT;
-    info.message = "not a regular file";
+    open_failure(info, platform::kNotRegular, st);
     return info;
   }
-  Fd fd(::open(loc.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (fd.fd < 0) {
-    info.status = code_from_errno(errno);
-    info.message = std::string("cannot open (") + std::strerror(errno) + ")";
+  int fd = -1;
+  int err = platform::open_regular(loc.path, O_RDONLY, fd, st);
+  Fd guard(fd);
+  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
+  if (err != 0) {
+    open_failure(info, err, st);
     return info;
   }
-  info.in_use = platform::is_held(fd.fd);
-  read_into(info, fd.fd, st);
+  fill_from_stat(info, st);  // the file opened (the name may have changed since lstat)
+  if (holders) info.holders = holders->count(st.st_dev, st.st_ino);
+  info.in_use = platform::is_held(fd);
+  read_into(info, fd, st);
   return info;
 }
 
@@ -137,40 +160,63 @@ npshm_list list_directory(const std::string &directory) {
   return list;
 }
 
-// A creator locks its temporary file right after creating it; gc leaves
-// temporaries younger than min_age_seconds alone so it cannot slip into
-// that gap.
+namespace {
+
+// A hidden temporary ".npshm-tmp-<pid hex>-<n>" (only made where O_TMPFILE
+// is not available) is provably abandoned when its creator process is
+// gone, nobody holds it, it has exactly this one name and it is old enough
+// that a creator cannot be between making and locking it.
+bool abandoned_temp(const std::string &name, const struct stat &st, std::time_t now, int min_age_seconds) {
+  const char *p = name.c_str() + sizeof kTempPrefix - 1;
+  char *end = nullptr;
+  const long pid = std::strtol(p, &end, 16);
+  if (end == p || *end != '-' || pid <= 0) return false;
+  if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) return false;  // alive, or not ours to know
+  return st.st_nlink == 1 && now - st.st_ctime >= min_age_seconds;
+}
+
+}  // namespace
+
+// gc removes only what it can prove is an abandoned npshm segment:
+// - an OWNER or LAST array whose trailer is bound to this very file (so
+//   never a copy or a foreign file), that no live process holds (we take
+//   its holder lock exclusively, which also keeps attachers waiting until
+//   the name is gone), removed only if the name still refers to it
+//   (platform::unlink_if_same);
+// - where creates cannot use O_TMPFILE, a hidden temporary of a dead
+//   creator (abandoned_temp).  Where they can (Linux tmpfs), no create
+//   ever names a temporary, so no ".npshm-tmp-*" file is touched.
+// Files are opened without following links or blocking (a lease held by
+// another user is skipped, not waited for).
 npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds) {
   npshm_list removed;
   const std::time_t now = std::time(nullptr);
+  const bool temps_possible = !platform::unnamed_files_supported(directory);
   for (const std::string &name : directory_entries(directory, "gc")) {
-    const bool temp = name.rfind(kTempPrefix, 0) == 0;
+    const bool temp = temps_possible && name.rfind(kTempPrefix, 0) == 0;
     if (name[0] == '.' && !temp) continue;
     Location loc = shm_location(directory, name);
-    Fd fd(::open(loc.path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
-    if (fd.fd < 0) continue;  // gone, or not ours to remove
     struct stat st;
-    if (::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (::lstat(loc.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // never opened
+    int fd = -1;
+    if (platform::open_regular(loc.path, O_RDWR, fd, st) != 0) continue;  // gone, odd, leased or not ours
+    Fd guard(fd);
     npshm_info info;
     info.location = loc;
     if (temp) {
-      if (now - st.st_ctime < min_age_seconds) continue;
+      if (!abandoned_temp(name, st, now, min_age_seconds)) continue;
       info.status = NPSHM_E_FORMAT;
       info.message = "unfinished create whose creator died";
     } else {
-      read_into(info, fd.fd, st);
+      read_into(info, fd, st);
       if (info.status != NPSHM_OK || info.lifetime == NPSHM_LIFETIME_PERSISTENT) continue;
     }
     // Exclusive lock taken: no live process holds the file, and attachers
     // wait until we are done (then they see it unlinked).
-    if (platform::try_lock_exclusive(fd.fd) != 0) continue;
+    if (platform::try_lock_exclusive(fd) != 0) continue;
     fill_from_stat(info, st);
     info.holders = 0;  // we hold it exclusively
-    if (!dry_run) {
-      struct stat now_st;
-      if (::stat(loc.path.c_str(), &now_st) != 0 || now_st.st_ino != st.st_ino) continue;
-      if (::unlink(loc.path.c_str()) != 0) continue;
-    }
+    if (!dry_run && platform::unlink_if_same(fd, loc.path, 0) != 0) continue;
     removed.items.push_back(std::move(info));
   }
   return removed;
@@ -178,10 +224,9 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_a
 
 void remove_array(const Location &loc) {
   const std::string what = "remove " + loc.name;
-  struct stat checked;
+  NpyFile file;
   try {
-    NpyFile file = open_npy(loc.path, what);  // only valid .npy files are removed
-    if (::fstat(file.fd, &checked) != 0) throw_system(what + ": cannot stat", errno);
+    file = open_npy(loc.path, what);  // only valid .npy files are removed
   } catch (const Error &e) {
     if (e.code() == NPSHM_E_NOT_FOUND) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", ENOENT);
     if (e.code() != NPSHM_E_FORMAT) throw;
@@ -189,11 +234,12 @@ void remove_array(const Location &loc) {
     why.erase(0, what.size() + 2);  // open_npy says "<what>: <why>"
     throw Error(NPSHM_E_FORMAT, what + ": refusing to remove a file that is not an array: " + why);
   }
-  // The name must still be the file we checked.
-  struct stat now;
-  if (::stat(loc.path.c_str(), &now) != 0 || now.st_dev != checked.st_dev || now.st_ino != checked.st_ino)
+  // The name must still be the file we checked, at the moment it goes.
+  const int err = platform::unlink_if_same(file.fd, loc.path, 2000);
+  if (err == ESTALE)
     throw Error(NPSHM_E_NOT_FOUND, what + ": the name changed while removing it (nothing removed)", ENOENT);
-  if (::unlink(loc.path.c_str()) != 0) throw_system(what, errno);
+  if (err == EWOULDBLOCK) throw Error(NPSHM_E_BUSY, what + ": another process is removing it", err);
+  if (err) throw_system(what, err);
 }
 
 }  // namespace npshm

@@ -27,15 +27,15 @@ NpyFile::~NpyFile() {
 
 NpyFile open_npy(const std::string &path, const std::string &what) {
   NpyFile file;
-  file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not hang
-  if (file.fd < 0) {
-    int err = errno;
-    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err);
-    throw_system(what + ": cannot open", err);
-  }
   struct stat st;
-  if (::fstat(file.fd, &st) != 0) throw_system(what + ": cannot stat", errno);
-  if (!S_ISREG(st.st_mode)) throw Error(NPSHM_E_FORMAT, what + ": not a regular file");
+  const int err0 = platform::open_regular(path, O_RDONLY, file.fd, st);
+  if (err0 == platform::kNotRegular)
+    throw Error(NPSHM_E_FORMAT, what + ": not a regular file (" + platform::file_kind(st.st_mode) +
+                                    "; links are never followed)");
+  if (err0 == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err0);
+  if (err0 == EWOULDBLOCK)
+    throw_system(what + ": another process holds a lease on the file (not waiting for it)", err0, NPSHM_E_BUSY);
+  if (err0) throw_system(what + ": cannot open", err0);
   std::string why;
   int err = read_header(file.fd, static_cast<std::uint64_t>(st.st_size), file.header, why);
   if (err > 0) throw_system(what + ": cannot read the header", err);

@@ -15,6 +15,11 @@ struct NpyFile {
   ParsedHeader header;
   NpyFile() = default;
   NpyFile(NpyFile &&other) noexcept : fd(other.fd), header(std::move(other.header)) { other.fd = -1; }
+  NpyFile &operator=(NpyFile &&other) noexcept {
+    std::swap(fd, other.fd);
+    header = std::move(other.header);
+    return *this;
+  }
   NpyFile(const NpyFile &) = delete;
   NpyFile &operator=(const NpyFile &) = delete;
   ~NpyFile();
