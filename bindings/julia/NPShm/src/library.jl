@@ -9,8 +9,15 @@
 #   2. the build tree of the repository this package sits in:
 #      <repo>/build/core/libnpshm.so, then <repo>/build*/core/libnpshm.so in
 #      name order;
-#   3. the system: "libnpshm.so.0" through the dynamic loader's search path
+#   3. a libnpshm installed where pkg-config finds it (`meson install` into
+#      any prefix, with PKG_CONFIG_PATH=<prefix>/<libdir>/pkgconfig when the
+#      prefix is not a system one): <libdir>/libnpshm.so.0, libdir from
+#      `pkg-config --variable=libdir npshm`;
+#   4. the system: "libnpshm.so.0" through the dynamic loader's search path
 #      (LD_LIBRARY_PATH, ld.so.cache: an installed libnpshm).
+# A Python wheel of npshm links the core into its extension module and ships
+# no libnpshm: with only the wheel installed, build or install the library
+# and point NPSHM_LIB at it.
 
 const Libdl = Base.Libc.Libdl
 
@@ -43,8 +50,24 @@ function library_candidates()
             isfile(path) && push!(found, path)
         end
     end
+    installed = _pkg_config_library()
+    installed === nothing || push!(found, installed)
     push!(found, LibNPShm.libnpshm)
     return found
+end
+
+# <libdir>/libnpshm.so.0 of the libnpshm that pkg-config knows, or nothing.
+function _pkg_config_library()
+    pkg_config = Sys.which("pkg-config")
+    pkg_config === nothing && return nothing
+    libdir = try
+        readchomp(pipeline(`$pkg_config --variable=libdir npshm`; stderr = devnull))
+    catch
+        return nothing  # pkg-config knows no npshm
+    end
+    isempty(libdir) && return nothing
+    path = joinpath(libdir, LibNPShm.libnpshm)
+    return isfile(path) ? path : nothing
 end
 
 """
@@ -77,7 +100,8 @@ function _load_library()
     end
     error("NPShm: cannot load libnpshm. Set NPSHM_LIB to the full path of " *
           "libnpshm.so, build the repository (meson setup build && ninja " *
-          "-C build), or install libnpshm.so.0. Tried:\n" *
+          "-C build), or install it (meson install; set PKG_CONFIG_PATH " *
+          "for a non-system prefix). Tried:\n" *
           join(failures, "\n"))
 end
 
