@@ -17,7 +17,7 @@
 namespace npshm_cli {
 namespace {
 
-const char kVersion[] = "0.1.0";
+const char kVersion[] = NPSHM_CLI_VERSION;  // from VERSION, set by meson
 
 std::string program_help() {
   std::string text =
