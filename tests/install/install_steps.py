@@ -133,10 +133,12 @@ class InstallTest:
             run(["git", *ident, "commit", "-q", "-m", "clean copy"], cwd=dest)
         return dest
 
-    def venv(self, name):
-        """A fresh venv that sees Debian's packages (NumPy, pytest, meson-python)."""
+    def venv(self, name, pip=True):
+        """A fresh venv that sees Debian's packages (NumPy, pytest,
+        meson-python, build); pip=False skips installing pip into it (slow)."""
         where = self.path(name)
-        run([SYSTEM_PYTHON, "-m", "venv", "--system-site-packages", where], cwd=self.scratch)
+        run([SYSTEM_PYTHON, "-m", "venv", "--system-site-packages",
+             *([] if pip else ["--without-pip"]), where], cwd=self.scratch)
         return where
 
     def finish(self):

@@ -29,7 +29,7 @@ def body(t):
     with t.step("clean clone of the tree"):
         src = t.clean_copy(git=True)
     with t.step("fresh venv for building"):
-        build_venv = t.venv("build-venv")
+        build_venv = t.venv("build-venv", pip=False)  # build needs no pip
     dist = t.path("dist")
 
     with t.step("python3 -m build --no-isolation (sdist, then the wheel from the sdist)"):
