@@ -74,6 +74,10 @@ class InstallTest:
         self.scratch = tempfile.mkdtemp(prefix="npshm-install-")
         self.source_root = os.path.normpath(os.path.join(os.path.dirname(
             os.path.abspath(__file__)), "..", ".."))
+        # Every tool's temporary files (pip, meson-python, build) go inside
+        # the scratch directory too, so that they go with it.
+        os.mkdir(os.path.join(self.scratch, "tmp"))
+        os.environ["TMPDIR"] = os.path.join(self.scratch, "tmp")
         signal.signal(signal.SIGTERM, self._terminated)
         print(f"# {title} (scratch: {self.scratch})", flush=True)
 
