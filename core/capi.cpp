@@ -414,10 +414,25 @@ npshm_array *npshm_load(const char *npy_path, const char *name, const npshm_opti
 int npshm_save(const npshm_array *a, const char *npy_path, const npshm_options *opts) {
   if (!a) return null_handle("npshm_save");
   return guarded_code([&] {
-    if (!npy_path) invalid("save " + a->segment->location().name + ": the path is NULL");
-    npshm::save_npy(a->segment->layout(), a->segment->data(), npy_path,
-                    "save " + a->segment->location().name + " to " + npy_path, opts_or_default(opts),
-                    a->segment->fd(), a->segment->data_offset());
+    const std::string what = "save " + a->segment->location().name + " to " + (npy_path ? npy_path : "(null)");
+    if (!npy_path) invalid(what + ": the path is NULL");
+    a->segment->check_size(what);
+    npshm::save_npy(a->segment->layout(), a->segment->data(), npy_path, what, opts_or_default(opts),
+                    a->segment->fd(), a->segment->data_offset(), npshm::file_mode(a->segment->fd()));
+    return NPSHM_OK;
+  });
+}
+
+int npshm_save_name(const char *name, const char *npy_path, const npshm_options *opts) {
+  return guarded_code([&] {
+    npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "save");
+    const std::string what = "save " + loc.name + " to " + (npy_path ? npy_path : "(null)");
+    if (!npy_path) invalid(what + ": the path is NULL");
+    // Read from the file, never attached: no holder lock, no mapping, so no
+    // lifetime policy is ever applied (a LAST array nobody else holds stays).
+    npshm::NpyFile source = npshm::open_npy(loc.path, what);
+    npshm::save_npy(source.header.layout, nullptr, npy_path, what, opts_or_default(opts), source.fd,
+                    source.header.data_offset, npshm::file_mode(source.fd));
     return NPSHM_OK;
   });
 }

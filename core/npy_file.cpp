@@ -1,12 +1,15 @@
 #include "npy_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 
 #include "error.hpp"
 #include "file_io.hpp"
@@ -43,52 +46,140 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
   return file;
 }
 
-void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
-              const npshm_options &opts, int source_fd, std::uint64_t source_offset) {
-  if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
-  // Only a regular file is replaced: never a device, FIFO, socket, directory
-  // or symbolic link that happens to be at that path.
-  struct stat existing;
-  if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
-    throw Error(NPSHM_E_INVALID, what + ": refusing to replace something that is not a regular file");
-  // A hidden name beside the target (listings skip it), then rename.
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  const std::string temp = dir + "." + base + ".npshm-save-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(save_counter.fetch_add(1));
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    int err = errno;
-    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
-    throw_system(what + ": cannot create " + temp, err);
+unsigned file_mode(int fd) {
+  struct stat st;
+  return ::fstat(fd, &st) == 0 ? static_cast<unsigned>(st.st_mode & 0777) : 0600u;
+}
+
+namespace {
+
+const char kSaveTempInfix[] = ".npshm-save-";
+
+// Hidden temporaries ".BASE.npshm-save-PID-N" of saves to the same target
+// whose process is gone (a save killed between naming its file and
+// renaming it, or one where O_TMPFILE is not available): ours (same user),
+// regular, removed.  Nothing else in the directory is touched.
+void clean_stale_temps(int dirfd, const std::string &base) {
+  const std::string prefix = "." + base + kSaveTempInfix;
+  const int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dup < 0) return;
+  DIR *dir = ::fdopendir(dup);
+  if (!dir) {
+    ::close(dup);
+    return;
   }
-  struct Temp {  // removed unless renamed onto path
-    int fd;
-    const std::string &path;
-    bool keep = false;
-    ~Temp() {
-      if (fd >= 0) ::close(fd);
-      if (!keep) ::unlink(path.c_str());
+  const uid_t me = ::geteuid();
+  while (struct dirent *e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    char *end = nullptr;
+    const long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
+    if (end == name.c_str() + prefix.size() || *end != '-' || pid <= 0) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // its saver may be alive
+    struct stat st;
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) || st.st_uid != me)
+      continue;
+    ::unlinkat(dirfd, name.c_str(), 0);
+  }
+  ::closedir(dir);
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
+              const npshm_options &opts, int source_fd, std::uint64_t source_offset, unsigned new_file_mode) {
+  if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base == "." || base == "..") throw Error(NPSHM_E_INVALID, what + ": not a file path");
+
+  // Everything happens relative to the directory opened once: the target
+  // is never opened, and its directory never looked up again.
+  Fd dirfd;
+  dirfd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd.fd < 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
+    throw_system(what + ": cannot open the directory", err);
+  }
+  // Only a regular file is replaced, and it keeps its permissions; never a
+  // device, FIFO, socket, directory or symbolic link.
+  struct stat existing;
+  mode_t mode = static_cast<mode_t>(new_file_mode & 0777);
+  const bool exists = ::fstatat(dirfd.fd, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
+  if (exists) {
+    if (!S_ISREG(existing.st_mode))
+      throw Error(NPSHM_E_INVALID, what + ": refusing to replace " + platform::file_kind(existing.st_mode) +
+                                       " (not a regular file; only a regular file is replaced)");
+    mode = existing.st_mode & 0777;
+  }
+  clean_stale_temps(dirfd.fd, base);
+
+  // The new file has no name until it is complete (O_TMPFILE); where the
+  // file system cannot do that, a hidden name that the next save to the
+  // same target removes if this process dies.
+  const std::string temp = "." + base + kSaveTempInfix + std::to_string(::getpid()) + "-" +
+                           std::to_string(save_counter.fetch_add(1));
+  Fd file;
+  bool named = false;
+  int err = platform::create_unnamed_at(dirfd.fd, mode, file.fd);
+  if (err == EOPNOTSUPP) {
+    file.fd = ::openat(dirfd.fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    err = file.fd < 0 ? errno : 0;
+    named = err == 0;
+  }
+  if (err) throw_system(what + ": cannot create a file in " + dir, err);
+  struct Unname {  // a named temporary goes unless it became the target
+    int dirfd;
+    const std::string &name;
+    bool active;
+    ~Unname() {
+      if (active) ::unlinkat(dirfd, name.c_str(), 0);
     }
-  } file{fd, temp};
+  } unname{dirfd.fd, temp, named};
+  if (::fchmod(file.fd, mode) != 0) throw_system(what + ": cannot set the mode", errno);
+
   const std::string header = format_header(layout);
-  int err = pwrite_all(fd, header.data(), header.size(), 0);
+  err = pwrite_all(file.fd, header.data(), header.size(), 0);
   const char *bytes = static_cast<const char *>(data);
   for (std::uint64_t done = 0; !err;) {
     report_progress(opts, done, layout.nbytes, what);
     if (done == layout.nbytes) break;
     const std::uint64_t n = std::min<std::uint64_t>(kProgressStep, layout.nbytes - done);
-    // From the source file in the kernel: no page of it faulted in here.
-    err = source_fd >= 0 ? platform::copy_range(source_fd, source_offset + done, fd, header.size() + done, n)
-                         : pwrite_all(fd, bytes + done, static_cast<std::size_t>(n), header.size() + done);
+    // From the source file in the kernel: no page of it faulted in here,
+    // and a source truncated meanwhile gives an error, not SIGBUS.
+    err = source_fd >= 0 ? platform::copy_range(source_fd, source_offset + done, file.fd, header.size() + done, n)
+                         : pwrite_all(file.fd, bytes + done, static_cast<std::size_t>(n), header.size() + done);
     done += n;
   }
-  file.fd = -1;
-  if (::close(fd) != 0 && !err) err = errno;
-  if (!err && ::rename(temp.c_str(), path.c_str()) != 0) err = errno;
+  if (err == EIO && source_fd >= 0)
+    throw Error(NPSHM_E_FORMAT, what + ": the array's file became shorter while saving (truncated by someone)", err);
+  if (!err && ::fsync(file.fd) != 0) err = errno;
   if (err) throw_system(what + (err == ENOSPC ? ": no space left" : ": cannot write"), err);
-  file.keep = true;
+
+  if (!named) {
+    // Straight to the target name when there is none; else under a hidden
+    // name for the rename that replaces the target atomically.
+    err = exists ? EEXIST : platform::link_unnamed_at(file.fd, dirfd.fd, base);
+    if (err == EEXIST) {
+      err = platform::link_unnamed_at(file.fd, dirfd.fd, temp);
+      unname.active = err == 0;
+      if (!err && ::renameat(dirfd.fd, temp.c_str(), dirfd.fd, base.c_str()) != 0) err = errno;
+    }
+  } else if (::renameat(dirfd.fd, temp.c_str(), dirfd.fd, base.c_str()) != 0) {
+    err = errno;
+  }
+  if (err) throw_system(what + ": cannot name the file", err);
+  unname.active = false;
+  ::fsync(dirfd.fd);  // the new name, durable
 }
 
 }  // namespace npshm

@@ -29,11 +29,18 @@ struct NpyFile {
 // operation for messages ("load /x.npy into shm://x").
 NpyFile open_npy(const std::string &path, const std::string &what);
 
-// Write header + data to path as a plain .npy, atomically replacing any
-// file there (a temporary file beside it, then rename).  The data is read
-// from source_fd at source_offset, copied in the kernel (copy_file_range,
-// sendfile), when source_fd >= 0; else from memory at data.  Throws Error.
+// The permission bits (0777) of an open file; 0600 if unknown.
+unsigned file_mode(int fd);
+
+// Write header + data to path as a plain .npy, atomically replacing a
+// regular file there (refusing anything else), keeping that file's mode,
+// else giving it new_file_mode.  The file is unnamed (O_TMPFILE) until
+// complete and synced, then linked or renamed into place; the directory is
+// synced.  The data is read from source_fd at source_offset, copied in the
+// kernel (copy_file_range, sendfile), when source_fd >= 0; else from memory
+// at data.  Throws Error.
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
-              const npshm_options &opts, int source_fd = -1, std::uint64_t source_offset = 0);
+              const npshm_options &opts, int source_fd = -1, std::uint64_t source_offset = 0,
+              unsigned new_file_mode = 0644);
 
 }  // namespace npshm

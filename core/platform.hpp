@@ -115,6 +115,15 @@ const char *file_kind(mode_t mode);
 // kept the lock; or the errno of unlink.
 int unlink_if_same(int fd, const std::string &path, int wait_ms);
 
+// An O_TMPFILE file (no name at all) in the directory dirfd, open for
+// writing with mode.  Returns 0, EOPNOTSUPP where the file system (or
+// system) cannot make one, or another errno.
+int create_unnamed_at(int dirfd, mode_t mode, int &fd);
+
+// Give the unnamed file fd the name name in dirfd (linkat; EEXIST if the
+// name is taken).  Returns 0 or an errno.
+int link_unnamed_at(int fd, int dirfd, const std::string &name);
+
 // Whether O_TMPFILE files can be made in directory (gc then knows no npshm
 // create there ever leaves a temporary name behind).
 bool unnamed_files_supported(const std::string &directory);

@@ -342,6 +342,34 @@ int publish(const NewFile &file, const std::string &path) {
   return ::linkat(AT_FDCWD, proc_path, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
 }
 
+int create_unnamed_at(int dirfd, mode_t mode, int &fd) {
+  fd = -1;
+#if defined(__linux__) && defined(O_TMPFILE)
+  if (!proc_fd_available()) return EOPNOTSUPP;
+  fd = ::openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (fd >= 0) return 0;
+  return (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) ? EOPNOTSUPP : errno;
+#else
+  (void)dirfd;
+  (void)mode;
+  return EOPNOTSUPP;
+#endif
+}
+
+int link_unnamed_at(int fd, int dirfd, const std::string &name) {
+#if defined(AT_EMPTY_PATH)
+  static std::atomic<bool> empty_path_allowed{true};
+  if (empty_path_allowed.load(std::memory_order_relaxed)) {
+    if (::linkat(fd, "", dirfd, name.c_str(), AT_EMPTY_PATH) == 0) return 0;
+    if (errno != EPERM && errno != ENOENT) return errno;
+    empty_path_allowed.store(false, std::memory_order_relaxed);
+  }
+#endif
+  char proc_path[64];
+  std::snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+  return ::linkat(AT_FDCWD, proc_path, dirfd, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+}
+
 void drop_temp_name(NewFile &file) {
   if (!file.temp_path.empty()) ::unlink(file.temp_path.c_str());
   file.temp_path.clear();

@@ -218,7 +218,7 @@ NPSHM_API int npshm_options_set_progress(npshm_options *opts,
    existing array's).  Default 0. */
 NPSHM_API int npshm_options_set_exist_ok(npshm_options *opts, int exist_ok);
 
-/* attach (and npshm_save_name): accept a file owned by another user who is
+/* attach: accept a file owned by another user who is
    not root.  By default such a file is refused with NPSHM_E_PERMISSION:
    its owner can truncate it at any moment, and then every process mapping
    it dies of SIGBUS on its next access (see Trust in the conventions).
@@ -284,15 +284,32 @@ NPSHM_API npshm_array *npshm_attach(const char *name,
 NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
                                   const npshm_options *opts);
 
-/* Write the array to npy_path as a plain .npy file (no npshm trailer),
-   replacing a regular file there atomically (written beside it, then
-   renamed; anything else at that path -- a device, FIFO, directory or
-   symbolic link -- is refused with NPSHM_E_INVALID);
-   mode 0644 less the umask.  Honors opts' progress (opts may be NULL).
-   Errors: INVALID, NOT_FOUND (no such directory), PERMISSION, NO_SPACE,
-   CANCELED, SYSTEM. */
+/* Write the array to npy_path as a plain .npy file (no npshm trailer).
+   A regular file there is replaced atomically and keeps its permission
+   bits; else the new file gets the array file's permission bits.  Anything
+   else at that path -- a device, FIFO, socket, directory or symbolic link
+   -- is refused with NPSHM_E_INVALID (never opened, never followed).  The
+   data goes from the array's file to the new file in the kernel
+   (copy_file_range/sendfile; nothing is read through the mapping), into a
+   file with no name (O_TMPFILE) that gets its name only once complete and
+   synced (fsync of the file, then of the directory); so a save killed at
+   any point leaves the old file or the new one, never a partial one.
+   Where the file system cannot make unnamed files, a hidden
+   ".NAME.npshm-save-PID-N" beside the target is used instead, and the next
+   save to that target removes it if its process died.  A file that
+   changed size under the handle is refused (NPSHM_E_FORMAT).  Honors opts'
+   progress (opts may be NULL).  Errors: INVALID, NOT_FOUND (no such
+   directory), PERMISSION, NO_SPACE, FORMAT, CANCELED, SYSTEM. */
 NPSHM_API int npshm_save(const npshm_array *a, const char *npy_path,
                          const npshm_options *opts);
+
+/* The same by name, without attaching: the array's file is read, never
+   mapped or locked, so its lifetime policy is never applied (saving a LAST
+   array that nobody else holds does not remove it).  Honors opts'
+   directory and progress.  Errors: those of npshm_save, plus NOT_FOUND and
+   FORMAT for the array. */
+NPSHM_API int npshm_save_name(const char *name, const char *npy_path,
+                              const npshm_options *opts);
 
 /* Check an open handle: NPSHM_OK, or NPSHM_E_MISMATCH with a message saying
    what differs.  dtype NULL or ndim -1 skip that check. */
