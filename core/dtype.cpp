@@ -3,6 +3,10 @@
 #include "layout.hpp"
 
 #include <cstdint>
+#include <set>
+#include <vector>
+
+#include "escape.hpp"
 
 namespace npshm {
 
@@ -187,9 +191,23 @@ bool from_literal(const Literal &value, Dtype &out, std::string &error, int dept
   }
   std::string descr = "[";
   std::size_t itemsize = 0;
+  std::set<std::string> names;  // field names and titles, unique as numpy requires
   for (std::size_t i = 0; i < value.items.size(); ++i) {
     Dtype field;
     if (!parse_field(value.items[i], field, error, depth)) return false;
+    const Literal &name = value.items[i].items[0];
+    for (const Literal *n : name.kind == Literal::Kind::String
+                                ? std::vector<const Literal *>{&name}
+                                : std::vector<const Literal *>{&name.items[0], &name.items[1]}) {
+      if (!valid_utf8(n->text)) {
+        error = "a structured dtype field name is not valid UTF-8";
+        return false;
+      }
+      if (!names.insert(n->text).second) {
+        error = "duplicate field name " + quote_string(n->text) + " in a structured dtype";
+        return false;
+      }
+    }
     if (itemsize + field.itemsize >= kMaxItemsize) {
       error = "structured dtype too large";
       return false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "file_io.hpp"
+#include "escape.hpp"
 #include "literal.hpp"
 #include "npshm.h"
 
@@ -54,6 +55,43 @@ const Literal *dict_get(const Literal &dict, const char *key) {
   return nullptr;
 }
 
+// Every byte is one latin-1 character.
+std::string latin1_to_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+// Re-encode UTF-8 text as latin-1 in place if every character is below
+// U+0100; returns false (text unchanged) otherwise.
+bool utf8_to_latin1(std::string &text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out += text[i];
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < text.size() &&
+               (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      out += static_cast<char>(((c & 0x03) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3F));
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  text = std::move(out);
+  return true;
+}
+
 }  // namespace
 
 std::string format_header(const Layout &layout) {
@@ -63,17 +101,20 @@ std::string format_header(const Layout &layout) {
   dict += ", 'fortran_order': ";
   dict += layout.fortran_order ? "True" : "False";
   dict += ", 'shape': " + shape_text(layout.shape) + ", }";
+  // Versions 1.0 and 2.0 are latin-1; a header with other characters (a
+  // field name such as '\u65e5') needs 3.0, which is UTF-8.
+  const bool latin1 = utf8_to_latin1(dict);
   // Version 1.0 has a 2-byte length field; larger headers need 2.0.
-  std::size_t prefix = 10;
+  std::size_t prefix = latin1 ? 10 : 12;
   std::size_t total = NPSHM_DATA_ALIGN;
   while (total < prefix + dict.size() + 1) total += NPSHM_DATA_ALIGN;
-  if (total - prefix > 0xFFFF) {
+  if (total - prefix > 0xFFFF && prefix == 10) {
     prefix = 12;
     while (total < prefix + dict.size() + 1) total += NPSHM_DATA_ALIGN;
   }
   std::string out(total, ' ');
   std::memcpy(&out[0], kMagic, 6);
-  out[6] = static_cast<char>(prefix == 10 ? 1 : 2);
+  out[6] = static_cast<char>(!latin1 ? 3 : prefix == 10 ? 1 : 2);
   out[7] = 0;
   unsigned char len[4];
   put_le(len, total - prefix, prefix == 10 ? 2 : 4);
@@ -115,6 +156,15 @@ bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t fil
     return false;
   }
   text = text.substr(0, padding_start(text));
+  // Versions 1.0 and 2.0 are latin-1, 3.0 is UTF-8; inside, text is UTF-8.
+  std::string decoded;
+  if (major < 3) {
+    decoded = latin1_to_utf8(text);
+    text = decoded;
+  } else if (!valid_utf8(text)) {
+    error = "a version 3.0 .npy header that is not valid UTF-8";
+    return false;
+  }
   Literal dict;
   std::string why;
   if (!parse_literal(text, dict, why)) {
