@@ -510,6 +510,10 @@ int npshm_is_readonly(const npshm_array *a) { return a ? a->segment->readonly() 
 int npshm_lifetime(const npshm_array *a) { return a ? a->segment->lifetime() : -1; }
 int npshm_is_creator(const npshm_array *a) { return a ? a->segment->creator() : 0; }
 uint64_t npshm_id(const npshm_array *a) { return a ? a->segment->id() : 0; }
+size_t npshm_page_size(const npshm_array *a) {
+  if (!a) return 0;
+  return guarded([&] { return a->segment->page_size(); }, static_cast<size_t>(0));
+}
 size_t npshm_data_offset(const npshm_array *a) {
   return a ? static_cast<size_t>(a->segment->data_offset()) : 0;
 }
@@ -584,6 +588,10 @@ size_t npshm_info_nbytes(const npshm_info *i) { return i ? i->layout.nbytes : 0;
 int npshm_info_lifetime(const npshm_info *i) { return i ? i->lifetime : -1; }
 int npshm_info_holders(const npshm_info *i) { return i ? npshm::holder_count(*i) : -1; }
 uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->file_size : 0; }
+size_t npshm_info_page_size(const npshm_info *i) {
+  if (!i) return 0;
+  return guarded([&] { return npshm::page_size_of(*i); }, static_cast<size_t>(0));
+}
 unsigned int npshm_info_uid(const npshm_info *i) { return i ? i->uid : 0; }
 unsigned int npshm_info_mode(const npshm_info *i) { return i ? i->mode : 0; }
 int64_t npshm_info_mtime(const npshm_info *i) { return i ? i->mtime : 0; }

@@ -42,6 +42,7 @@ void fill_from_stat(npshm_info &info, const struct stat &st) {
   info.mode = st.st_mode & 0777;
   info.mtime = st.st_mtime;
   info.dev = st.st_dev;
+  info.blksize = static_cast<std::size_t>(st.st_blksize);
   info.ino = st.st_ino;
   info.regular = S_ISREG(st.st_mode);
 }
@@ -134,6 +135,17 @@ npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
 }  // namespace
 
 npshm_info inspect(const Location &loc) { return inspect(loc, nullptr); }
+
+std::size_t page_size_of(const npshm_info &info) {
+  std::size_t hugetlb_block = 0;
+  if (info.blksize > static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))) {
+    Fd fd(::open(info.location.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW));
+    struct stat st;
+    if (fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && st.st_dev == info.dev && st.st_ino == info.ino)
+      hugetlb_block = platform::huge_page_size(fd.fd, st);
+  }
+  return platform::backing_page_size(info.dev, hugetlb_block);
+}
 
 int holder_count(const npshm_info &info) {
   if (info.holders_pending) {

@@ -28,6 +28,7 @@ struct npshm_info {
   unsigned int mode = 0;
   std::int64_t mtime = 0;
   dev_t dev = 0;
+  std::size_t blksize = 0;
   ino_t ino = 0;
   bool regular = false;  // a regular file (list skips other kinds)
 };
@@ -41,6 +42,9 @@ namespace npshm {
 // Describe the file at loc; never throws for a bad file (the status says),
 // throws Error only for NPSHM_E_NOT_FOUND and out-of-memory.
 npshm_info inspect(const Location &loc);
+
+// The size of the pages backing the file (npshm_info_page_size).
+std::size_t page_size_of(const npshm_info &info);
 
 // info's holders, counting them now if that was left for later.
 int holder_count(const npshm_info &info);

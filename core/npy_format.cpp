@@ -94,7 +94,7 @@ bool utf8_to_latin1(std::string &text) {
 
 }  // namespace
 
-std::string format_header(const Layout &layout) {
+std::string format_header(const Layout &layout, std::size_t align) {
   const bool simple = layout.dtype.descr[0] != '[';
   std::string dict = "{'descr': ";
   dict += simple ? quote_string(layout.dtype.descr) : layout.dtype.descr;
@@ -106,11 +106,11 @@ std::string format_header(const Layout &layout) {
   const bool latin1 = utf8_to_latin1(dict);
   // Version 1.0 has a 2-byte length field; larger headers need 2.0.
   std::size_t prefix = latin1 ? 10 : 12;
-  std::size_t total = NPSHM_DATA_ALIGN;
-  while (total < prefix + dict.size() + 1) total += NPSHM_DATA_ALIGN;
+  std::size_t total = align;
+  while (total < prefix + dict.size() + 1) total += align;
   if (total - prefix > 0xFFFF && prefix == 10) {
     prefix = 12;
-    while (total < prefix + dict.size() + 1) total += NPSHM_DATA_ALIGN;
+    while (total < prefix + dict.size() + 1) total += align;
   }
   std::string out(total, ' ');
   std::memcpy(&out[0], kMagic, 6);

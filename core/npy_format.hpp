@@ -20,16 +20,19 @@
 #include <string>
 
 #include "layout.hpp"
+#include "npshm.h"
 
 namespace npshm {
 
 constexpr std::size_t kTrailerSize = 64;
-// Largest header npshm reads (NPY 2.0/3.0 allow 4 GiB; nobody needs that).
-constexpr std::size_t kMaxHeaderBytes = std::size_t{1} << 20;
+// Largest header npshm reads (NPY 2.0/3.0 allow 4 GiB; nobody needs that):
+// room for a header padded to a 2 MiB huge page (on hugetlbfs the data
+// starts at one) and then some.
+constexpr std::size_t kMaxHeaderBytes = std::size_t{4} << 20;
 
 // The header bytes for a layout: length is the data offset, a multiple of
-// NPSHM_DATA_ALIGN.
-std::string format_header(const Layout &layout);
+// align (NPSHM_DATA_ALIGN; on hugetlbfs the huge page size).
+std::string format_header(const Layout &layout, std::size_t align = NPSHM_DATA_ALIGN);
 
 struct ParsedHeader {
   Layout layout;

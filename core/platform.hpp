@@ -62,6 +62,17 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 // or an errno (ENOSPC when full).
 int reserve(int fd, std::uint64_t size);
 
+// The huge page size if the open file (st its fstat) is on hugetlbfs, whose
+// mappings come in whole huge pages and which has no write(); else 0.
+std::size_t huge_page_size(int fd, const struct stat &st);
+
+// The size of the pages backing files of the file system dev: the huge
+// page size on hugetlbfs (hugetlb_block, from huge_page_size) or on a tmpfs
+// mounted with huge=always, within_size or advise (the kernel's PMD size;
+// it may still use small pages where a huge one does not fit), else the
+// base page size.  Reads /proc/self/mountinfo: not for hot paths.
+std::size_t backing_page_size(dev_t dev, std::size_t hugetlb_block);
+
 // 64 unpredictable bits (not for cryptography: to tell arrays apart),
 // never 0.  From a per-process generator seeded once from the kernel's
 // random source (and again in a forked child), so ids are cheap.

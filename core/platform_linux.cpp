@@ -20,7 +20,9 @@
 #include <vector>
 
 #if defined(__linux__)
+#include <linux/magic.h>
 #include <sys/random.h>
+#include <sys/vfs.h>
 #include <sys/sendfile.h>
 #endif
 
@@ -250,6 +252,50 @@ bool unnamed_files_supported(const std::string &directory) {
 #else
   (void)directory;
   return false;
+#endif
+}
+
+std::size_t huge_page_size(int fd, const struct stat &st) {
+  static const long page = ::sysconf(_SC_PAGESIZE);
+  if (st.st_blksize <= page) return 0;  // the usual case: no extra call
+#if defined(__linux__)
+  struct statfs fs;
+  if (::fstatfs(fd, &fs) == 0 && static_cast<unsigned long>(fs.f_type) == HUGETLBFS_MAGIC)
+    return static_cast<std::size_t>(st.st_blksize);
+#else
+  (void)fd;
+#endif
+  return 0;
+}
+
+std::size_t backing_page_size(dev_t dev, std::size_t hugetlb_block) {
+  const auto base = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  if (hugetlb_block) return hugetlb_block;
+#if defined(__linux__)
+  // "36 35 0:33 / /dev/shm rw,nosuid shared:1 - tmpfs tmpfs rw,size=...,huge=always"
+  std::FILE *f = std::fopen("/proc/self/mountinfo", "re");
+  if (!f) return base;
+  char line[4096];
+  std::size_t size = base;
+  while (std::fgets(line, sizeof line, f)) {
+    unsigned maj = 0, min = 0;
+    if (std::sscanf(line, "%*d %*d %u:%u", &maj, &min) != 2 || makedev(maj, min) != dev) continue;
+    const char *rest = std::strstr(line, " - ");
+    if (!rest || std::strncmp(rest, " - tmpfs ", 9) != 0) break;
+    if (std::strstr(rest, "huge=always") || std::strstr(rest, "huge=within_size") ||
+        std::strstr(rest, "huge=advise")) {
+      std::FILE *p = std::fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+      unsigned long pmd = 0;
+      if (p && std::fscanf(p, "%lu", &pmd) == 1 && pmd > base) size = pmd;
+      if (p) std::fclose(p);
+    }
+    break;
+  }
+  std::fclose(f);
+  return size;
+#else
+  (void)dev;
+  return base;
 #endif
 }
 

@@ -57,6 +57,11 @@ void lock_shared_waiting(int fd, const std::string &what) {
   }
 }
 
+// The longest header npshm writes (before huge-page padding).
+constexpr std::size_t kMaxWrittenHeaderBytes = std::size_t{1} << 20;
+
+std::uint64_t round_up(std::uint64_t n, std::uint64_t block) { return block ? (n + block - 1) / block * block : n; }
+
 // Files up to this size are written whole with one pwrite.
 constexpr std::uint64_t kOneWriteBytes = 64 << 10;
 
@@ -105,12 +110,12 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->lifetime_ = opts.lifetime;
   if (opts.lifetime != NPSHM_LIFETIME_PERSISTENT) seg->pid_ = ::getpid();
 
-  const std::string header = format_header(layout);
-  if (header.size() > kMaxHeaderBytes)  // nobody could attach it
+  std::string header = format_header(layout);
+  if (header.size() > kMaxWrittenHeaderBytes)  // nobody could attach it
     throw Error(NPSHM_E_INVALID, what + ": the dtype description is too long (a header of " +
-                                     human_bytes(header.size()) + "; at most " + human_bytes(kMaxHeaderBytes) + ")");
-  seg->data_offset_ = header.size();
-  const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+                                     human_bytes(header.size()) + "; at most " +
+                                     human_bytes(kMaxWrittenHeaderBytes) + ")");
+  std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
   unsigned char trailer_bytes[kTrailerSize];
   Trailer trailer;
   trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
@@ -141,6 +146,19 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   // copy of it (another inode) is never treated as this array.
   trailer.dev = static_cast<std::uint64_t>(st.st_dev);
   trailer.ino = static_cast<std::uint64_t>(st.st_ino);
+
+  // On hugetlbfs the data starts on a huge page boundary (so that
+  // numpy.load(mmap_mode=...) can map it there), and the file, which has no
+  // write(), is written through the mapping.
+  const std::size_t huge = platform::huge_page_size(seg->fd_, st);
+  if (huge) {
+    // (Pages larger than 2 MiB would make a header longer than numpy or
+    // npshm read: those keep the usual alignment.)
+    header = format_header(layout, huge <= (std::size_t{2} << 20) ? huge : NPSHM_DATA_ALIGN);
+    total = header.size() + layout.nbytes + kTrailerSize;
+    seg->map_block_ = huge;
+  }
+  seg->data_offset_ = header.size();
   format_trailer(trailer, header.size(), layout.nbytes, trailer_bytes);
 
   auto no_space = [&](int err, const char *doing) {
@@ -149,18 +167,41 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
                    NPSHM_E_NO_SPACE);
     throw_system(what + ": cannot " + doing, err);
   };
-  // Header, data and trailer go in with pwrite, before the file is mapped:
-  // a page first touched through a fresh mapping costs a fault here and
-  // a TLB shootdown at munmap, a pwrite costs neither.
+  if (huge) {
+    seg->write_through_mapping(header, trailer_bytes, opts, source, what, no_space);
+  } else {
+    seg->write_before_mapping(header, trailer_bytes, opts, source, what, no_space);
+    void *map = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd_, 0);
+    if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(total), errno);
+    seg->map_ = map;
+    seg->map_size_ = total;
+  }
+
+  if (int err = platform::publish(file, loc.path)) {
+    if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
+    throw_system(what + ": cannot publish the array", err);
+  }
+  seg->file_ = open_files::adopt(seg->fd_, st, true);
+  return seg;
+}
+
+// Header, data and trailer go in with pwrite, before the file is mapped:
+// a page first touched through a fresh mapping costs a fault here and a
+// TLB shootdown at munmap, a pwrite costs neither.
+void Segment::write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,
+                                   const npshm_options &opts, const DataSource *source, const std::string &what,
+                                   const NoSpace &no_space) {
+  const Layout &layout = layout_;
+  const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
   if (source) {
     // A taken name would only be found at publish time: fail before copying.
-    if (::access(loc.path.c_str(), F_OK) == 0)
+    if (::access(loc_.path.c_str(), F_OK) == 0)
       throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
     // Reserve the whole file first: a load larger than the free space fails
     // here, before filling the shm file system page by page (which would
     // make other programs' unreserved mappings die of SIGBUS meanwhile).
-    if (int err = platform::reserve(seg->fd_, total)) no_space(err, "reserve memory");
-    if (int err = pwrite_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
+    if (int err = platform::reserve(fd_, total)) no_space(err, "reserve memory");
+    if (int err = pwrite_all(fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
     // Written page by page: every page is allocated (or ENOSPC) by the end.
     for (std::uint64_t done = 0;;) {
       report_progress(opts, done, layout.nbytes, what);
@@ -168,9 +209,9 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
       const std::uint64_t n = std::min(kProgressStep, layout.nbytes - done);
       const std::uint64_t at = header.size() + done;
       if (int err = source->memory
-                        ? pwrite_all(seg->fd_, static_cast<const char *>(source->memory) + done,
+                        ? pwrite_all(fd_, static_cast<const char *>(source->memory) + done,
                                      static_cast<std::size_t>(n), at)
-                        : platform::copy_range(source->fd, source->offset + done, seg->fd_, at, n))
+                        : platform::copy_range(source->fd, source->offset + done, fd_, at, n))
         no_space(err, "copy the data");
       done += n;
     }
@@ -180,29 +221,55 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     bytes.resize(static_cast<std::size_t>(total), '\0');
     if (!opts.fill.empty() && layout.nbytes > 0) fill_items(&bytes[header.size()], layout.nbytes, opts.fill);
     std::memcpy(&bytes[header.size() + layout.nbytes], trailer_bytes, kTrailerSize);
-    if (int err = pwrite_all(seg->fd_, bytes.data(), bytes.size(), 0)) no_space(err, "write the array");
+    if (int err = pwrite_all(fd_, bytes.data(), bytes.size(), 0)) no_space(err, "write the array");
   } else {
     // Reserve every page, then write only what is not zeros.
-    if (int err = platform::reserve(seg->fd_, total)) no_space(err, "reserve memory");
-    if (int err = pwrite_all(seg->fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
+    if (int err = platform::reserve(fd_, total)) no_space(err, "reserve memory");
+    if (int err = pwrite_all(fd_, header.data(), header.size(), 0)) no_space(err, "write the header");
     if (!opts.fill.empty() && layout.nbytes > 0)
-      if (int err = write_fill(seg->fd_, header.size(), layout.nbytes, opts.fill)) no_space(err, "write the fill");
+      if (int err = write_fill(fd_, header.size(), layout.nbytes, opts.fill)) no_space(err, "write the fill");
   }
   if (source || total > kOneWriteBytes)
-    if (int err = pwrite_all(seg->fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
+    if (int err = pwrite_all(fd_, trailer_bytes, kTrailerSize, header.size() + layout.nbytes))
       no_space(err, "write the trailer");
+}
 
-  void *map = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd_, 0);
-  if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(total), errno);
-  seg->map_ = map;
-  seg->map_size_ = total;
-
-  if (int err = platform::publish(file, loc.path)) {
-    if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
-    throw_system(what + ": cannot publish the array", err);
+// The same for hugetlbfs, which has no write(): reserve, map, then write
+// through the mapping (huge pages are quick to fault in).
+void Segment::write_through_mapping(const std::string &header, const unsigned char *trailer_bytes,
+                                    const npshm_options &opts, const DataSource *source,
+                                    const std::string &what, const NoSpace &no_space) {
+  const Layout &layout = layout_;
+  const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+  if (source && ::access(loc_.path.c_str(), F_OK) == 0)
+    throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
+  // The file is whole huge pages long: a writable mapping would make it so
+  // anyway (hugetlbfs extends the file to the mapped length).
+  const std::uint64_t size = round_up(total, map_block_);
+  if (int err = platform::reserve(fd_, size)) no_space(err, "reserve memory");
+  void *map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(size), errno);
+  map_ = map;
+  map_size_ = size;
+  auto *bytes = static_cast<char *>(map);
+  std::memcpy(bytes, header.data(), header.size());
+  char *data = bytes + header.size();
+  if (source) {
+    for (std::uint64_t done = 0;;) {
+      report_progress(opts, done, layout.nbytes, what);
+      if (done == layout.nbytes) break;
+      const std::uint64_t n = std::min(kProgressStep, layout.nbytes - done);
+      if (source->memory) {
+        std::memcpy(data + done, static_cast<const char *>(source->memory) + done, static_cast<std::size_t>(n));
+      } else if (int err = pread_all(source->fd, data + done, static_cast<std::size_t>(n), source->offset + done)) {
+        throw_system(what + ": cannot read the data", err);
+      }
+      done += n;
+    }
+  } else if (!opts.fill.empty() && layout.nbytes > 0) {
+    fill_items(data, layout.nbytes, opts.fill);
   }
-  seg->file_ = open_files::adopt(seg->fd_, st, true);
-  return seg;
+  std::memcpy(data + layout.nbytes, trailer_bytes, kTrailerSize);
 }
 
 std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts,
@@ -253,7 +320,8 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     if (err > 0) throw_system(what + ": cannot read the header", err);
     if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
     const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
-    void *map = ::mmap(nullptr, static_cast<std::size_t>(size), prot, MAP_SHARED, fd, 0);
+    seg->map_block_ = platform::huge_page_size(fd, st);  // hugetlbfs maps whole huge pages
+    void *map = ::mmap(nullptr, static_cast<std::size_t>(round_up(size, seg->map_block_)), prot, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) throw_system(what + ": cannot map", errno);
     seg->map_ = map;
     seg->map_size_ = static_cast<std::size_t>(size);
@@ -372,6 +440,10 @@ void Segment::close() {
     throw Error(failure_errno ? code_from_errno(failure_errno) : NPSHM_E_FORMAT, failure, failure_errno);
 }
 
+std::size_t Segment::page_size() const {
+  return platform::backing_page_size(file_ ? file_->dev : 0, map_block_);
+}
+
 bool Segment::leave_file() noexcept {
   if (!file_ || left_) return true;
   left_ = true;
@@ -379,7 +451,7 @@ bool Segment::leave_file() noexcept {
 }
 
 void Segment::release() noexcept {
-  if (map_) ::munmap(map_, map_size_);
+  if (map_) ::munmap(map_, static_cast<std::size_t>(round_up(map_size_, map_block_)));
   map_ = nullptr;
   if (file_) {
     leave_file();

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -71,10 +72,20 @@ class Segment {
   int lifetime() const { return lifetime_; }
   bool creator() const { return creator_; }
   std::uint64_t id() const { return id_; }
+  // The size of the pages backing the file (see npshm_page_size).
+  std::size_t page_size() const;
 
  private:
   Segment() = default;
   void release() noexcept;
+  // Create's two ways of writing a new file (see segment.cpp).
+  using NoSpace = std::function<void(int, const char *)>;
+  void write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,
+                            const npshm_options &opts, const DataSource *source, const std::string &what,
+                            const NoSpace &no_space);
+  void write_through_mapping(const std::string &header, const unsigned char *trailer_bytes,
+                             const npshm_options &opts, const DataSource *source, const std::string &what,
+                             const NoSpace &no_space);
   // This handle stops counting as a user of file_ (once); true if it was
   // this process's last.
   bool leave_file() noexcept;
@@ -88,7 +99,8 @@ class Segment {
   std::shared_ptr<OpenFile> file_;  // shared with this process's other handles of the file
   bool left_ = false;               // leave_file() done
   void *map_ = nullptr;
-  std::size_t map_size_ = 0;
+  std::size_t map_size_ = 0;   // the file's size
+  std::size_t map_block_ = 0;  // hugetlbfs: its huge page size (maps are whole pages); else 0
   bool readonly_ = false;
   bool creator_ = false;
   int lifetime_ = 0;

@@ -365,7 +365,14 @@ NPSHM_API int npshm_is_creator(const npshm_array *a);
    serialized R vector -- can tell the array it meant from a newer one.
    0 for plain .npy files (no npshm trailer). */
 NPSHM_API uint64_t npshm_id(const npshm_array *a);
-/* Byte offset of the data within the file (4096 for created arrays). */
+/* Size of the pages backing the array's file: the huge page size on
+   hugetlbfs or on a tmpfs mounted with huge=always (or within_size,
+   advise), else the base page size (4096).  (On such a tmpfs the kernel
+   may still use small pages where a huge one does not fit.)  Reads the
+   mount table: not for hot paths.  0 for NULL. */
+NPSHM_API size_t npshm_page_size(const npshm_array *a);
+/* Byte offset of the data within the file (4096 for created arrays; the
+   huge page size on hugetlbfs, so that the data starts on a page). */
 NPSHM_API size_t npshm_data_offset(const npshm_array *a);
 
 /* Memory control over the data of a handle. */
@@ -439,6 +446,8 @@ NPSHM_API int npshm_info_lifetime(const npshm_info *info);
    lifetime policies never rely on it: they try the locks themselves.) */
 NPSHM_API int npshm_info_holders(const npshm_info *info);
 NPSHM_API uint64_t npshm_info_file_size(const npshm_info *info);
+/* As npshm_page_size, for the file described (0 if unknown). */
+NPSHM_API size_t npshm_info_page_size(const npshm_info *info);
 NPSHM_API unsigned int npshm_info_uid(const npshm_info *info);
 NPSHM_API unsigned int npshm_info_mode(const npshm_info *info); /* 0777 bits */
 NPSHM_API int64_t npshm_info_mtime(const npshm_info *info); /* Unix seconds */

@@ -50,7 +50,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (74, in header order).
+# Functions (79, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -246,6 +246,26 @@ function npshm_options_set_progress(opts, fn, context)
 end
 
 """
+    npshm_options_set_exist_ok(opts, exist_ok) -> Cint
+
+C: `int npshm_options_set_exist_ok(npshm_options *opts, int exist_ok)`
+"""
+function npshm_options_set_exist_ok(opts, exist_ok)
+    ccall((:npshm_options_set_exist_ok, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, exist_ok)
+end
+
+"""
+    npshm_options_set_allow_other_owner(opts, allow) -> Cint
+
+C: `int npshm_options_set_allow_other_owner(npshm_options *opts, int allow)`
+"""
+function npshm_options_set_allow_other_owner(opts, allow)
+    ccall((:npshm_options_set_allow_other_owner, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, allow)
+end
+
+"""
     npshm_options_set_gc_min_age(opts, seconds) -> Cint
 
 C: `int npshm_options_set_gc_min_age(npshm_options *opts, int seconds)`
@@ -303,6 +323,16 @@ C: `int npshm_save(const npshm_array *a, const char *npy_path, const npshm_optio
 function npshm_save(a, npy_path, opts)
     ccall((:npshm_save, libnpshm), Cint,
           (Ptr{npshm_array}, Cstring, Ptr{npshm_options}), a, npy_path, opts)
+end
+
+"""
+    npshm_save_name(name, npy_path, opts) -> Cint
+
+C: `int npshm_save_name(const char *name, const char *npy_path, const npshm_options *opts)`
+"""
+function npshm_save_name(name, npy_path, opts)
+    ccall((:npshm_save_name, libnpshm), Cint,
+          (Cstring, Cstring, Ptr{npshm_options}), name, npy_path, opts)
 end
 
 """
@@ -492,6 +522,16 @@ C: `uint64_t npshm_id(const npshm_array *a)`
 """
 function npshm_id(a)
     ccall((:npshm_id, libnpshm), UInt64,
+          (Ptr{npshm_array},), a)
+end
+
+"""
+    npshm_page_size(a) -> Csize_t
+
+C: `size_t npshm_page_size(const npshm_array *a)`
+"""
+function npshm_page_size(a)
+    ccall((:npshm_page_size, libnpshm), Csize_t,
           (Ptr{npshm_array},), a)
 end
 
@@ -692,6 +732,16 @@ C: `uint64_t npshm_info_file_size(const npshm_info *info)`
 """
 function npshm_info_file_size(info)
     ccall((:npshm_info_file_size, libnpshm), UInt64,
+          (Ptr{npshm_info},), info)
+end
+
+"""
+    npshm_info_page_size(info) -> Csize_t
+
+C: `size_t npshm_info_page_size(const npshm_info *info)`
+"""
+function npshm_info_page_size(info)
+    ccall((:npshm_info_page_size, libnpshm), Csize_t,
           (Ptr{npshm_info},), info)
 end
 
