@@ -52,7 +52,8 @@ def main():
             band[...] = rng.integers(0, 4096, band.shape, dtype=np.uint16)
         results = scope.create(None, (n * n, 4), "f8")
 
-        tasks = [(image[i * args.tile:(i + 1) * args.tile,
+        tiles = npshm.readonly(image)  # workers only read the image
+        tasks = [(tiles[i * args.tile:(i + 1) * args.tile,
                         j * args.tile:(j + 1) * args.tile], results, i * n + j)
                  for i in range(n) for j in range(n)]
         started = time.perf_counter()

@@ -14,7 +14,7 @@ See README.md next to this package for the full API and semantics.
 
 from . import _npshm, errors
 from ._api import (ArrayInfo, attach, create, delete, exists, from_array, gc,
-                   host_id, list, unique_name)
+                   host_id, list, readonly, unique_name)
 from ._files import load, save
 from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
                       handle, managed)
@@ -27,5 +27,5 @@ __all__ = [
     "ArrayInfo", "Error", "Handle", "Managed", "SharedArray", "MS_ASYNC",
     "MS_INVALIDATE", "MS_SYNC", "attach", "create", "delete", "exists",
     "from_array", "gc", "handle", "host_id", "list", "load", "managed",
-    "save", "unique_name", "errors", "__version__",
+    "readonly", "save", "unique_name", "errors", "__version__",
 ]

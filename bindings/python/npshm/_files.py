@@ -14,7 +14,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _npshm
-from ._api import _lifetime, _whole_array, attach, create, unique_name
+from ._api import _lifetime, _whole_array, attach, from_array, unique_name
 from ._dtypes import dtype_of
 from ._names import NameLike, as_name, as_path
 from ._progress import ProgressLike, reporting
@@ -106,11 +106,6 @@ def save(array_or_name: Any, path: PathLike, *,
     # Anything else goes through a temporary segment, unnamed as soon as
     # it exists (its "owner" lifetime lets gc remove it should this process
     # die in between).
-    order = ("F" if array.flags.f_contiguous and not array.flags.c_contiguous
-             else "C")
-    temporary = create(None, array.shape, array.dtype, order=order,
-                       lifetime="owner")
-    temporary_mapping = mapping_of(temporary)
+    temporary_mapping = mapping_of(from_array(None, array, lifetime="owner"))
     temporary_mapping.unlink()
-    np.copyto(temporary, array, casting="no")
     _save_mapping(temporary_mapping, file_path, progress)

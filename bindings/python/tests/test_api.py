@@ -274,3 +274,16 @@ def test_managed_unlinks_only_what_it_created(names):
     assert not npshm.exists(mine)
     npshm.handle(other).msync()       # the creator's handle is untouched
     assert (other == 5.0).all()
+
+
+def test_readonly_view(name):
+    a = npshm.create(name, 6, "i4", fill=1)
+    ro = npshm.readonly(a[1:])
+    assert isinstance(ro, npshm.SharedArray) and not ro.flags.writeable
+    assert a.flags.writeable and np.shares_memory(ro, a)
+    with pytest.raises(ValueError):
+        ro[0] = 5
+    with pytest.raises(ValueError):
+        ro.flags.writeable = True
+    plain = npshm.readonly(np.zeros(3))
+    assert type(plain) is np.ndarray and not plain.flags.writeable

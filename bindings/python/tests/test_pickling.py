@@ -29,7 +29,6 @@ def views_of(a):
         "reversed": a[::-1, ::-3],
         "row": a[3],
         "element0d": a[1:2, 2:3].reshape(()),
-        "field-free bytes": a.view(np.uint8)[:, 3:11],
     }
 
 
@@ -49,8 +48,9 @@ def test_pickle_in_process_is_a_view(name):
 def test_results_of_computation_pickle_by_value(name):
     a = npshm.create(name, (6, 8), "<f8", fill=1.0)
     for label, r in {"add": a + 1, "sum0": a.sum(axis=0), "copy": a.copy(),
-                     "fancy": a[[0, 2]], "astype": a.astype("f4")}.items():
-        assert mapping_of(r) is None, label
+                     "fancy": a[[0, 2]], "astype": a.astype("f4"),
+                     "bytes view": a.view(np.uint8)[:, 3:11]}.items():
+        assert mapping_of(r) is None or label == "bytes view", label
         w = pickle.loads(pickle.dumps(r))
         assert type(w) is np.ndarray, label
         assert (w == r).all() and w.shape == r.shape, label
@@ -168,7 +168,9 @@ def test_old_pickles_without_id_still_load(name):
     a = npshm.create(name, (3, 4), "<i2")
     a[...] = np.arange(12).reshape(3, 4)
     w = rebuild("shm://" + name, 8, (4,), (2,), np.dtype("<i2"), False)
-    assert (w == np.arange(4, 8)).all() and np.shares_memory(w, a)
+    assert (w == np.arange(4, 8)).all()
+    w[0] = -4  # the same memory (a fresh mapping: a was never pickled)
+    assert a[1, 0] == -4
 
 
 def test_plain_npy_file_has_id_zero_and_pickles(tmp_path):
@@ -327,3 +329,86 @@ def test_attachment_cache_drops_dead_entries(name):
         pickle.loads(pickle.dumps(b))
         del b
         assert label not in _pickling._attachments
+
+
+# ---- crafted references are checked against the segment -------------------
+
+def crafted(name, offset, shape, strides, dtype, readonly, array_id):
+    """A pickle as a hostile writer could make it (protocol 2 reduce)."""
+    from npshm._pickling import rebuild
+
+    class Ref:
+        def __reduce__(self):
+            return (rebuild, ("shm://" + name, offset, shape, strides,
+                              dtype, readonly, array_id))
+    return pickle.dumps(Ref())
+
+
+@pytest.mark.parametrize("dtype", ["O", [("x", "<f8"), ("o", "O")], "<i8",
+                                   "<f4", "u1"], ids=str)
+def test_reference_dtype_must_be_the_arrays(name, dtype):
+    a = npshm.create(name, (4, 4), "<f8")
+    data = crafted(name, 0, (4,), (8,), np.dtype(dtype), False,
+                   mapping_of(a).id)
+    with pytest.raises(npshm.errors.FormatError, match="dtype"):
+        pickle.loads(data)
+
+
+@pytest.mark.parametrize("offset, shape, strides", [
+    (128, (1,), (8,)),           # starts at the end
+    (-8, (1,), (8,)),            # before the start
+    (0, (17,), (8,)),            # one past the end
+    (0, (4,), (48,)),            # strides walk out
+    (64, (10,), (-8,)),          # negative strides walk out
+    (0, (2 ** 40, 2 ** 40), (8, 8)),  # overflowing extent
+    (0, (4, 4), (8,)),           # strides do not match the shape
+], ids=str)
+def test_reference_must_lie_inside_the_data(name, offset, shape, strides):
+    a = npshm.create(name, (4, 4), "<f8")
+    data = crafted(name, offset, shape, strides, np.dtype("<f8"), False,
+                   mapping_of(a).id)
+    with pytest.raises(ValueError):
+        pickle.loads(data)
+
+
+def test_readonly_reference_maps_readonly_elsewhere(name, run):
+    a = npshm.create(name, 8, "<f8", fill=1.0)
+    ro = npshm.readonly(a)
+    assert not ro.flags.writeable and a.flags.writeable
+    data = crafted(name, 0, (8,), (8,), np.dtype("<f8"), True,
+                   mapping_of(a).id)
+    assert pickle.dumps(ro[2:]) != pickle.dumps(a[2:])
+    proc = run("""
+        import pickle, sys, npshm
+        for data in (bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2])):
+            w = pickle.loads(data)
+            print(w.flags.writeable, npshm.handle(w).readonly)
+            try:
+                w.flags.writeable = True
+                print("made writeable")
+            except ValueError:
+                print("stays read-only")
+    """, data.hex(), pickle.dumps(ro[2:]).hex())
+    assert proc.stdout.split("\n")[:4] == [
+        "False True", "stays read-only", "False True", "stays read-only"]
+
+
+def test_seven_and_six_field_pickles_still_load(name):
+    """References written by the previous release: 7 fields (with id) and
+    6 fields (before ids), pickled by protocol 2 as that release did."""
+    a = npshm.create(name, (3, 4), "<i4")
+    a[...] = np.arange(12).reshape(3, 4)
+    array_id = mapping_of(a).id
+    seven = crafted(name, 16, (2, 2), (16, 4), np.dtype("<i4"), False,
+                    array_id)
+    w = pickle.loads(seven)
+    assert w.tolist() == [[4, 5], [8, 9]] and np.shares_memory(w, a)
+
+    from npshm._pickling import rebuild
+
+    class Old:
+        def __reduce__(self):
+            return (rebuild, ("shm://" + name, 4, (3,), (16,),
+                              np.dtype("<i4"), True))
+    w = pickle.loads(pickle.dumps(Old()))
+    assert w.tolist() == [1, 5, 9] and not w.flags.writeable
