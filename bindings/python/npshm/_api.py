@@ -14,7 +14,7 @@ from . import _npshm, _pickling
 from ._dtypes import as_dtype, descr_of, dtype_of, item_bytes
 from ._names import NameLike, as_name
 from ._shared_array import SharedArray, mapping_of
-from .errors import invalid, of_slug
+from .errors import invalid
 
 __all__ = ["create", "attach", "from_array", "delete", "exists", "list",
            "gc", "host_id", "unique_name", "ArrayInfo"]
@@ -85,10 +85,13 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
       releases it).
     mode: permission bits of the file.
     exist_ok: if the name exists, attach it instead, provided its dtype,
-      shape and memory order equal these (ValueError otherwise; orders
-      count as equal when the layouts agree, as for 1-D arrays).  The
-      existing array keeps its own lifetime, mode and contents: fill,
-      lifetime and mode apply only to a newly created array.
+      shape and memory order equal these (MismatchError, a ValueError,
+      otherwise) and the file is safe to use: a regular file owned by you
+      (or root) that group and others cannot write unless mode grants it
+      (PermissionError otherwise: another user could have planted it to
+      read what you write).  The existing array keeps its own lifetime,
+      mode and contents: fill, lifetime and mode apply only to a newly
+      created array.
 
     Memory is reserved up front: a full /dev/shm raises OSError(ENOSPC).
     """
@@ -98,7 +101,8 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
     descr = descr_of(np_dtype)
     order_code = _order(order)
     options = None
-    if fill is not None or lifetime != "persistent" or mode != 0o600:
+    if (fill is not None or lifetime != "persistent" or mode != 0o600
+            or exist_ok):
         options = _npshm.options_new()
     try:
         if options is not None:
@@ -106,50 +110,41 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
             _npshm.options_set_mode(options, int(mode))
             if fill is not None:
                 _npshm.options_set_fill(options, item_bytes(fill, np_dtype))
-        try:
-            mapping = _npshm.create_mapping(name, descr, dims, order_code,
-                                            options)
-        except FileExistsError:
-            if not exist_ok:
-                raise
-            return _attach_existing(name, np_dtype, dims, order)
+            if exist_ok:
+                _npshm.options_set_exist_ok(options, 1)
+        mapping = _npshm.create_mapping(name, descr, dims, order_code,
+                                        options)
     finally:
         if options is not None:
             _npshm.options_free(options)
-    return _whole_array(mapping, reusable=True)
+    return _whole_array(mapping, reusable=bool(mapping.creator))
 
 
-def _attach_existing(name: str, dtype: np.dtype, dims: Tuple[int, ...],
-                     order: str) -> SharedArray:
-    """create(exist_ok=True) on a taken name: the existing array, which must
-    have this dtype, shape and (where it matters) memory order."""
-    array = attach(name, dtype=dtype, shape=dims)
-    contiguous = (array.flags.f_contiguous if order == "F"
-                  else array.flags.c_contiguous)
-    if not contiguous:
-        found = "F" if order == "C" else "C"
-        raise of_slug("mismatch", f"create {name}: exists with order "
-                      f"{found!r}, not {order!r}")
-    return array
-
-
-def attach(name: NameLike, *, dtype: Any = None, shape: Optional[ShapeLike] = None,
-           readonly: bool = False) -> SharedArray:
+def attach(name: NameLike, *, dtype: Any = None,
+           shape: Optional[ShapeLike] = None, readonly: bool = False,
+           allow_other_owner: bool = False) -> SharedArray:
     """Attach the existing array `name` and return a view of it (no copy).
 
     dtype, shape: if given, the array must have exactly these (ValueError
       otherwise).
     readonly: map the memory read-only; the ndarray is not writeable.
+    allow_other_owner: attach a file owned by another user (not root).
+      Refused by default (PermissionError): its owner can shrink it at any
+      moment, and every process mapping it then crashes (SIGBUS) on its
+      next access.  Allow it only for users you trust.
     `name` may also be "file:///absolute/path.npy": any .npy file.
     """
     name = as_name(name)
     options = None
-    if dtype is not None or shape is not None or readonly:
+    if (dtype is not None or shape is not None or readonly
+            or allow_other_owner):
         options = _npshm.options_new()
     try:
         if options is not None:
             if readonly:
                 _npshm.options_set_readonly(options, 1)
+            if allow_other_owner:
+                _npshm.options_set_allow_other_owner(options, 1)
             if dtype is not None:
                 _npshm.options_set_expected_dtype(options, descr_of(dtype))
             if shape is not None:

@@ -287,3 +287,33 @@ def test_readonly_view(name):
         ro.flags.writeable = True
     plain = npshm.readonly(np.zeros(3))
     assert type(plain) is np.ndarray and not plain.flags.writeable
+
+
+def test_exist_ok_refuses_a_planted_file(name):
+    """create(exist_ok=True) attaches an existing array only if nobody else
+    could have planted it: here one that others may write."""
+    npshm.create(name, 4, "f8", mode=0o666)
+    with pytest.raises(npshm.errors.PermissionError) as info:
+        npshm.create(name, 4, "f8", exist_ok=True)
+    assert isinstance(info.value, PermissionError)
+    # asking for that mode yourself accepts it
+    a = npshm.create(name, 4, "f8", exist_ok=True, mode=0o666)
+    assert not npshm.handle(a).creator
+
+
+def test_read_shared_array_refuses_a_planted_file(name, tmp_path):
+    from npshm.compat.cdxcore import read_shared_array
+    np.save(tmp_path / "x.npy", np.arange(4.0))
+    npshm.create(name, 4, "f8", mode=0o622)
+    with pytest.raises(PermissionError):
+        read_shared_array(tmp_path / "x.npy", name)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown a file")
+def test_attach_of_another_users_file_needs_allow_other_owner(name):
+    a = npshm.create(name, 4, "f8", fill=3.0, mode=0o644)
+    os.chown(npshm.handle(a).path, 65534, 65534)  # nobody's now
+    with pytest.raises(npshm.errors.PermissionError, match="owner"):
+        npshm.attach(name)
+    b = npshm.attach(name, allow_other_owner=True)
+    assert (b == 3.0).all()

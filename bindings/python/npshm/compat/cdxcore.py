@@ -17,6 +17,7 @@ read_shared_array() reads .npy files.
 from __future__ import annotations
 
 import os
+import stat
 import weakref
 from typing import Any, Optional, Tuple, Union
 
@@ -202,23 +203,50 @@ def is_shared_array(x: Any) -> bool:
 FileLike = Union[str, "os.PathLike[str]", int, Any]
 
 
-def _file_path(file: FileLike) -> str:
-    """A path that opens `file`: a name, a descriptor, or a file object
-    (descriptors and file objects are read from the start)."""
-    if isinstance(file, int):
-        return f"/proc/self/fd/{file}"
+def _open_regular(path: str) -> int:
+    """A read-only descriptor of the regular file at path: no symbolic link
+    is followed and nothing blocks (as npshm.load opens it)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                 | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        _check_regular(fd, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _check_regular(fd: int, what: str) -> None:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise ValueError(f"read_shared_array {what}: not a regular file")
+
+
+def _source(file: FileLike) -> Union[str, np.ndarray]:
+    """What to read: the path of `file` (a name), or, for a descriptor or a
+    file object (read from the start), the array it holds."""
     if isinstance(file, (str, bytes, os.PathLike)):
         return os.fsdecode(file)
-    fileno = getattr(file, "fileno", None)
-    if callable(fileno):
-        return f"/proc/self/fd/{fileno()}"
-    raise TypeError(f"file must be a path, a descriptor or a file object, "
-                    f"got {type(file).__name__}")
+    if isinstance(file, int):
+        fd = file
+    else:
+        fileno = getattr(file, "fileno", None)
+        if not callable(fileno):
+            raise TypeError(f"file must be a path, a descriptor or a file "
+                            f"object, got {type(file).__name__}")
+        fd = fileno()
+    _check_regular(fd, f"descriptor {fd}")
+    with os.fdopen(os.dup(fd), "rb") as f:
+        f.seek(0)
+        try:
+            return np.load(f, allow_pickle=False)
+        except ValueError as exc:
+            raise ValueError(f"read_shared_array descriptor {fd}: not a "
+                             f".npy file ({exc})") from None
 
 
 def _npy_header(path: str) -> Tuple[Tuple[int, ...], np.dtype]:
     """Shape and dtype of the .npy file at path, from its header only."""
-    with open(path, "rb") as f:
+    with os.fdopen(_open_regular(path), "rb") as f:
         try:
             version = npy_format.read_magic(f)
             if version == (1, 0):
@@ -229,6 +257,27 @@ def _npy_header(path: str) -> Tuple[Tuple[int, ...], np.dtype]:
             raise ValueError(f"read_shared_array {path}: not a .npy file "
                              f"({exc})") from None
     return tuple(shape), dtype
+
+
+def _existing(segment: str, shape: Any, dtype: Any, read_only: bool
+              ) -> Optional[np.ndarray]:
+    """The existing array `segment`, attached through npshm's exist_ok
+    create: it must have this shape and dtype (ValueError), and be a file
+    nobody else could have planted (owned by you or root, not writable by
+    others: PermissionError).  None if there is no such name."""
+    if not npshm.exists(segment):
+        return None
+    try:
+        array = npshm.create(segment, shape, dtype, exist_ok=True)
+    except FileExistsError:
+        return None
+    if npshm.handle(array).creator:
+        # the name went away meanwhile: not an existing array after all
+        npshm.delete(segment)
+        return None
+    if read_only:
+        array = npshm.attach(segment, readonly=True)
+    return array
 
 
 def _same_shape(shape: Tuple[int, ...], wanted: Any) -> bool:
@@ -247,7 +296,9 @@ def read_shared_array(file: FileLike, name: str, *,
 
     accept_existing: first try to attach an existing array `name`; it must
       have the file's shape and dtype (or validate_shape/validate_dtype if
-      given), ValueError otherwise.
+      given), ValueError otherwise, and be a file nobody else could have
+      planted: owned by you (or root) and not writable by others
+      (PermissionError otherwise).
     validate_shape, validate_dtype: the file's array must have them
       (ValueError).
     read_only: return a read-only attachment.
@@ -255,25 +306,30 @@ def read_shared_array(file: FileLike, name: str, *,
       existing array was attached (True) or the file was read (False).
     raise_on_error: if `name` exists and accept_existing is False, raise
       FileExistsError when True, return None when False.
-    buffering: accepted for compatibility (the data is copied by the kernel
-      with sendfile, no Python buffer).
+    buffering: accepted for compatibility (a file named by its path is
+      copied by the kernel, no Python buffer; a descriptor or file object
+      is read from its start into memory first).  Symbolic links are not
+      followed and anything but a regular file is refused (ValueError).
     """
     del buffering
     segment = _segment_name(name)
-    path = _file_path(file)
+    source = _source(file)
+    path = source if isinstance(source, str) else f"descriptor {file!r}"
     header: Optional[Tuple[Tuple[int, ...], np.dtype]] = None
+    if not isinstance(source, str):
+        header = (source.shape, source.dtype)
 
     if accept_existing:
         want_shape, want_dtype = validate_shape, validate_dtype
         if want_shape is None or want_dtype is None:
-            header = _npy_header(path)
+            if header is None:
+                header = _npy_header(path)
             want_shape = header[0] if want_shape is None else want_shape
             want_dtype = header[1] if want_dtype is None else want_dtype
-        existing = attach_shared_array(segment, validate_shape=want_shape,
-                                       validate_dtype=want_dtype,
-                                       raise_on_error=False,
-                                       read_only=read_only, verbose=verbose)
+        existing = _existing(segment, want_shape, want_dtype, read_only)
         if existing is not None:
+            _report(verbose, f"read_shared_array '{name}': attached the "
+                             "existing array")
             return (existing, True) if return_status else existing
 
     shape, dtype = header if header is not None else _npy_header(path)
@@ -284,7 +340,10 @@ def read_shared_array(file: FileLike, name: str, *,
         raise ValueError(f"read_shared_array {path}: the file's array has "
                          f"dtype {dtype}, not {np.dtype(validate_dtype)}")
     try:
-        array = npshm.load(path, segment)
+        if isinstance(source, str):
+            array = npshm.load(source, segment)
+        else:
+            array = npshm.from_array(segment, source)
     except FileExistsError:
         if raise_on_error:
             raise
