@@ -21,6 +21,13 @@ SDIST_NEEDS = ["PKG-INFO", "LICENSE", "VERSION", "pyproject.toml", "meson.build"
                "bindings/python/npshm/__init__.py", "bindings/python/npshm/__main__.py"]
 
 
+# The only shared libraries a wheel's binaries may need: the C and C++
+# runtimes every Linux system has.  Anything else (libnpshm, a library of a
+# -dev package) is linked in for a wheel.
+RUNTIME_LIBS = {"libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1",
+                "ld-linux-x86-64.so.2", "libpthread.so.0", "libdl.so.2", "librt.so.1"}
+
+
 def elf_dynamic(path):
     return run(["readelf", "-d", path], cwd=os.path.dirname(path))
 
@@ -69,7 +76,9 @@ def body(t):
         check(len(exts) == 1, f"extension modules in the wheel: {exts}")
         for binary in (exts[0], f"npshm-{version}.data/scripts/npshm"):
             dyn = elf_dynamic(t.path("wheel", binary))
-            check("libnpshm" not in dyn, f"{binary} needs libnpshm:\n{dyn}")
+            libs = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", dyn))
+            check(libs and libs <= RUNTIME_LIBS,
+                  f"{binary} needs {sorted(libs - RUNTIME_LIBS)} besides the C/C++ runtime")
             check("RPATH" not in dyn and "RUNPATH" not in dyn, f"{binary} has a search path:\n{dyn}")
         exported = run(["nm", "-D", "--defined-only", t.path("wheel", exts[0])], cwd=t.scratch)
         check(" npshm_" not in exported, "the extension exports the core's symbols")
