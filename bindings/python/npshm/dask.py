@@ -151,7 +151,10 @@ def _sweep_after(pid: Optional[int], directory: Optional[str],
     deadline = time.monotonic() + timeout
     while _pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    sweep_copies(directory)
+    try:
+        sweep_copies(directory)
+    except OSError:  # the directory went away with the cluster's owner
+        pass
 
 
 def sweep_copies(directory: Optional[str] = None) -> List[str]:
