@@ -55,6 +55,24 @@
  *   and files left by creators that died half-way; never anything else.
  *   Unlinking removes the name at once; existing mappings stay valid.
  *
+ * Trust.  The shm directory is shared with every user; docs/trust-model.md
+ *   has the whole model.  Every path another user could control is opened
+ *   O_NOFOLLOW | O_NONBLOCK | O_NOCTTY and checked with fstat before use:
+ *   links, FIFOs, sockets, devices and directories are refused, a lease
+ *   never makes a call wait (NPSHM_E_BUSY).  Attach refuses a file owned by
+ *   another non-root user unless npshm_options_set_allow_other_owner()
+ *   (its owner could truncate it: SIGBUS in every process mapping it, which
+ *   no library can prevent; the library's own operations check the size
+ *   and fail with NPSHM_E_FORMAT instead).  A lifetime applies only to the
+ *   file created with it (device and inode in the trailer), in the shm
+ *   directory: copies and file:// names are persistent.  Removal (a
+ *   lifetime close, npshm_unlink, npshm_remove, gc) happens under an
+ *   exclusive flock "remover lock", after checking that the name still
+ *   refers to the file, so it never removes a newer array of the same name.
+ *   gc removes only OWNER/LAST arrays bound to their file that no live
+ *   process holds.  Error messages escape control, C1 and bidi characters
+ *   and invalid UTF-8 of names and header text.
+ *
  * Sizes are int64_t (shape, strides: signed, as in NumPy) or size_t (bytes).
  * All strings are NUL-terminated UTF-8.
  */
@@ -333,7 +351,9 @@ NPSHM_API int npshm_close(npshm_array *a);
 NPSHM_API int npshm_unlink(npshm_array *a);
 
 /* Remove an array by name.  Refuses (NPSHM_E_FORMAT) a file that is not a
-   valid .npy, so it never deletes a foreign file. */
+   valid .npy, so it never deletes a foreign file, and removes the name only
+   if it still refers to the file checked (NPSHM_E_NOT_FOUND otherwise;
+   NPSHM_E_BUSY if another npshm process keeps removing it). */
 NPSHM_API int npshm_remove(const char *name, const npshm_options *opts);
 
 /* 1 if name is an array (a readable, valid .npy), 0 if nothing by that
@@ -466,7 +486,10 @@ typedef struct npshm_list npshm_list;
 
 /* Every regular file in the shm directory except hidden ones (names
    starting with '.'), valid or not (see npshm_info_status); sorted by
-   name.  One odd file never makes the whole listing fail. */
+   name.  One odd file never makes the whole listing fail; symbolic links
+   and other non-regular entries are not listed (never followed or
+   opened), and a file another process holds a lease on is listed with
+   status NPSHM_E_BUSY instead of being waited for. */
 NPSHM_API npshm_list *npshm_list_arrays(const npshm_options *opts);
 NPSHM_API size_t npshm_list_size(const npshm_list *list);
 /* Item i (0 <= i < size), owned by the list; NULL if i is out of range. */
