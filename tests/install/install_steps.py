@@ -88,14 +88,18 @@ class InstallTest:
         return os.path.join(self.scratch, *parts)
 
     @contextmanager
-    def step(self, name):
+    def step(self, name, fatal=True):
+        """A timed step; its failure stops the test unless fatal=False (a
+        step the later ones do not depend on)."""
         t0 = time.monotonic()
         try:
             yield
         except StepFailed as e:
             self.failed += 1
             print(f"FAIL {name} ({time.monotonic() - t0:.1f}s)\n{e}", flush=True)
-            raise
+            if fatal:
+                raise
+            return
         self.passed += 1
         print(f"ok   {name} ({time.monotonic() - t0:.1f}s)", flush=True)
 
