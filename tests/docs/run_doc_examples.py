@@ -84,14 +84,26 @@ def run(lang, code, workdir, env, build):
     return done.returncode, done.stdout + done.stderr
 
 
+def r_package_missing(r_libs):
+    """Why R examples cannot run here, or None."""
+    if shutil.which("Rscript") is None:
+        return "Rscript is not installed"
+    if not (Path(r_libs) / "npshm" / "DESCRIPTION").is_file():
+        return f"the npshm R package is not built (no {r_libs}/npshm)"
+    return None
+
+
 def main():
     build = Path(os.environ.get("NPSHM_BUILD_DIR", ROOT / "build")).resolve()
+    r_libs = os.environ.get("R_LIBS", str(build / "bindings" / "r" / "library"))
+    cannot_run = {"r": r_package_missing(r_libs)}
     pages = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
     passed = failed = skipped = 0
     for page in pages:
         by_lang = {}
         for lang, line, code, skip in blocks_of(page):
             name = f"{page.relative_to(ROOT)}:{line} ({lang})"
+            skip = skip or cannot_run.get(lang)
             if skip:
                 print(f"SKIP {name}: {skip}")
                 skipped += 1
@@ -105,7 +117,7 @@ def main():
                 shm = Path(tempfile.mkdtemp(prefix="npshm-doc-shm-", dir="/dev/shm"))
                 env = dict(os.environ, NPSHM_DIR=str(shm),
                            PYTHONPATH=str(build / "bindings" / "python"),
-                           R_LIBS=os.environ.get("R_LIBS", str(build / "bindings" / "r" / "library")),
+                           R_LIBS=r_libs,
                            PATH=f"{build / 'cli'}:{os.environ.get('PATH', '')}")
                 try:
                     rc, output = run(lang, code, workdir, env, build)
