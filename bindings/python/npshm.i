@@ -183,6 +183,7 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_munlock;
 %ignore npshm_load;
 %ignore npshm_save;
+%ignore npshm_save_name;
 /* C callbacks: Python reports progress its own way. */
 %ignore npshm_options_set_progress;
 /* numpy normalises dtypes itself. */
@@ -279,6 +280,29 @@ PyObject *save_mapping(PyObject *mapping, const char *npy_path,
   }
   Py_BEGIN_ALLOW_THREADS
   rc = npshm_save(handle, npy_path, opts);
+  Py_END_ALLOW_THREADS
+  npshm_options_set_progress(opts, NULL, NULL);
+  if (rc < 0) {
+    if (!npshm_py_progress_stopped(&report)) {
+      npshm_py_raise_last_error();
+    }
+    return NULL;
+  }
+  Py_RETURN_NONE;
+}
+
+/* Write the array named name to a .npy file (npshm_save_name: its lifetime
+   is not applied, so a "last" array nobody else holds stays); progress as
+   for load_mapping. */
+PyObject *save_by_name(const char *name, const char *npy_path,
+                       npshm_options *opts, PyObject *progress) {
+  npshm_py_progress report;
+  int rc;
+  if (npshm_py_progress_start(&report, progress, opts) < 0) {
+    return NULL;
+  }
+  Py_BEGIN_ALLOW_THREADS
+  rc = npshm_save_name(name, npy_path, opts);
   Py_END_ALLOW_THREADS
   npshm_options_set_progress(opts, NULL, NULL);
   if (rc < 0) {

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _npshm
-from ._api import _lifetime, _whole_array, attach, from_array, unique_name
+from ._api import _lifetime, _whole_array, from_array, unique_name
 from ._dtypes import dtype_of
 from ._names import NameLike, as_name, as_path
 from ._progress import ProgressLike, reporting
@@ -81,10 +81,12 @@ def save(array_or_name: Any, path: PathLike, *,
     """Write an array, or the array named array_or_name (str or bytes), to
     the .npy file at path.
 
-    The library writes the file: it replaces a regular file there
-    atomically (anything else at the path -- a symbolic link, FIFO, device
-    or directory -- is refused with ValueError, nothing is followed) and
-    copies in the kernel.  An array that is not a whole npshm array (a
+    The library writes the file, copying in the kernel: the new file has no
+    name until it is complete, then replaces a regular file at path
+    atomically (anything else there -- a symbolic link, FIFO, device or
+    directory -- is refused with ValueError; nothing is followed).  It gets
+    the replaced file's permission bits, else the array's (a private array
+    stays private).  Saving by name does not apply the array's lifetime.  An array that is not a whole npshm array (a
     plain ndarray, or a slice of a shared one) is first copied into an
     unnamed temporary segment, so it needs that much free shared memory.
 
@@ -92,9 +94,18 @@ def save(array_or_name: Any, path: PathLike, *,
     """
     file_path = os.path.abspath(as_path(path))
     if isinstance(array_or_name, (str, bytes)):
-        array: Any = attach(as_name(array_or_name), readonly=True)
-    else:
-        array = np.asanyarray(array_or_name)
+        # by name in the library: its lifetime is not applied (saving a
+        # "last" array nobody else holds does not remove it)
+        name = as_name(array_or_name)
+        options = _npshm.options_new()
+        try:
+            with reporting(progress, f"save {os.path.basename(file_path)}") \
+                    as report:
+                _npshm.save_by_name(name, file_path, options, report)
+        finally:
+            _npshm.options_free(options)
+        return
+    array = np.asanyarray(array_or_name)
     if array.dtype.hasobject:
         raise invalid(f"save {file_path}: dtype {array.dtype} holds Python "
                       "objects; .npy files written by npshm hold only plain "

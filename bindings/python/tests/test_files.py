@@ -135,7 +135,38 @@ def test_save_leaves_no_temporary(tmp_path, name, source):
     assert set(os.listdir(SHM_DIR)) - before == set()
 
 
+def test_save_by_name_of_last_array_keeps_it(tmp_path, name, run):
+    """Saving a "last" array by name must not remove it, even when no other
+    process holds it."""
+    run("""
+        import os, sys, npshm
+        a = npshm.create(sys.argv[1], 5, fill=2.0, lifetime="last")
+        os._exit(0)  # dies holding it: its lock goes, the file stays
+    """, name)
+    assert npshm.exists(name)  # a "last" array nobody holds now
+    npshm.save(name, tmp_path / "x.npy")
+    assert npshm.exists(name)
+    assert (np.load(tmp_path / "x.npy") == 2.0).all()
+
+
 def test_save_object_dtype_refused(tmp_path):
     with pytest.raises(ValueError, match="Python objects"):
         npshm.save(np.array([object()]), tmp_path / "o.npy")
     assert os.listdir(tmp_path) == []
+
+
+def test_save_keeps_modes(tmp_path, name):
+    """An existing file keeps its mode; a new file gets the array's."""
+    a = npshm.create(name, 3, mode=0o600)
+    private = tmp_path / "private.npy"
+    private.write_bytes(b"old")
+    os.chmod(private, 0o600)
+    npshm.save(a, private)
+    assert os.stat(private).st_mode & 0o777 == 0o600
+    shared = tmp_path / "shared.npy"
+    shared.write_bytes(b"old")
+    os.chmod(shared, 0o640)
+    npshm.save(name, shared)
+    assert os.stat(shared).st_mode & 0o777 == 0o640
+    npshm.save(a, tmp_path / "new.npy")
+    assert os.stat(tmp_path / "new.npy").st_mode & 0o777 == 0o600
