@@ -195,9 +195,11 @@ static void test_leases_never_block(void **state) {
   alarm(20); /* a lease holder delays openers by 45 s unless O_NONBLOCK */
   assert_null(npshm_attach("leased", NULL));
   assert_last_error(NPSHM_E_BUSY, "shm://leased", "lease");
+  /* Once the first open started breaking the lease, the kernel may let a
+     read-only open through: busy or fine, but never a wait. */
   npshm_info *info = npshm_stat("leased", NULL);
   assert_non_null(info);
-  assert_int_equal(npshm_info_status(info), NPSHM_E_BUSY);
+  assert_true(npshm_info_status(info) == NPSHM_E_BUSY || npshm_info_status(info) == NPSHM_OK);
   npshm_info_free(info);
   npshm_list *list = npshm_list_arrays(NULL);
   assert_non_null(list);
@@ -209,7 +211,8 @@ static void test_leases_never_block(void **state) {
   assert_int_equal(npshm_list_size(gone), 0);
   npshm_list_free(gone);
   npshm_options_free(o);
-  assert_int_equal(npshm_remove("leased", NULL), NPSHM_E_BUSY);
+  const int removed = npshm_remove("leased", NULL);
+  assert_true(removed == NPSHM_E_BUSY || removed == NPSHM_OK);
   alarm(0);
   kill(pid, SIGKILL);
   waitpid(pid, NULL, 0);
