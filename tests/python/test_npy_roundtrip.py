@@ -128,3 +128,40 @@ def test_numpy_header_versions_and_long_headers(lib, shm_dir, unique, version, n
     finally:
         lib.close(h)
         path.unlink()
+
+
+@pytest.mark.parametrize("field, version", [("été", (1, 0)), ("日本", (3, 0))])
+def test_non_ascii_field_names_round_trip_with_numpy(lib, shm_dir, unique, field, version):
+    """v1/v2 headers are latin-1, v3 UTF-8, both ways (numpy.save -> attach,
+    create -> numpy.load), so 'été' is written as numpy writes it."""
+    dtype = np.dtype([(field, "<f8"), ("n", "<i4")])
+    expected = sample(dtype, (4,), seed=3)
+    path = shm_dir / (unique("np") + ".npy")
+    np.save(path, expected)
+    h = lib.attach(f"file://{path}".encode(), None)
+    assert h, lib.error()
+    try:
+        assert lib.dtype(h).decode() == f"[('{field}', '<f8'), ('n', '<i4')]"
+        assert view(lib, h, dtype).tobytes() == expected.tobytes()
+    finally:
+        lib.close(h)
+    name = unique("w")
+    shape = (ctypes.c_int64 * 1)(4)
+    h = lib.create(name.encode(), repr(npf.dtype_to_descr(dtype)).encode(), 1, shape, 0, None)
+    assert h, lib.error()
+    try:
+        view(lib, h, dtype)[...] = expected
+        with open(lib.path(h).decode(), "rb") as f:
+            assert npf.read_magic(f) == version
+        loaded = np.load(lib.path(h).decode())
+        assert loaded.dtype == dtype
+        assert loaded.tobytes() == expected.tobytes()
+    finally:
+        lib.close(h)
+        lib.remove(name.encode(), None)
+
+
+def test_duplicate_field_names_refused(lib, unique):
+    shape = (ctypes.c_int64 * 1)(2)
+    assert not lib.create(unique("d").encode(), b"[('a', '<f8'), ('a', '<i4')]", 1, shape, 0, None)
+    assert "duplicate field name" in lib.error()
