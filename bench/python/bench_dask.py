@@ -23,6 +23,7 @@ A program, not a test: it prints tables of timings, memory and ratios.
     PYTHONPATH=build/bindings/python /usr/bin/python3 bench/python/bench_dask.py
     ... --size-mib 256 --rounds 2          # smaller
     ... --no-two-hosts                      # skip part 2
+    ... --no-one-host                       # skip part 1
 """
 
 import argparse
@@ -251,7 +252,18 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--two-host-mib", type=int, default=256)
     parser.add_argument("--no-two-hosts", action="store_true")
+    parser.add_argument("--no-one-host", action="store_true")
     args = parser.parse_args()
+    # Processes entering another host's namespaces start at its root.
+    os.environ["PYTHONPATH"] = ":".join(
+        os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(":") if p)
+    if not args.no_one_host:
+        one_host_run(args)
+    if not args.no_two_hosts:
+        two_hosts(args)
+
+
+def one_host_run(args):
     directory = tempfile.mkdtemp(prefix="npshm-bench-dask-", dir="/dev/shm")
     os.environ["NPSHM_DIR"] = directory
     try:
@@ -259,8 +271,6 @@ def main():
     finally:
         shutil.rmtree(directory, ignore_errors=True)
         os.environ.pop("NPSHM_DIR")
-    if not args.no_two_hosts:
-        two_hosts(args)
 
 
 if __name__ == "__main__":

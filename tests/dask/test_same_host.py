@@ -172,6 +172,23 @@ def test_stale_reference_is_refused(client, shm_dir):
         npshm.delete(name)
 
 
+def test_load_per_host_and_release_copies(client, shm_dir):
+    import npshm.dask
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "input.npy")
+        np.save(path, np.arange(1000.0))
+        name = npshm.unique_name("dask-load")
+        a = npshm.dask.load_per_host(client, path, name)
+    try:
+        assert npshm.handle(a).name == "shm://" + name
+        assert client.submit(total, a, pure=False).result() == 499500.0
+        # One host: nothing was copied, nothing to release.
+        assert set(npshm.dask.release_copies(client).values()) == {0}
+    finally:
+        del a
+        npshm.delete(name)
+
+
 def hold_last_array(name, seconds):
     import npshm
     a = npshm.create(name, (1000,), "i8", lifetime="last")
@@ -204,7 +221,7 @@ def test_worker_killed_mid_task_leaves_only_garbage(client, shm_dir):
         assert time.monotonic() < deadline, "gc could not remove it"
         time.sleep(0.2)
     assert not npshm.exists(name)
-    client.wait_for_workers(WORKERS, timeout=120)
+    # (The nanny restarts the worker; the tests after this one need none.)
 
 
 def test_shutdown_leaves_nothing(client, shm_dir):

@@ -47,8 +47,9 @@ class Host:
     def enter(self, argv: Sequence[str]) -> List[str]:
         """argv run inside this host's namespaces."""
         assert self.anchor is not None
+        # (Entering a mount namespace moves to its root: keep the directory.)
         return ["nsenter", f"--target={self.anchor.pid}", "--net", "--mount",
-                "--uts", "--"] + list(argv)
+                "--uts", f"--wd={os.getcwd()}", "--"] + list(argv)
 
     def run(self, argv: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess:
         kwargs.setdefault("capture_output", True)

@@ -2,32 +2,35 @@
 
 A plain npshm pickle (see _pickling) names a segment; it means something
 only where that name resolves to the same array, i.e. on the same host
-(npshm.host_id()).  A *host-aware* reference adds the sender's host id, a
-host name for people, and the address and secret token of a small byte
-server in the sending process.  Unpickling it:
+(npshm.host_id()).  A *host-aware* reference adds a hash of the sender's
+host id, the sender's host name (for people), and the address and secret
+token of a small byte server in the sending process.  Unpickling it:
 
-- on the sender's host: exactly the plain unpickling (attach by name,
-  checked against the array id, cached per process);
-- elsewhere (or when the name no longer holds that array): the local copy
-  of the array on this host, made once per host.  The first process of the
-  host that needs it creates "NAME@SENDERHOST-ID~partial" (lifetime
+- on the sender's host: the plain unpickling (_pickling.rebuild: attach by
+  name, checked against the array id and the view's bounds, cached per
+  process);
+- elsewhere (or when the name no longer holds that array): a read-only view
+  of this host's copy of the array, made once per host.  The first process
+  of the host that needs it creates "NAME@HOST.HASH-ID~partial" (lifetime
   "last"), receives the whole array's bytes from the sender's byte server
-  straight into it, and publishes it as "NAME@SENDERHOST-ID" (a hard link:
+  straight into it, and publishes it as "NAME@HOST.HASH-ID" (a hard link:
   the name appears only once complete); the host's other processes wait
-  for that name and attach it.  Copies are read-only views: a write to a
-  copy would never reach the original.
+  for that name and attach it.  Views of a copy are read-only: a write to
+  a copy would never reach the original.  A view of a copy pickles as a
+  reference to the original (same name, id and host), served by the
+  process that holds the copy.
 
 A process keeps the copies it attached (cached per process) until
 release_copies() or its exit; their lifetime is "last", so the last
 process of the host to let go removes the file, and `npshm gc` removes the
-file of processes that died.  Nothing here imports dask: npshm.dask makes
+files of processes that died.  Nothing here imports dask: npshm.dask makes
 SharedArrays pickle this way (install()) and tells the byte server which
 address to listen on.
 
 The byte server serves only arrays this process has sent references of,
 and only to requests carrying the process's random token (which travels
 inside the references, like the names).  It listens on one address (the
-one the process uses to reach its dask scheduler, or NPSHM_DASK_ADDRESS).
+one the process uses to reach its dask cluster, or NPSHM_DASK_ADDRESS).
 """
 
 from __future__ import annotations

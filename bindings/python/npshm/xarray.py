@@ -25,7 +25,7 @@ by them.  The accessor ``.npshm`` (on DataArray and Dataset) offers
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import xarray as xr
