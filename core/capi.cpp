@@ -17,10 +17,28 @@
 #include "npshm.h"
 #include "options.hpp"
 #include "platform.hpp"
+#include "reference.hpp"
 #include "segment.hpp"
 
 struct npshm_array {
   std::unique_ptr<npshm::Segment> segment;
+};
+
+struct npshm_location {
+  npshm::Location location;
+};
+
+struct npshm_ref {
+  npshm::Reference ref;
+  std::string text;
+};
+
+struct npshm_dtype_info {
+  npshm::Dtype dtype;
+  std::vector<npshm_dtype_info> fields;  // one per field of dtype
+  explicit npshm_dtype_info(const npshm::Dtype &d) : dtype(d) {
+    for (const npshm::DtypeField &f : d.fields) fields.emplace_back(f.type);
+  }
 };
 
 using npshm::Error;
@@ -181,6 +199,50 @@ int npshm_host_id(const npshm_options *opts, char *out, size_t cap) {
     }
     return static_cast<int>(id.size());
   });
+}
+
+npshm_dtype_info *npshm_dtype_info_new(const char *descr) {
+  return guarded([&] { return new npshm_dtype_info(dtype_or_throw(descr, "dtype")); },
+                 static_cast<npshm_dtype_info *>(nullptr));
+}
+
+void npshm_dtype_info_free(npshm_dtype_info *info) { delete info; }
+const char *npshm_dtype_info_descr(const npshm_dtype_info *d) { return d ? d->dtype.descr.c_str() : nullptr; }
+int npshm_dtype_info_kind(const npshm_dtype_info *d) { return d ? d->dtype.kind : 0; }
+size_t npshm_dtype_info_itemsize(const npshm_dtype_info *d) { return d ? d->dtype.itemsize : 0; }
+int npshm_dtype_info_byteorder(const npshm_dtype_info *d) { return d ? d->dtype.byteorder : 0; }
+const char *npshm_dtype_info_unit(const npshm_dtype_info *d) { return d ? d->dtype.unit.c_str() : nullptr; }
+int npshm_dtype_info_is_structured(const npshm_dtype_info *d) { return d && !d->dtype.fields.empty(); }
+size_t npshm_dtype_info_nfields(const npshm_dtype_info *d) { return d ? d->dtype.fields.size() : 0; }
+
+namespace {
+const npshm::DtypeField *field_of(const npshm_dtype_info *d, size_t i) {
+  return d && i < d->dtype.fields.size() ? &d->dtype.fields[i] : nullptr;
+}
+}  // namespace
+
+const char *npshm_dtype_info_field_name(const npshm_dtype_info *d, size_t i) {
+  const npshm::DtypeField *f = field_of(d, i);
+  return f ? f->name.c_str() : nullptr;
+}
+const char *npshm_dtype_info_field_title(const npshm_dtype_info *d, size_t i) {
+  const npshm::DtypeField *f = field_of(d, i);
+  return f && f->has_title ? f->title.c_str() : nullptr;
+}
+size_t npshm_dtype_info_field_offset(const npshm_dtype_info *d, size_t i) {
+  const npshm::DtypeField *f = field_of(d, i);
+  return f ? f->offset : 0;
+}
+const npshm_dtype_info *npshm_dtype_info_field_type(const npshm_dtype_info *d, size_t i) {
+  return field_of(d, i) ? &d->fields[i] : nullptr;
+}
+int npshm_dtype_info_field_ndim(const npshm_dtype_info *d, size_t i) {
+  const npshm::DtypeField *f = field_of(d, i);
+  return f ? static_cast<int>(f->shape.size()) : -1;
+}
+const int64_t *npshm_dtype_info_field_shape(const npshm_dtype_info *d, size_t i) {
+  const npshm::DtypeField *f = field_of(d, i);
+  return f ? f->shape.data() : nullptr;
 }
 
 /* Options ---------------------------------------------------------------- */
@@ -375,21 +437,9 @@ npshm_array *npshm_create_from(const char *name, const char *dtype, int ndim, co
 npshm_array *npshm_attach(const char *name, const npshm_options *opts) {
   return guarded(
       [&] {
-        const npshm_options &o = opts_or_default(opts);
-        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "attach");
         auto a = std::make_unique<npshm_array>();
-        a->segment = npshm::Segment::attach(loc, o);
-        const std::string why = npshm::layout_mismatch(a->segment->layout(), o.expected_dtype ? &*o.expected_dtype : nullptr,
-                                                       o.expected_shape ? &*o.expected_shape : nullptr);
-        if (!why.empty()) {
-          // Not the array we were asked for: let go of it as a close would
-          // (if we were its last holder, a LAST array goes away).
-          try {
-            a->segment->close();
-          } catch (const Error &) {
-          }
-          throw Error(NPSHM_E_MISMATCH, "attach " + loc.name + ": " + why);
-        }
+        a->segment = npshm::Segment::attach(npshm::resolve_name(name, directory_of(opts), "attach"),
+                                            opts_or_default(opts));
         return a.release();
       },
       static_cast<npshm_array *>(nullptr));
@@ -561,6 +611,87 @@ int npshm_munlock(const npshm_array *a) {
           npshm::throw_system("munlock " + a->segment->location().name, errno);
         return NPSHM_OK;
       });
+}
+
+/* Names ------------------------------------------------------------------ */
+
+npshm_location *npshm_resolve(const char *name, const npshm_options *opts) {
+  return guarded([&] { return new npshm_location{npshm::resolve_name(name, directory_of(opts), "resolve")}; },
+                 static_cast<npshm_location *>(nullptr));
+}
+
+void npshm_location_free(npshm_location *loc) { delete loc; }
+const char *npshm_location_name(const npshm_location *l) { return l ? l->location.name.c_str() : nullptr; }
+const char *npshm_location_path(const npshm_location *l) { return l ? l->location.path.c_str() : nullptr; }
+const char *npshm_location_directory(const npshm_location *l) { return l ? l->location.directory.c_str() : nullptr; }
+const char *npshm_location_basename(const npshm_location *l) { return l ? l->location.basename.c_str() : nullptr; }
+int npshm_location_is_shm(const npshm_location *l) { return l ? l->location.is_shm : 0; }
+
+/* Saved references -------------------------------------------------------- */
+
+npshm_ref *npshm_ref_make(const npshm_array *a, int64_t offset, int ndim, const int64_t *shape,
+                          const int64_t *strides, int readonly) {
+  if (!a) return null_handle("npshm_ref_make"), nullptr;
+  return guarded(
+      [&] {
+        const std::string what = "reference " + a->segment->location().name;
+        std::vector<std::int64_t> sh = shape_or_throw(ndim, shape, what);
+        std::vector<std::int64_t> st;
+        if (strides) st.assign(strides, strides + ndim);
+        npshm::Reference ref = npshm::make_reference(*a->segment, offset, sh, st, readonly != 0);
+        std::string text = npshm::format_reference(ref);
+        return new npshm_ref{std::move(ref), std::move(text)};
+      },
+      static_cast<npshm_ref *>(nullptr));
+}
+
+npshm_ref *npshm_ref_parse(const char *text) {
+  return guarded(
+      [&] {
+        if (!text) invalid("parse reference: the text is NULL");
+        npshm::Reference ref;
+        try {
+          ref = npshm::parse_reference(text);
+        } catch (const Error &e) {
+          throw e.in("parse reference");
+        }
+        return new npshm_ref{std::move(ref), text};
+      },
+      static_cast<npshm_ref *>(nullptr));
+}
+
+void npshm_ref_free(npshm_ref *ref) { delete ref; }
+const char *npshm_ref_text(const npshm_ref *r) { return r ? r->text.c_str() : nullptr; }
+const char *npshm_ref_name(const npshm_ref *r) { return r ? r->ref.location.name.c_str() : nullptr; }
+const char *npshm_ref_path(const npshm_ref *r) { return r ? r->ref.location.path.c_str() : nullptr; }
+const char *npshm_ref_directory(const npshm_ref *r) {
+  return r ? (r->ref.location.is_shm ? r->ref.location.directory.c_str() : "") : nullptr;
+}
+uint64_t npshm_ref_id(const npshm_ref *r) { return r ? r->ref.id : 0; }
+const char *npshm_ref_dtype(const npshm_ref *r) { return r ? r->ref.dtype.descr.c_str() : nullptr; }
+int64_t npshm_ref_offset(const npshm_ref *r) { return r ? r->ref.offset : 0; }
+int npshm_ref_ndim(const npshm_ref *r) { return r ? static_cast<int>(r->ref.shape.size()) : -1; }
+const int64_t *npshm_ref_shape(const npshm_ref *r) { return r ? r->ref.shape.data() : nullptr; }
+const int64_t *npshm_ref_strides(const npshm_ref *r) { return r ? r->ref.strides.data() : nullptr; }
+int npshm_ref_is_readonly(const npshm_ref *r) { return r ? r->ref.readonly : 0; }
+
+npshm_array *npshm_ref_attach(const npshm_ref *ref, const npshm_options *opts) {
+  if (!ref) return null_handle("npshm_ref_attach"), nullptr;
+  return guarded(
+      [&] {
+        auto a = std::make_unique<npshm_array>();
+        a->segment = npshm::attach_reference(ref->ref, opts_or_default(opts));
+        return a.release();
+      },
+      static_cast<npshm_array *>(nullptr));
+}
+
+int npshm_ref_check(const npshm_ref *ref, const npshm_array *a) {
+  if (!ref || !a) return null_handle("npshm_ref_check");
+  return guarded_code([&] {
+    npshm::check_reference(ref->ref, *a->segment);
+    return NPSHM_OK;
+  });
 }
 
 /* Listing and gc ----------------------------------------------------------- */

@@ -113,12 +113,18 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
   out.descr = std::string(1, order) + kind + std::to_string(size);
   if (!unit.empty()) out.descr += "[" + std::string(unit) + "]";
   out.itemsize = static_cast<std::size_t>(itemsize);
+  out.kind = kind;
+  out.byteorder = order;
+  out.unit = std::string(unit);
+  out.fields.clear();
   return true;
 }
 
 bool from_literal(const Literal &value, Dtype &out, std::string &error, int depth);
 
-bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth) {
+// One field: its normalised text into out, and its description into info
+// (offset left to the caller).
+bool parse_field(const Literal &field, Dtype &out, DtypeField &info, std::string &error, int depth) {
   if (field.kind != Literal::Kind::Tuple || field.items.size() < 2 || field.items.size() > 3) {
     error = "a structured dtype field must be (name, dtype) or (name, dtype, shape)";
     return false;
@@ -127,10 +133,14 @@ bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth
   std::string name_text;
   if (name.kind == Literal::Kind::String) {
     name_text = quote_string(name.text);
+    info.name = name.text;
   } else if (name.kind == Literal::Kind::Tuple && name.items.size() == 2 &&
              name.items[0].kind == Literal::Kind::String &&
              name.items[1].kind == Literal::Kind::String) {
     name_text = "(" + quote_string(name.items[0].text) + ", " + quote_string(name.items[1].text) + ")";
+    info.title = name.items[0].text;
+    info.has_title = true;
+    info.name = name.items[1].text;
   } else {
     error = "a structured dtype field name must be a string or (title, name)";
     return false;
@@ -164,6 +174,7 @@ bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth
       count *= d;
     }
     shape_suffix = ", " + shape_text(dims);
+    info.shape = dims;
   }
   if (count != 0 && inner.itemsize > kMaxItemsize / count) {
     error = "structured dtype field too large";
@@ -172,6 +183,7 @@ bool parse_field(const Literal &field, Dtype &out, std::string &error, int depth
   const std::string inner_text = inner.descr[0] == '[' ? inner.descr : quote_string(inner.descr);
   out.descr = "(" + name_text + ", " + inner_text + shape_suffix + ")";
   out.itemsize = static_cast<std::size_t>(inner.itemsize * count);
+  info.type = std::move(inner);
   return true;
 }
 
@@ -192,9 +204,11 @@ bool from_literal(const Literal &value, Dtype &out, std::string &error, int dept
   std::string descr = "[";
   std::size_t itemsize = 0;
   std::set<std::string> names;  // field names and titles, unique as numpy requires
+  std::vector<DtypeField> fields(value.items.size());
   for (std::size_t i = 0; i < value.items.size(); ++i) {
     Dtype field;
-    if (!parse_field(value.items[i], field, error, depth)) return false;
+    if (!parse_field(value.items[i], field, fields[i], error, depth)) return false;
+    fields[i].offset = itemsize;
     const Literal &name = value.items[i].items[0];
     for (const Literal *n : name.kind == Literal::Kind::String
                                 ? std::vector<const Literal *>{&name}
@@ -222,6 +236,10 @@ bool from_literal(const Literal &value, Dtype &out, std::string &error, int dept
   }
   out.descr = descr + "]";
   out.itemsize = itemsize;
+  out.kind = 'V';
+  out.byteorder = '|';
+  out.unit.clear();
+  out.fields = std::move(fields);
   return true;
 }
 

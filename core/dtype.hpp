@@ -9,14 +9,32 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <cstdint>
+#include <vector>
 
 #include "literal.hpp"
 
 namespace npshm {
 
+struct DtypeField;
+
 struct Dtype {
   std::string descr;      // normalised descr text
   std::size_t itemsize = 0;
+  char kind = 'V';        // b i u f c S U V M m; 'V' for a structured dtype
+  char byteorder = '|';   // '<', '>' or '|' (not applicable)
+  std::string unit;       // datetime unit ("ns", "10s"), "" if none
+  std::vector<DtypeField> fields;  // non-empty exactly for structured dtypes
+};
+
+// One field of a structured dtype, at offset bytes into the item.
+struct DtypeField {
+  std::string name;
+  std::string title;      // "" if none
+  bool has_title = false;
+  std::size_t offset = 0;
+  Dtype type;
+  std::vector<std::int64_t> shape;  // sub-array extents; empty: a scalar
 };
 
 // Parse a descr given as text (as a user passes it or as it appears in a

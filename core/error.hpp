@@ -1,7 +1,17 @@
-// Errors inside the library: an npshm::Error carries a stable npshm_error
-// code, the errno behind it (or 0) and a message naming the operation, the
-// array and the cause.  Internals throw it; the C ABI (capi.cpp) catches it
-// and stores it as the thread's last error.
+// Errors inside the library.
+//
+// THE RULE: every internal function reports a failure by throwing
+// npshm::Error (a stable NPSHM_E_* code, the errno behind it or 0, and a
+// message).  Nothing returns bool-plus-message or an errno for the caller
+// to turn into an error, except the thin wrappers of single system calls
+// behind platform.hpp, which return an errno exactly as the system call
+// would.  A function that knows which array it works on puts the operation
+// and the array first in the message ("attach shm://x: ..."); one that does
+// not (a parser of headers, dtypes, literals or references) throws the
+// cause alone, and its caller adds the context with Error::in:
+//     try { ... parse ... } catch (const Error &e) { throw e.in(what); }
+// Only the C ABI (capi.cpp) catches for good: it stores the error as the
+// thread's last error (no exception ever crosses the C boundary).
 #pragma once
 
 #include <stdexcept>
@@ -17,6 +27,8 @@ class Error : public std::runtime_error {
       : std::runtime_error(message), code_(code), errno_(sys_errno) {}
   int code() const noexcept { return code_; }
   int sys_errno() const noexcept { return errno_; }
+  // The same error with "what: " in front of the message.
+  Error in(const std::string &what) const { return Error(code_, what + ": " + this->what(), errno_); }
 
  private:
   int code_;

@@ -37,3 +37,15 @@ std::string layout_mismatch(const Layout &layout, const std::string *expected_de
                             const std::vector<std::int64_t> *expected_shape);
 
 }  // namespace npshm
+
+namespace npshm {
+
+// Check that every element of the view that starts offset bytes into an
+// array's data, with these extents and byte strides (negative allowed),
+// lies inside the data's nbytes bytes.  A view with no elements needs only
+// 0 <= offset <= nbytes.  No arithmetic can overflow.  Throws
+// Error(NPSHM_E_INVALID) with the cause.
+void check_view_inside(std::int64_t offset, const std::vector<std::int64_t> &shape,
+                       const std::vector<std::int64_t> &strides, std::size_t itemsize, std::size_t nbytes);
+
+}  // namespace npshm

@@ -273,7 +273,7 @@ void Segment::write_through_mapping(const std::string &header, const unsigned ch
 }
 
 std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts,
-                                         const unsigned *exist_ok_mode) {
+                                         const unsigned *exist_ok_mode, const HeaderCheck &check) {
   const std::string what = (exist_ok_mode ? "create " : "attach ") + loc.name;
   std::unique_ptr<Segment> seg(new Segment());
   seg->loc_ = loc;
@@ -306,12 +306,8 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     }
     seg->fd_ = fd;
     check_owner(st, opts, exist_ok_mode, what);
-    // One description and one lock per file in this process, however many
-    // handles: join this process's other handles of the file, if any.
-    seg->file_ = open_files::share(fd, st, writable,
-                                   [&](int f) { lock_shared_waiting(f, what); });
-    fd = seg->fd_ = seg->file_->fd;
 
+    // Headers never change once published: read and check before locking.
     FileHeader file_header;
     ParsedHeader &header = file_header.header;
     std::string why;
@@ -319,6 +315,15 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     err = read_file_header(fd, size, file_header, why);
     if (err > 0) throw_system(what + ": cannot read the header", err);
     if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
+    why = layout_mismatch(header.layout, opts.expected_dtype ? &*opts.expected_dtype : nullptr,
+                          opts.expected_shape ? &*opts.expected_shape : nullptr);
+    if (!why.empty()) throw Error(NPSHM_E_MISMATCH, what + ": " + why);
+    if (check) check(file_header);
+    // One description and one lock per file in this process, however many
+    // handles: join this process's other handles of the file, if any.
+    seg->file_ = open_files::share(fd, st, writable,
+                                   [&](int f) { lock_shared_waiting(f, what); });
+    fd = seg->fd_ = seg->file_->fd;
     const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
     seg->map_block_ = platform::huge_page_size(fd, st);  // hugetlbfs maps whole huge pages
     void *map = ::mmap(nullptr, static_cast<std::size_t>(round_up(size, seg->map_block_)), prot, MAP_SHARED, fd, 0);

@@ -14,6 +14,7 @@
 
 #include "layout.hpp"
 #include "names.hpp"
+#include "npy_format.hpp"
 #include "open_files.hpp"
 
 struct npshm_options;
@@ -38,13 +39,19 @@ class Segment {
   static std::unique_ptr<Segment> create(const Location &loc, const Layout &layout,
                                          const npshm_options &opts,
                                          const DataSource *source = nullptr);
-  // Open, lock, check and map an existing file.  Throws Error.  Refuses
+  // A check of the file's header and trailer made by attach before it
+  // locks or maps the file; it throws Error to refuse the file.
+  using HeaderCheck = std::function<void(const FileHeader &)>;
+  // Open, check, lock and map an existing file.  Throws Error.  Refuses
   // anything but a regular file, and a file of another non-root user unless
   // opts.allow_other_owner.  With exist_ok_mode (npshm_create's exist_ok),
   // the stricter anti-squatting check instead: owned by us or root and not
-  // writable by group/others beyond *exist_ok_mode.
+  // writable by group/others beyond *exist_ok_mode.  The checks of the
+  // header (opts' expected dtype and shape, then check if given) run before
+  // the file is locked or mapped, so a refused file is never held.
   static std::unique_ptr<Segment> attach(const Location &loc, const npshm_options &opts,
-                                         const unsigned *exist_ok_mode = nullptr);
+                                         const unsigned *exist_ok_mode = nullptr,
+                                         const HeaderCheck &check = nullptr);
 
   Segment(const Segment &) = delete;
   Segment &operator=(const Segment &) = delete;

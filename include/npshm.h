@@ -173,6 +173,42 @@ NPSHM_API int npshm_lifetime_from_name(const char *name);
 NPSHM_API int npshm_dtype_normalize(const char *descr, char *out, size_t cap,
                                     size_t *itemsize);
 
+/* What a dtype is, asked of the library so that no binding parses descr
+   text itself.  npshm_dtype_info_new() parses and normalises descr (as
+   npshm_dtype_normalize); NULL and NPSHM_E_INVALID for a bad one.  Every
+   string and sub-info returned is owned by the info and valid until
+   npshm_dtype_info_free() of the outermost info. */
+typedef struct npshm_dtype_info npshm_dtype_info;
+
+NPSHM_API npshm_dtype_info *npshm_dtype_info_new(const char *descr);
+NPSHM_API void npshm_dtype_info_free(npshm_dtype_info *info); /* NULL is fine */
+/* The normalised descr, e.g. "<f8" or "[('x', '<f4'), ('y', '<f4')]". */
+NPSHM_API const char *npshm_dtype_info_descr(const npshm_dtype_info *info);
+/* One of 'b' 'i' 'u' 'f' 'c' 'S' 'U' 'V' 'M' 'm' ('V' for structured). */
+NPSHM_API int npshm_dtype_info_kind(const npshm_dtype_info *info);
+/* Bytes per item ("<U3": 12; structured: the sum of the fields). */
+NPSHM_API size_t npshm_dtype_info_itemsize(const npshm_dtype_info *info);
+/* '<' little-endian, '>' big-endian, '|' not applicable (one byte,
+   S, V, structured); never '=' (native is resolved). */
+NPSHM_API int npshm_dtype_info_byteorder(const npshm_dtype_info *info);
+/* The datetime unit of M and m ("ns", "10s"); "" if none. */
+NPSHM_API const char *npshm_dtype_info_unit(const npshm_dtype_info *info);
+/* 1 for a structured dtype (a list of fields), else 0. */
+NPSHM_API int npshm_dtype_info_is_structured(const npshm_dtype_info *info);
+/* Fields of a structured dtype, in order (0 for the others). */
+NPSHM_API size_t npshm_dtype_info_nfields(const npshm_dtype_info *info);
+/* Field i's name, title (NULL if none), byte offset within the item, type,
+   and sub-array shape (ndim 0 for a scalar field).  NULL / 0 / -1 when i
+   is out of range. */
+NPSHM_API const char *npshm_dtype_info_field_name(const npshm_dtype_info *info, size_t i);
+NPSHM_API const char *npshm_dtype_info_field_title(const npshm_dtype_info *info, size_t i);
+NPSHM_API size_t npshm_dtype_info_field_offset(const npshm_dtype_info *info, size_t i);
+NPSHM_API const npshm_dtype_info *npshm_dtype_info_field_type(const npshm_dtype_info *info,
+                                                              size_t i);
+NPSHM_API int npshm_dtype_info_field_ndim(const npshm_dtype_info *info, size_t i);
+NPSHM_API const int64_t *npshm_dtype_info_field_shape(const npshm_dtype_info *info,
+                                                      size_t i);
+
 /* Largest number of dimensions. */
 #define NPSHM_MAX_NDIM 64
 /* Longest NAME in "shm://NAME", in bytes. */
@@ -426,6 +462,92 @@ NPSHM_API int npshm_munlock(const npshm_array *a);
    its length, or NOT_FOUND (no such directory, or not a directory),
    PERMISSION or SYSTEM (no boot id). */
 NPSHM_API int npshm_host_id(const npshm_options *opts, char *out, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* A name resolved as every other function resolves it (see Names above),
+   without touching the file. */
+typedef struct npshm_location npshm_location;
+
+/* Check and resolve name with opts' directory (NULL opts: defaults).
+   Errors: INVALID (the message says what is wrong with the name). */
+NPSHM_API npshm_location *npshm_resolve(const char *name,
+                                        const npshm_options *opts);
+NPSHM_API void npshm_location_free(npshm_location *loc); /* NULL is fine */
+/* The canonical name: "shm://NAME" or "file:///path". */
+NPSHM_API const char *npshm_location_name(const npshm_location *loc);
+/* The file's path ("/dev/shm/NAME"), its directory and its base name. */
+NPSHM_API const char *npshm_location_path(const npshm_location *loc);
+NPSHM_API const char *npshm_location_directory(const npshm_location *loc);
+NPSHM_API const char *npshm_location_basename(const npshm_location *loc);
+/* 1 for a shm:// name, 0 for a file:// name. */
+NPSHM_API int npshm_location_is_shm(const npshm_location *loc);
+
+/* ------------------------------------------------------------------------ */
+/* Saved references                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* A reference names one view of one array in a short printable text that
+   another process (or the same one later) turns back into that view: what
+   Python pickles, R serializes and Julia serializes instead of the data.
+   The text, one line of printable ASCII with no spaces inside fields:
+     npshm-ref/1 uri=shm://NAME dir=/dev/shm id=<16 hex> offset=<bytes>
+       shape=<n,n,...> strides=<s,s,...> ro=<0|1> dtype=<descr> sum=<16 hex>
+   (uri, dir and dtype percent-encoded; dir empty for file:// names; sum a
+   checksum of everything before it; the full grammar is in
+   core/reference.hpp).  A view is the elements at byte
+     npshm_data(a) + offset + sum(index[k] * strides[k])
+   for every index below shape; strides may be negative.
+   A reference is checked twice: when parsed (well-formed, checksum) and
+   when attached, against the array's own header: the array must be the very
+   one referenced (same id), with the same dtype, and every element of the
+   view must lie inside its data.  So a crafted reference can only name a
+   view the array allows; a read-only reference always attaches read-only.
+   The checksum catches damage, not malice: the checks against the header
+   are what make a reference safe to accept from others. */
+typedef struct npshm_ref npshm_ref;
+
+/* A reference to the view of a (offset bytes from npshm_data(a), ndim
+   extents shape, byte strides strides; strides NULL: C-contiguous).
+   readonly non-zero, or a read-only handle, makes a read-only reference.
+   Errors: INVALID (the view reaches outside the data, bad ndim/shape). */
+NPSHM_API npshm_ref *npshm_ref_make(const npshm_array *a, int64_t offset,
+                                    int ndim, const int64_t *shape,
+                                    const int64_t *strides, int readonly);
+/* Parse a reference's text.  Errors: INVALID, with a message saying what
+   is malformed (unknown version, damaged checksum, bad field). */
+NPSHM_API npshm_ref *npshm_ref_parse(const char *text);
+NPSHM_API void npshm_ref_free(npshm_ref *ref); /* NULL is fine */
+/* The reference's text (valid until npshm_ref_free). */
+NPSHM_API const char *npshm_ref_text(const npshm_ref *ref);
+/* What it names: canonical name, path, shm directory ("" for file://),
+   the array's id, and the view's dtype (the array's), offset, shape,
+   strides, read-only flag.  Pointers valid until npshm_ref_free. */
+NPSHM_API const char *npshm_ref_name(const npshm_ref *ref);
+NPSHM_API const char *npshm_ref_path(const npshm_ref *ref);
+NPSHM_API const char *npshm_ref_directory(const npshm_ref *ref);
+NPSHM_API uint64_t npshm_ref_id(const npshm_ref *ref);
+NPSHM_API const char *npshm_ref_dtype(const npshm_ref *ref);
+NPSHM_API int64_t npshm_ref_offset(const npshm_ref *ref);
+NPSHM_API int npshm_ref_ndim(const npshm_ref *ref);
+NPSHM_API const int64_t *npshm_ref_shape(const npshm_ref *ref);
+NPSHM_API const int64_t *npshm_ref_strides(const npshm_ref *ref);
+NPSHM_API int npshm_ref_is_readonly(const npshm_ref *ref);
+
+/* Attach the array ref names and check the view against its header before
+   locking or mapping it.  Honors opts (read-only is forced for a read-only
+   reference; opts' directory, when set, replaces the reference's).
+   Errors: those of npshm_attach, and NOT_FOUND when the name now holds
+   another array (removed and created again), MISMATCH when the dtype
+   differs, INVALID when the view reaches outside the data. */
+NPSHM_API npshm_array *npshm_ref_attach(const npshm_ref *ref,
+                                        const npshm_options *opts);
+/* Check ref against an open handle (e.g. one a binding keeps for reuse):
+   NPSHM_OK, or the error npshm_ref_attach would give, or MISMATCH if a is
+   another file, or READONLY if ref is writable and a is read-only. */
+NPSHM_API int npshm_ref_check(const npshm_ref *ref, const npshm_array *a);
 
 /* ------------------------------------------------------------------------ */
 /* Listing and garbage collection                                           */

@@ -269,7 +269,7 @@ static void test_last_mismatched_attach_lets_go(void **state) {
   npshm_array *a = create_with_lifetime("mism", NPSHM_LIFETIME_LAST);
   npshm_options *o = npshm_options_new();
   npshm_options_set_expected_dtype(o, "<f8");
-  /* the attach takes the lock, then finds the wrong dtype */
+  /* the attach finds the wrong dtype before it takes the lock */
   npshm_close(a);
   assert_int_equal(npshm_exists("mism", NULL), 0);
   a = create_with_lifetime("mism", NPSHM_LIFETIME_LAST);
