@@ -14,8 +14,12 @@ does not know how to handle stops the build instead of being skipped:
     type is `[const] <base> [const] {*}` and <base> is one of BASE_TYPES or
     an opaque type.
 
-Used by gen_libnpshm.py (writes the Julia ccall layer) and check_abi.py
-(verifies the Julia package against the header and the built library).
+The one reader of the header for every tool that needs its functions:
+bindings/julia/tools/gen_libnpshm.py (writes the Julia ccall layer),
+bindings/julia/tools/check_abi.py (checks the Julia package against the
+header and the built library), tools/npshm_ctypes.py (the ctypes prototype
+table tests and examples import) and tools/check_bindings.py (every function
+wrapped or deliberately ignored by each binding).
 """
 
 import re

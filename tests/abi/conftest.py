@@ -1,16 +1,18 @@
 """Fixtures of the core ABI tests: the library through plain ctypes (no
 generated binding), private shm directories and a leak check."""
-import ctypes
 import os
 import pathlib
 import secrets
 import shutil
+import sys
 import tempfile
 
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import npshm_ctypes  # noqa: E402
 
 
 def library_path() -> str:
@@ -25,44 +27,16 @@ def library_path() -> str:
 
 
 class Lib:
-    """libnpshm loaded with dlopen, with the prototypes declared by hand."""
+    """libnpshm loaded with dlopen, every prototype from the header
+    (tools/npshm_ctypes.py: the one ctypes table)."""
 
     def __init__(self, path: str):
         self.so_path = path
-        L = ctypes.CDLL(path)
-        c = ctypes
-        P, I64P = c.c_void_p, c.POINTER(c.c_int64)
-        protos = {
-            "npshm_version": (c.c_char_p, []),
-            "npshm_version_number": (c.c_int, []),
-            "npshm_last_error": (c.c_int, []),
-            "npshm_last_message": (c.c_char_p, []),
-            "npshm_error_name": (c.c_char_p, [c.c_int]),
-            "npshm_options_new": (P, []),
-            "npshm_options_free": (None, [P]),
-            "npshm_options_set_lifetime": (c.c_int, [P, c.c_int]),
-            "npshm_options_set_readonly": (c.c_int, [P, c.c_int]),
-            "npshm_options_set_directory": (c.c_int, [P, c.c_char_p]),
-            "npshm_create": (P, [c.c_char_p, c.c_char_p, c.c_int, I64P, c.c_int, P]),
-            "npshm_attach": (P, [c.c_char_p, P]),
-            "npshm_close": (c.c_int, [P]),
-            "npshm_remove": (c.c_int, [c.c_char_p, P]),
-            "npshm_data": (P, [P]),
-            "npshm_dtype": (c.c_char_p, [P]),
-            "npshm_ndim": (c.c_int, [P]),
-            "npshm_shape": (I64P, [P]),
-            "npshm_strides": (I64P, [P]),
-            "npshm_order": (c.c_int, [P]),
-            "npshm_nbytes": (c.c_size_t, [P]),
-            "npshm_path": (c.c_char_p, [P]),
-            "npshm_data_offset": (c.c_size_t, [P]),
-        }
-        for name, (res, args) in protos.items():
-            fn = getattr(L, name)
-            fn.restype, fn.argtypes = res, args
-        self.L = L
+        self.L = npshm_ctypes.load(path)
 
     def __getattr__(self, name):
+        if name.startswith("NPSHM_"):
+            return getattr(self.L, name)
         return getattr(self.L, "npshm_" + name)
 
     def error(self) -> str:

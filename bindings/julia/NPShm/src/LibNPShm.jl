@@ -15,8 +15,11 @@ module LibNPShm
 const libnpshm = "libnpshm.so.0"
 
 # Opaque handle types (only ever used behind Ptr).
+mutable struct npshm_dtype_info end
 mutable struct npshm_options end
 mutable struct npshm_array end
+mutable struct npshm_location end
+mutable struct npshm_ref end
 mutable struct npshm_info end
 mutable struct npshm_list end
 
@@ -50,7 +53,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (79, in header order).
+# Functions (117, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -144,6 +147,156 @@ C: `int npshm_dtype_normalize(const char *descr, char *out, size_t cap, size_t *
 function npshm_dtype_normalize(descr, out, cap, itemsize)
     ccall((:npshm_dtype_normalize, libnpshm), Cint,
           (Cstring, Ptr{UInt8}, Csize_t, Ptr{Csize_t}), descr, out, cap, itemsize)
+end
+
+"""
+    npshm_dtype_info_new(descr) -> Ptr{npshm_dtype_info}
+
+C: `npshm_dtype_info *npshm_dtype_info_new(const char *descr)`
+"""
+function npshm_dtype_info_new(descr)
+    ccall((:npshm_dtype_info_new, libnpshm), Ptr{npshm_dtype_info},
+          (Cstring,), descr)
+end
+
+"""
+    npshm_dtype_info_free(info) -> Cvoid
+
+C: `void npshm_dtype_info_free(npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_free(info)
+    ccall((:npshm_dtype_info_free, libnpshm), Cvoid,
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_descr(info) -> Ptr{UInt8}
+
+C: `const char *npshm_dtype_info_descr(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_descr(info)
+    ccall((:npshm_dtype_info_descr, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_kind(info) -> Cint
+
+C: `int npshm_dtype_info_kind(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_kind(info)
+    ccall((:npshm_dtype_info_kind, libnpshm), Cint,
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_itemsize(info) -> Csize_t
+
+C: `size_t npshm_dtype_info_itemsize(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_itemsize(info)
+    ccall((:npshm_dtype_info_itemsize, libnpshm), Csize_t,
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_byteorder(info) -> Cint
+
+C: `int npshm_dtype_info_byteorder(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_byteorder(info)
+    ccall((:npshm_dtype_info_byteorder, libnpshm), Cint,
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_unit(info) -> Ptr{UInt8}
+
+C: `const char *npshm_dtype_info_unit(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_unit(info)
+    ccall((:npshm_dtype_info_unit, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_is_structured(info) -> Cint
+
+C: `int npshm_dtype_info_is_structured(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_is_structured(info)
+    ccall((:npshm_dtype_info_is_structured, libnpshm), Cint,
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_nfields(info) -> Csize_t
+
+C: `size_t npshm_dtype_info_nfields(const npshm_dtype_info *info)`
+"""
+function npshm_dtype_info_nfields(info)
+    ccall((:npshm_dtype_info_nfields, libnpshm), Csize_t,
+          (Ptr{npshm_dtype_info},), info)
+end
+
+"""
+    npshm_dtype_info_field_name(info, i) -> Ptr{UInt8}
+
+C: `const char *npshm_dtype_info_field_name(const npshm_dtype_info *info, size_t i)`
+"""
+function npshm_dtype_info_field_name(info, i)
+    ccall((:npshm_dtype_info_field_name, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_dtype_info}, Csize_t), info, i)
+end
+
+"""
+    npshm_dtype_info_field_title(info, i) -> Ptr{UInt8}
+
+C: `const char *npshm_dtype_info_field_title(const npshm_dtype_info *info, size_t i)`
+"""
+function npshm_dtype_info_field_title(info, i)
+    ccall((:npshm_dtype_info_field_title, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_dtype_info}, Csize_t), info, i)
+end
+
+"""
+    npshm_dtype_info_field_offset(info, i) -> Csize_t
+
+C: `size_t npshm_dtype_info_field_offset(const npshm_dtype_info *info, size_t i)`
+"""
+function npshm_dtype_info_field_offset(info, i)
+    ccall((:npshm_dtype_info_field_offset, libnpshm), Csize_t,
+          (Ptr{npshm_dtype_info}, Csize_t), info, i)
+end
+
+"""
+    npshm_dtype_info_field_type(info, i) -> Ptr{npshm_dtype_info}
+
+C: `const npshm_dtype_info *npshm_dtype_info_field_type(const npshm_dtype_info *info, size_t i)`
+"""
+function npshm_dtype_info_field_type(info, i)
+    ccall((:npshm_dtype_info_field_type, libnpshm), Ptr{npshm_dtype_info},
+          (Ptr{npshm_dtype_info}, Csize_t), info, i)
+end
+
+"""
+    npshm_dtype_info_field_ndim(info, i) -> Cint
+
+C: `int npshm_dtype_info_field_ndim(const npshm_dtype_info *info, size_t i)`
+"""
+function npshm_dtype_info_field_ndim(info, i)
+    ccall((:npshm_dtype_info_field_ndim, libnpshm), Cint,
+          (Ptr{npshm_dtype_info}, Csize_t), info, i)
+end
+
+"""
+    npshm_dtype_info_field_shape(info, i) -> Ptr{Int64}
+
+C: `const int64_t *npshm_dtype_info_field_shape(const npshm_dtype_info *info, size_t i)`
+"""
+function npshm_dtype_info_field_shape(info, i)
+    ccall((:npshm_dtype_info_field_shape, libnpshm), Ptr{Int64},
+          (Ptr{npshm_dtype_info}, Csize_t), info, i)
 end
 
 """
@@ -583,6 +736,236 @@ C: `int npshm_host_id(const npshm_options *opts, char *out, size_t cap)`
 function npshm_host_id(opts, out, cap)
     ccall((:npshm_host_id, libnpshm), Cint,
           (Ptr{npshm_options}, Ptr{UInt8}, Csize_t), opts, out, cap)
+end
+
+"""
+    npshm_resolve(name, opts) -> Ptr{npshm_location}
+
+C: `npshm_location *npshm_resolve(const char *name, const npshm_options *opts)`
+"""
+function npshm_resolve(name, opts)
+    ccall((:npshm_resolve, libnpshm), Ptr{npshm_location},
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_location_free(loc) -> Cvoid
+
+C: `void npshm_location_free(npshm_location *loc)`
+"""
+function npshm_location_free(loc)
+    ccall((:npshm_location_free, libnpshm), Cvoid,
+          (Ptr{npshm_location},), loc)
+end
+
+"""
+    npshm_location_name(loc) -> Ptr{UInt8}
+
+C: `const char *npshm_location_name(const npshm_location *loc)`
+"""
+function npshm_location_name(loc)
+    ccall((:npshm_location_name, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_location},), loc)
+end
+
+"""
+    npshm_location_path(loc) -> Ptr{UInt8}
+
+C: `const char *npshm_location_path(const npshm_location *loc)`
+"""
+function npshm_location_path(loc)
+    ccall((:npshm_location_path, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_location},), loc)
+end
+
+"""
+    npshm_location_directory(loc) -> Ptr{UInt8}
+
+C: `const char *npshm_location_directory(const npshm_location *loc)`
+"""
+function npshm_location_directory(loc)
+    ccall((:npshm_location_directory, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_location},), loc)
+end
+
+"""
+    npshm_location_basename(loc) -> Ptr{UInt8}
+
+C: `const char *npshm_location_basename(const npshm_location *loc)`
+"""
+function npshm_location_basename(loc)
+    ccall((:npshm_location_basename, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_location},), loc)
+end
+
+"""
+    npshm_location_is_shm(loc) -> Cint
+
+C: `int npshm_location_is_shm(const npshm_location *loc)`
+"""
+function npshm_location_is_shm(loc)
+    ccall((:npshm_location_is_shm, libnpshm), Cint,
+          (Ptr{npshm_location},), loc)
+end
+
+"""
+    npshm_ref_make(a, offset, ndim, shape, strides, readonly) -> Ptr{npshm_ref}
+
+C: `npshm_ref *npshm_ref_make(const npshm_array *a, int64_t offset, int ndim, const int64_t *shape, const int64_t *strides, int readonly)`
+"""
+function npshm_ref_make(a, offset, ndim, shape, strides, readonly)
+    ccall((:npshm_ref_make, libnpshm), Ptr{npshm_ref},
+          (Ptr{npshm_array}, Int64, Cint, Ptr{Int64}, Ptr{Int64}, Cint), a, offset, ndim, shape, strides, readonly)
+end
+
+"""
+    npshm_ref_parse(text) -> Ptr{npshm_ref}
+
+C: `npshm_ref *npshm_ref_parse(const char *text)`
+"""
+function npshm_ref_parse(text)
+    ccall((:npshm_ref_parse, libnpshm), Ptr{npshm_ref},
+          (Cstring,), text)
+end
+
+"""
+    npshm_ref_free(ref) -> Cvoid
+
+C: `void npshm_ref_free(npshm_ref *ref)`
+"""
+function npshm_ref_free(ref)
+    ccall((:npshm_ref_free, libnpshm), Cvoid,
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_text(ref) -> Ptr{UInt8}
+
+C: `const char *npshm_ref_text(const npshm_ref *ref)`
+"""
+function npshm_ref_text(ref)
+    ccall((:npshm_ref_text, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_name(ref) -> Ptr{UInt8}
+
+C: `const char *npshm_ref_name(const npshm_ref *ref)`
+"""
+function npshm_ref_name(ref)
+    ccall((:npshm_ref_name, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_path(ref) -> Ptr{UInt8}
+
+C: `const char *npshm_ref_path(const npshm_ref *ref)`
+"""
+function npshm_ref_path(ref)
+    ccall((:npshm_ref_path, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_directory(ref) -> Ptr{UInt8}
+
+C: `const char *npshm_ref_directory(const npshm_ref *ref)`
+"""
+function npshm_ref_directory(ref)
+    ccall((:npshm_ref_directory, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_id(ref) -> UInt64
+
+C: `uint64_t npshm_ref_id(const npshm_ref *ref)`
+"""
+function npshm_ref_id(ref)
+    ccall((:npshm_ref_id, libnpshm), UInt64,
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_dtype(ref) -> Ptr{UInt8}
+
+C: `const char *npshm_ref_dtype(const npshm_ref *ref)`
+"""
+function npshm_ref_dtype(ref)
+    ccall((:npshm_ref_dtype, libnpshm), Ptr{UInt8},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_offset(ref) -> Int64
+
+C: `int64_t npshm_ref_offset(const npshm_ref *ref)`
+"""
+function npshm_ref_offset(ref)
+    ccall((:npshm_ref_offset, libnpshm), Int64,
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_ndim(ref) -> Cint
+
+C: `int npshm_ref_ndim(const npshm_ref *ref)`
+"""
+function npshm_ref_ndim(ref)
+    ccall((:npshm_ref_ndim, libnpshm), Cint,
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_shape(ref) -> Ptr{Int64}
+
+C: `const int64_t *npshm_ref_shape(const npshm_ref *ref)`
+"""
+function npshm_ref_shape(ref)
+    ccall((:npshm_ref_shape, libnpshm), Ptr{Int64},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_strides(ref) -> Ptr{Int64}
+
+C: `const int64_t *npshm_ref_strides(const npshm_ref *ref)`
+"""
+function npshm_ref_strides(ref)
+    ccall((:npshm_ref_strides, libnpshm), Ptr{Int64},
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_is_readonly(ref) -> Cint
+
+C: `int npshm_ref_is_readonly(const npshm_ref *ref)`
+"""
+function npshm_ref_is_readonly(ref)
+    ccall((:npshm_ref_is_readonly, libnpshm), Cint,
+          (Ptr{npshm_ref},), ref)
+end
+
+"""
+    npshm_ref_attach(ref, opts) -> Ptr{npshm_array}
+
+C: `npshm_array *npshm_ref_attach(const npshm_ref *ref, const npshm_options *opts)`
+"""
+function npshm_ref_attach(ref, opts)
+    ccall((:npshm_ref_attach, libnpshm), Ptr{npshm_array},
+          (Ptr{npshm_ref}, Ptr{npshm_options}), ref, opts)
+end
+
+"""
+    npshm_ref_check(ref, a) -> Cint
+
+C: `int npshm_ref_check(const npshm_ref *ref, const npshm_array *a)`
+"""
+function npshm_ref_check(ref, a)
+    ccall((:npshm_ref_check, libnpshm), Cint,
+          (Ptr{npshm_ref}, Ptr{npshm_array}), ref, a)
 end
 
 """
