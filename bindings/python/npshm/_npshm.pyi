@@ -29,6 +29,7 @@ LIFETIME_LAST: int
 MAX_NDIM: int
 MAX_NAME: int
 DATA_ALIGN: int
+HOST_ID_MAX: int
 MS_ASYNC: int
 MS_SYNC: int
 MS_INVALIDATE: int
