@@ -237,9 +237,10 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_dtype_info_field_type;
 %ignore npshm_dtype_info_field_ndim;
 %ignore npshm_dtype_info_field_shape;
-/* decision 1 (core-safety): to adopt as keywords exist_ok/allow_other_owner */
-%ignore npshm_options_set_exist_ok;
-%ignore npshm_options_set_allow_other_owner;
+/* not offered in Python (yet): save by name, huge-page sizes */
+%ignore npshm_save_name;
+%ignore npshm_page_size;
+%ignore npshm_info_page_size;
 
 %include "npshm.h"
 
