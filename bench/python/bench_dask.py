@@ -125,8 +125,10 @@ def one_host(args):
     elements = args.size_mib * 1024 * 1024 // 8
     dask.config.set({"distributed.comm.compression": None})
     results = {"plain dask": [], "npshm.dask": [], "Pool/npshm": []}
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1,
-                      processes=True, dashboard_address=None) as cluster, \
+    with tempfile.TemporaryDirectory() as scratch, \
+            LocalCluster(n_workers=args.workers, threads_per_worker=1,
+                         processes=True, dashboard_address=None,
+                         local_directory=scratch) as cluster, \
             Client(cluster) as client:
         npshm.dask.setup(client)
         pids = [os.getpid()] + list(client.run(os.getpid).values())

@@ -34,14 +34,17 @@ def shm_dir():
 def client(shm_dir):
     import npshm.dask
     from distributed import Client, LocalCluster
+    scratch = tempfile.mkdtemp(prefix="npshm-dask-test-")  # dask's own files
     cluster = LocalCluster(n_workers=WORKERS, threads_per_worker=1,
-                           processes=True, dashboard_address=None)
+                           processes=True, dashboard_address=None,
+                           local_directory=scratch)
     c = Client(cluster)
     c.npshm_test_cluster = cluster
     npshm.dask.setup(c)
     yield c
     c.close()
     cluster.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture
