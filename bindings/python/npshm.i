@@ -237,8 +237,7 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_dtype_info_field_type;
 %ignore npshm_dtype_info_field_ndim;
 %ignore npshm_dtype_info_field_shape;
-/* not offered in Python (yet): save by name, huge-page sizes */
-%ignore npshm_save_name;
+/* not offered in Python (yet): huge-page sizes */
 %ignore npshm_page_size;
 %ignore npshm_info_page_size;
 

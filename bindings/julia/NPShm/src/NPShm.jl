@@ -8,6 +8,7 @@ NumPy .npy file, so Python, R, C and Julia processes can all attach it.
     A = NPShm.create("frames", Float32, (640, 480, 100))   # writable Array
     B = NPShm.attach("frames"; readonly = true)            # in any process
     NPShm.exists("frames"), NPShm.list(), NPShm.delete("frames")
+    text = NPShm.reference(A); C = NPShm.attach_reference(text)   # saved references
 
 Arrays are plain `Array{T,N}` over the mapping (see `create` for C-order
 arrays, which appear transposed).  Every failure throws `NPShmError`.
@@ -25,5 +26,6 @@ include("options.jl")      # keyword arguments -> npshm_options
 include("mapping.jl")      # Arrays over a mapping, and its lifetime
 include("arrays.jl")       # create, attach
 include("catalog.jl")      # exists, delete, info, list, gc
+include("references.jl")   # saved references (reference, attach_reference)
 
 end # module NPShm

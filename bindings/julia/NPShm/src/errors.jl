@@ -44,9 +44,19 @@ error_name(code::Integer) = _string(LibNPShm.npshm_error_name(Cint(code)))
 # A C string result as a String ("" for NULL).
 _string(p::Ptr{UInt8}) = p == C_NULL ? "" : unsafe_string(p)
 
-# How an array name appears in messages: as the library spells it.
-_display_name(name::AbstractString) =
-    occursin("://", name) ? String(name) : "shm://" * name
+# How an array name appears in messages: the library's canonical name
+# (npshm_resolve); a name the library refuses is shown as given.
+function _display_name(name::AbstractString)
+    s = String(name)
+    '\0' in s && return s
+    loc = LibNPShm.npshm_resolve(s, C_NULL)
+    loc == C_NULL && return s
+    try
+        return _string(LibNPShm.npshm_location_name(loc))
+    finally
+        LibNPShm.npshm_location_free(loc)
+    end
+end
 
 # Throw an error found on the Julia side, in the library's message style.
 @noinline function _fail(code::Integer, op::AbstractString, name::AbstractString,

@@ -89,7 +89,9 @@ function _array_from_handle(handle::Ptr{LibNPShm.npshm_array}, op, name)
         c_order = LibNPShm.npshm_order(handle) == LibNPShm.NPSHM_ORDER_C
         dims = c_order ? ntuple(i -> shape[ndim + 1 - i], ndim) : shape
         data = Ptr{T}(LibNPShm.npshm_data(handle))
-        return _wrap_array(T, data, dims, mapping)
+        array = _wrap_array(T, data, dims, mapping)
+        _remember(mapping, data)
+        return array
     catch
         release!(mapping)
         rethrow()

@@ -231,6 +231,29 @@ try
         NPShm.delete(name)
     end
 
+    @testset "saved references" begin
+        name = fresh_name("ref")
+        A = NPShm.create(name, Float64, (3, 4))
+        A .= reshape(1.0:12.0, 3, 4)
+        text = NPShm.reference(A)
+        @test startswith(text, "npshm-ref/1 uri=shm://$name ")
+        B = NPShm.attach_reference(text)
+        @test B == A
+        B[2, 2] = 99.0
+        @test A[2, 2] == 99.0
+        R = NPShm.attach_reference(NPShm.reference(A; readonly = true))
+        @test_throws ReadOnlyMemoryError (R[1] = 7.0)
+        test_npshm_error(() -> NPShm.reference(zeros(3)), L.NPSHM_E_INVALID)
+        test_npshm_error(() -> NPShm.attach_reference("npshm-ref/1 garbage"),
+                         L.NPSHM_E_INVALID, "malformed reference")
+        NPShm.delete(name)
+        # removed and created again under the same name: refused
+        NPShm.create(name, Float64, (3, 4))
+        test_npshm_error(() -> NPShm.attach_reference(text), L.NPSHM_E_NOT_FOUND,
+                         "removed and created again")
+        NPShm.delete(name)
+    end
+
     @testset "errors" begin
         missing_name = fresh_name("missing")
         test_npshm_error(() -> NPShm.attach(missing_name), L.NPSHM_E_NOT_FOUND, missing_name)
