@@ -288,6 +288,12 @@ int npshm_options_set_readonly(npshm_options *opts, int readonly) {
   return NPSHM_OK;
 }
 
+int npshm_options_set_populate(npshm_options *opts, int populate) {
+  if (!opts) return null_handle("npshm_options_set_populate");
+  opts->populate = populate != 0;
+  return NPSHM_OK;
+}
+
 int npshm_options_set_directory(npshm_options *opts, const char *dir) {
   if (!opts) return null_handle("npshm_options_set_directory");
   return guarded_code(

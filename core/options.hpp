@@ -13,6 +13,7 @@ struct npshm_options {
   unsigned int mode = 0600;
   std::vector<unsigned char> fill;  // empty: zero fill
   bool readonly = false;
+  bool populate = false;  // pre-fault the mapping at create/attach
   std::optional<std::string> directory;
   std::optional<std::string> expected_dtype;
   std::optional<std::vector<std::int64_t>> expected_shape;

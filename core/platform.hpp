@@ -73,6 +73,11 @@ std::size_t huge_page_size(int fd, const struct stat &st);
 // base page size.  Reads /proc/self/mountinfo: not for hot paths.
 std::size_t backing_page_size(dev_t dev, std::size_t hugetlb_block);
 
+// Pre-fault len bytes mapped at addr from fd (with prot, MAP_SHARED):
+// MADV_POPULATE_WRITE / _READ, or mapping it again in place with
+// MAP_POPULATE where the kernel lacks them.  Returns 0 or an errno.
+int populate(void *addr, std::size_t len, int prot, int fd);
+
 // 64 unpredictable bits (not for cryptography: to tell arrays apart),
 // never 0.  From a per-process generator seeded once from the kernel's
 // random source (and again in a forked child), so ids are cheap.

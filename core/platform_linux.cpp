@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -265,6 +266,24 @@ std::size_t huge_page_size(int fd, const struct stat &st) {
 #else
   (void)fd;
 #endif
+  return 0;
+}
+
+int populate(void *addr, std::size_t len, int prot, int fd) {
+  if (len == 0) return 0;
+#if defined(__linux__)
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+  for (;;) {
+    if (::madvise(addr, len, (prot & PROT_WRITE) ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) == 0) return 0;
+    if (errno == EINTR || errno == EAGAIN) continue;
+    if (errno != EINVAL) return errno;
+    break;  // a kernel before 5.14
+  }
+#endif
+  if (::mmap(addr, len, prot, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) return errno;
   return 0;
 }
 

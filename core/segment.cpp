@@ -177,6 +177,8 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     seg->map_size_ = total;
   }
 
+  if (opts.populate) seg->populate(what, PROT_READ | PROT_WRITE);
+
   if (int err = platform::publish(file, loc.path)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
     throw_system(what + ": cannot publish the array", err);
@@ -336,6 +338,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
     // in the shm directory: a copy, or any file:// name, is persistent.
     seg->lifetime_ = effective_lifetime(file_header, st.st_dev, st.st_ino, loc.is_shm);
     seg->id_ = file_header.has_trailer ? file_header.trailer.id : 0;
+    if (opts.populate) seg->populate(what, prot);
     if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
     // A LAST close or gc may have unlinked the name between our open and our
     // lock (they unlink holding the lock exclusively); then look again, a
@@ -443,6 +446,12 @@ void Segment::close() {
   release();
   if (!failure.empty())
     throw Error(failure_errno ? code_from_errno(failure_errno) : NPSHM_E_FORMAT, failure, failure_errno);
+}
+
+void Segment::populate(const std::string &what, int prot) {
+  const auto len = static_cast<std::size_t>(round_up(map_size_, map_block_));
+  if (int err = platform::populate(map_, len, prot, fd_))
+    throw_system(what + ": cannot populate the mapping", err, err == ENOMEM ? NPSHM_E_NO_MEMORY : code_from_errno(err));
 }
 
 std::size_t Segment::page_size() const {

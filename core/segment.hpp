@@ -85,6 +85,8 @@ class Segment {
  private:
   Segment() = default;
   void release() noexcept;
+  // Pre-fault the whole mapping (npshm_options_set_populate).  Throws Error.
+  void populate(const std::string &what, int prot);
   // Create's two ways of writing a new file (see segment.cpp).
   using NoSpace = std::function<void(int, const char *)>;
   void write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,

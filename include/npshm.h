@@ -239,6 +239,13 @@ NPSHM_API int npshm_options_set_fill(npshm_options *opts, const void *item,
                                      size_t size);
 /* attach: map read-only; writes through the data pointer then fault. */
 NPSHM_API int npshm_options_set_readonly(npshm_options *opts, int readonly);
+/* create, attach: pre-fault the whole mapping now (populate non-zero), so
+   later first touches of the data cost no page faults: the cost is paid
+   once, up front, in one call (MADV_POPULATE_WRITE, or MADV_POPULATE_READ
+   for a read-only mapping; a MAP_POPULATE mapping on kernels without
+   them).  It maps every page into this process (the memory is already
+   reserved).  Default 0. */
+NPSHM_API int npshm_options_set_populate(npshm_options *opts, int populate);
 /* all: the directory that "shm://" names live in (NULL: back to default). */
 NPSHM_API int npshm_options_set_directory(npshm_options *opts,
                                           const char *dir);

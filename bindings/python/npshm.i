@@ -58,6 +58,7 @@ NPSHM_CHECK_CODE(npshm_options_set_lifetime);
 NPSHM_CHECK_CODE(npshm_options_set_mode);
 NPSHM_CHECK_CODE(npshm_options_set_fill);
 NPSHM_CHECK_CODE(npshm_options_set_readonly);
+NPSHM_CHECK_CODE(npshm_options_set_populate);
 NPSHM_CHECK_CODE(npshm_options_set_directory);
 NPSHM_CHECK_CODE(npshm_options_set_expected_dtype);
 NPSHM_CHECK_CODE(npshm_options_set_expected_shape);

@@ -163,6 +163,33 @@ static void test_create_from_buffer(void **state) {
   free(values);
 }
 
+/* npshm_options_set_populate: every page of the mapping present right after
+   create or attach (read-write and read-only); not without it. */
+static void test_populate(void **state) {
+  (void)state;
+  npshm_options *o = npshm_options_new();
+  assert_int_equal(npshm_options_set_populate(o, 1), NPSHM_OK);
+  assert_int_equal(npshm_options_set_populate(NULL, 1), NPSHM_E_INVALID);
+  const int64_t n = 3 << 17; /* 3 MiB of doubles */
+  npshm_array *a = npshm_create("populated", "<f8", 1, &n, NPSHM_ORDER_C, o);
+  assert_non_null(a);
+  const char *d = npshm_data(a);
+  if (page_present(d) < 0) skip();
+  for (int64_t at = 0; at < n * 8; at += 4096) assert_int_equal(page_present(d + at), 1);
+  npshm_array *plain = npshm_attach("populated", NULL);
+  assert_int_equal(page_present((const char *)npshm_data(plain) + 8192), 0);
+  npshm_close(plain);
+  assert_int_equal(npshm_options_set_readonly(o, 1), NPSHM_OK);
+  npshm_array *r = npshm_attach("populated", o);
+  assert_non_null(r);
+  const char *rd = npshm_data(r);
+  for (int64_t at = 0; at < n * 8; at += 4096) assert_int_equal(page_present(rd + at), 1);
+  npshm_close(r);
+  npshm_unlink(a);
+  npshm_close(a);
+  npshm_options_free(o);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
 
 int main(void) {
@@ -171,6 +198,7 @@ int main(void) {
       T(test_fill_every_size),
       T(test_ids_differ_across_fork),
       T(test_create_from_buffer),
+      T(test_populate),
   };
   return cmocka_run_group_tests_name("create_path", tests, NULL, NULL);
 }

@@ -73,7 +73,8 @@ def _whole_array(mapping: Any, reusable: bool = False) -> SharedArray:
 
 def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
            order: str = "C", fill: Any = None, lifetime: str = "persistent",
-           mode: int = 0o600, exist_ok: bool = False) -> SharedArray:
+           mode: int = 0o600, exist_ok: bool = False,
+           populate: bool = False) -> SharedArray:
     """Create the array `name` in shared memory and return a view of it.
 
     name: "NAME" or "shm://NAME" (a file in /dev/shm, or $NPSHM_DIR), or
@@ -92,6 +93,7 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
       read what you write).  The existing array keeps its own lifetime,
       mode and contents: fill, lifetime and mode apply only to a newly
       created array.
+    populate: map every page now, in one call, instead of at first touch.
 
     Memory is reserved up front: a full /dev/shm raises OSError(ENOSPC).
     """
@@ -102,12 +104,13 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
     order_code = _order(order)
     options = None
     if (fill is not None or lifetime != "persistent" or mode != 0o600
-            or exist_ok):
+            or exist_ok or populate):
         options = _npshm.options_new()
     try:
         if options is not None:
             _npshm.options_set_lifetime(options, _lifetime(lifetime))
             _npshm.options_set_mode(options, int(mode))
+            _npshm.options_set_populate(options, int(populate))
             if fill is not None:
                 _npshm.options_set_fill(options, item_bytes(fill, np_dtype))
             if exist_ok:
@@ -122,7 +125,7 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
 
 def attach(name: NameLike, *, dtype: Any = None,
            shape: Optional[ShapeLike] = None, readonly: bool = False,
-           allow_other_owner: bool = False) -> SharedArray:
+           allow_other_owner: bool = False, populate: bool = False) -> SharedArray:
     """Attach the existing array `name` and return a view of it (no copy).
 
     dtype, shape: if given, the array must have exactly these (ValueError
@@ -132,12 +135,13 @@ def attach(name: NameLike, *, dtype: Any = None,
       Refused by default (PermissionError): its owner can shrink it at any
       moment, and every process mapping it then crashes (SIGBUS) on its
       next access.  Allow it only for users you trust.
+    populate: map every page now, in one call, instead of at first touch.
     `name` may also be "file:///absolute/path.npy": any .npy file.
     """
     name = as_name(name)
     options = None
     if (dtype is not None or shape is not None or readonly
-            or allow_other_owner):
+            or allow_other_owner or populate):
         options = _npshm.options_new()
     try:
         if options is not None:
@@ -145,6 +149,8 @@ def attach(name: NameLike, *, dtype: Any = None,
                 _npshm.options_set_readonly(options, 1)
             if allow_other_owner:
                 _npshm.options_set_allow_other_owner(options, 1)
+            if populate:
+                _npshm.options_set_populate(options, 1)
             if dtype is not None:
                 _npshm.options_set_expected_dtype(options, descr_of(dtype))
             if shape is not None:

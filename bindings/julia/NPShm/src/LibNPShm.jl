@@ -53,7 +53,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (117, in header order).
+# Functions (118, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -356,6 +356,16 @@ C: `int npshm_options_set_readonly(npshm_options *opts, int readonly)`
 function npshm_options_set_readonly(opts, readonly)
     ccall((:npshm_options_set_readonly, libnpshm), Cint,
           (Ptr{npshm_options}, Cint), opts, readonly)
+end
+
+"""
+    npshm_options_set_populate(opts, populate) -> Cint
+
+C: `int npshm_options_set_populate(npshm_options *opts, int populate)`
+"""
+function npshm_options_set_populate(opts, populate)
+    ccall((:npshm_options_set_populate, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, populate)
 end
 
 """

@@ -60,7 +60,7 @@ end
 
 """
     NPShm.attach(name; readonly=false, T=nothing, dims=nothing,
-                 directory=nothing) -> Array
+                 directory=nothing, populate=false) -> Array
 
 Attach the existing shared array `name` (or any .npy file by
 "file:///abs/path.npy") and return an `Array{T,N}` over its memory, no copy.
@@ -71,13 +71,14 @@ A C-order array appears with its dims reversed (see [`NPShm.create`](@ref)).
 - `T`, `dims`: when given, the array must have this element type and this
   shape (the shape in the file, as in `create`), else `NPSHM_E_MISMATCH`.
 - `directory`: as in `create`.
+- `populate`: map every page now, in one call, instead of at first touch.
 
 Throws [`NPShmError`](@ref): `NPSHM_E_NOT_FOUND`, `NPSHM_E_MISMATCH`,
 `NPSHM_E_FORMAT` (not a valid array, or a dtype with no Julia element
 type), `NPSHM_E_PERMISSION`, ...
 """
 function attach(name::AbstractString; readonly::Bool = false, T = nothing,
-                dims = nothing, directory = nothing)
+                dims = nothing, directory = nothing, populate::Bool = false)
     op = "attach"
     cname = _cstring(name, "the name", op, name)
     dtype = nothing
@@ -91,6 +92,7 @@ function attach(name::AbstractString; readonly::Bool = false, T = nothing,
     end
     shape = dims === nothing ? nothing : _shape(dims, op, name)
     handle = _with_options(op, name; directory = directory, readonly = readonly,
+                           populate = populate,
                            expected_dtype = dtype, expected_shape = shape) do opts
         _check_ptr(() -> LibNPShm.npshm_attach(cname, opts))
     end

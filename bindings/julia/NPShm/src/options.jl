@@ -35,14 +35,14 @@ function _cstring(text, what, op, name)
 end
 
 """
-    _with_options(f, op, name; directory, lifetime, mode, fill, readonly,
+    _with_options(f, op, name; directory, lifetime, mode, fill, readonly, populate,
                   expected_dtype, expected_shape)
 
 Make an npshm_options with the given settings (`nothing`: library default),
 call `f(opts)` and free the options again.
 """
 function _with_options(f, op, name; directory = nothing, lifetime = nothing,
-                       mode = nothing, fill = nothing, readonly = nothing,
+                       mode = nothing, fill = nothing, readonly = nothing, populate = nothing,
                        expected_dtype = nothing, expected_shape = nothing)
     # Check the Julia-side arguments before allocating anything.
     dir = directory === nothing ? nothing : _cstring(directory, "directory", op, name)
@@ -72,6 +72,9 @@ function _with_options(f, op, name; directory = nothing, lifetime = nothing,
         end
         if readonly !== nothing
             _check_code(() -> LibNPShm.npshm_options_set_readonly(opts, readonly ? 1 : 0))
+        end
+        if populate !== nothing
+            _check_code(() -> LibNPShm.npshm_options_set_populate(opts, populate ? 1 : 0))
         end
         if expected_dtype !== nothing
             _check_code(() -> LibNPShm.npshm_options_set_expected_dtype(opts, expected_dtype))

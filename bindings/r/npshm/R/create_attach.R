@@ -43,9 +43,10 @@ npshm_share <- function(x, name, lifetime = c("persistent", "owner", "last"),
 }
 
 npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
-                         dim = NULL, copy = FALSE) {
+                         dim = NULL, copy = FALSE, populate = FALSE) {
   name <- .single_string(name, "name")
   readonly <- .flag(readonly, "readonly")
+  populate <- .flag(populate, "populate")
   inplace <- .flag(inplace, "inplace")
   copy <- .flag(copy, "copy")
   if (inplace && readonly)
@@ -59,6 +60,7 @@ npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
   opts <- .new_options()
   on.exit(npc_options_free(opts))
   .check(npc_options_set_readonly(opts, readonly))
+  .check(npc_options_set_populate(opts, populate))
   if (!is.null(type)) .check(npc_options_set_expected_dtype(opts, .dtype_of(type)))
   x <- npc_r_attach(name, opts, if (is.null(dim)) NULL else as.double(dim),
                     inplace, copy)

@@ -50,6 +50,7 @@
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_lifetime;
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_mode;
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_readonly;
+%rename("npc_%(strip:[npshm_])s") npshm_options_set_populate;
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_expected_dtype;
 %rename("npc_%(strip:[npshm_])s") npshm_remove;
 %rename("npc_%(strip:[npshm_])s") npshm_exists;

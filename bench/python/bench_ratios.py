@@ -1,0 +1,246 @@
+#!/usr/bin/python3
+"""The Python ratios of docs/benchmarks.md, each against its peer, measured
+in alternating rounds in one run; medians with the 25th-75th percentile.
+
+  create / close+unlink   npshm vs multiprocessing.shared_memory (+ ndarray)
+  from_array              npshm.from_array vs one pwrite of the same bytes
+  save                    npshm.save vs cp
+  row sums                the row-sum example (Pool, 100 tasks): workers on
+                          a read-write view, on npshm.readonly(), joblib
+                          (memmapping), and pickling the array by value
+
+    PYTHONPATH=build/bindings/python /usr/bin/python3 bench/python/bench_ratios.py
+    ... --from-array-mib 800 --rows 10000 --cols 10000   # the issue's sizes
+
+A program, not a test.  Absolute times on a shared VM are noisy: read the
+ratios.  Lines starting with ROW feed bench/tables.py.
+"""
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import subprocess
+import time
+from multiprocessing import shared_memory
+
+import numpy as np
+
+import npshm
+
+
+def tag():
+    return f"npshmbench-ratios-{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def summary(samples):
+    s = sorted(samples)
+    n = len(s)
+    return statistics.median(s), s[n // 4], s[min(n - 1, (3 * n) // 4)]
+
+
+def report(what, ours, peer_name, peer, unit, target, scale=1.0):
+    m, lo, hi = (x * scale for x in summary(ours))
+    pm, plo, phi = (x * scale for x in summary(peer))
+    ratio = m / pm
+    print(f"{what:44} {m:10.1f} {unit} [{lo:.1f}-{hi:.1f}]  {peer_name:34} "
+          f"{pm:10.1f} {unit} [{plo:.1f}-{phi:.1f}]  {ratio:6.2f}x  (target {target})")
+    print(f"ROW\tpython\t{what}\t{m:.1f} {unit}\t{lo:.1f}-{hi:.1f}\t{peer_name}\t"
+          f"{pm:.1f} {unit}\t{plo:.1f}-{phi:.1f}\t{ratio:.2f}x\t{target}", flush=True)
+
+
+def alternate(reps, *contenders):
+    """Run each contender reps times, in turn, starting with a different one
+    each round; returns one list of seconds per contender."""
+    times = [[] for _ in contenders]
+    for r in range(reps):
+        for k in range(len(contenders)):
+            i = (k + r) % len(contenders)
+            times[i].append(contenders[i]())
+    return times
+
+
+# ----------------------------------------------------- create, close+unlink
+
+def bench_create_close(reps):
+    for nbytes in (4096, 1 << 20):
+        create_np, close_np, create_shm, close_shm = [], [], [], []
+
+        def ours():
+            name = tag()
+            t0 = time.perf_counter()
+            a = npshm.create(name, nbytes // 8, np.float64)
+            t1 = time.perf_counter()
+            h = npshm.handle(a)
+            h.unlink()
+            del a
+            h.close()
+            t2 = time.perf_counter()
+            create_np.append(t1 - t0)
+            close_np.append(t2 - t1)
+            return 0
+
+        def stdlib():
+            t0 = time.perf_counter()
+            shm = shared_memory.SharedMemory(create=True, size=nbytes)
+            a = np.ndarray(nbytes // 8, np.float64, buffer=shm.buf)
+            t1 = time.perf_counter()
+            del a
+            shm.close()
+            shm.unlink()
+            t2 = time.perf_counter()
+            create_shm.append(t1 - t0)
+            close_shm.append(t2 - t1)
+            return 0
+
+        alternate(reps, ours, stdlib)
+        size = f"{nbytes >> 10} KiB" if nbytes < (1 << 20) else f"{nbytes >> 20} MiB"
+        report(f"Python create, {size}", create_np, "shared_memory + ndarray", create_shm, "us",
+               "<= 1.0x", 1e6)
+        report(f"Python close+unlink, {size}", close_np, "shared_memory close+unlink", close_shm,
+               "us", "<= 1.0x", 1e6)
+        rate_np = 1 / statistics.median(x + y for x, y in zip(create_np, close_np))
+        rate_shm = 1 / statistics.median(x + y for x, y in zip(create_shm, close_shm))
+        print(f"  small-array rate at {size}: npshm {rate_np:,.0f}/s, stdlib {rate_shm:,.0f}/s "
+              f"({rate_np / rate_shm:.2f}x the stdlib's; target >= 1.0x)")
+
+
+# ---------------------------------------------------------------- from_array
+
+def bench_from_array(mib, reps):
+    source = np.random.default_rng(0).integers(0, 255, mib << 20, dtype=np.uint8)
+
+    def ours():
+        name = tag()
+        t0 = time.perf_counter()
+        a = npshm.from_array(name, source)
+        t = time.perf_counter() - t0
+        del a
+        npshm.delete(name)
+        return t
+
+    def pwrite():
+        path = f"/dev/shm/{tag()}"
+        t0 = time.perf_counter()
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.pwrite(fd, memoryview(source), 0)
+        os.close(fd)
+        t = time.perf_counter() - t0
+        os.unlink(path)
+        return t
+
+    a, b = alternate(reps, ours, pwrite)
+    report(f"Python from_array, {mib} MiB", a, "one pwrite of the bytes", b, "ms", "<= 1.5x", 1e3)
+
+
+# ---------------------------------------------------------------------- save
+
+def bench_save(mib, reps, directory):
+    name = tag()
+    a = npshm.create(name, (mib << 20) // 8, np.float64, fill=1.5)
+    target, copy = os.path.join(directory, "npshm.npy"), os.path.join(directory, "cp.npy")
+
+    def ours():
+        t0 = time.perf_counter()
+        npshm.save(name, target)
+        t = time.perf_counter() - t0
+        os.unlink(target)
+        return t
+
+    def cp():
+        t0 = time.perf_counter()
+        subprocess.run(["cp", f"/dev/shm/{name}", copy], check=True)
+        t = time.perf_counter() - t0
+        os.unlink(copy)
+        return t
+
+    x, y = alternate(reps, ours, cp)
+    report(f"Python save by name, {mib} MiB", x, "cp", y, "ms", "<= 1.2x", 1e3)
+    del a
+    npshm.delete(name)
+
+
+# ------------------------------------------------------------------ row sums
+
+def block_sums(args):
+    array, start, stop = args
+    return start, array[start:stop].sum(axis=1)
+
+
+def joblib_block(array, start, stop):
+    return start, array[start:stop].sum(axis=1)
+
+
+def bench_row_sums(rows, cols, workers, tasks_n, reps):
+    name = tag()
+    data = npshm.create(name, (rows, cols), np.float64)
+    rng = np.random.default_rng(0)
+    for start in range(0, rows, 1000):
+        block = data[start:start + 1000]
+        block[...] = rng.random(block.shape)
+    plain = np.array(data)  # what joblib and pickling get: an ordinary array
+    step = max(1, rows // tasks_n)
+    bounds = [(i, min(i + step, rows)) for i in range(0, rows, step)]
+    ctx = multiprocessing.get_context("fork")
+
+    def pool_run(array):
+        def run():
+            with ctx.Pool(workers) as pool:
+                t0 = time.perf_counter()
+                for _ in pool.imap_unordered(block_sums, [(array, a, b) for a, b in bounds]):
+                    pass
+                return time.perf_counter() - t0
+        return run
+
+    contenders = [pool_run(data), pool_run(npshm.readonly(data)), pool_run(plain)]
+    labels = ["read-write view", "npshm.readonly", "pickled by value"]
+    try:
+        import joblib
+
+        def joblib_run():
+            with joblib.Parallel(n_jobs=workers, max_nbytes="1M", mmap_mode="r") as parallel:
+                t0 = time.perf_counter()
+                parallel(joblib.delayed(joblib_block)(plain, a, b) for a, b in bounds)
+                return time.perf_counter() - t0
+        contenders.append(joblib_run)
+        labels.append("joblib (memmap)")
+    except ImportError:
+        print("  joblib is not installed: its row is left out")
+    times = alternate(reps, *contenders)
+    mb = rows * cols * 8 / 1e6
+    ro = times[1]
+    for label, t in zip(labels, times):
+        if label != "npshm.readonly":
+            report(f"Python row sums {mb:.0f} MB, {len(bounds)} tasks: npshm.readonly", ro, label, t,
+                   "s", "<= 1.0x" if label != "pickled by value" else "-")
+    del data
+    npshm.delete(name)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=201, help="rounds of create/close")
+    p.add_argument("--from-array-mib", type=int, default=200)
+    p.add_argument("--save-mib", type=int, default=64)
+    p.add_argument("--save-dir", default="/var/tmp")
+    p.add_argument("--rows", type=int, default=2000)
+    p.add_argument("--cols", type=int, default=5000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--tasks", type=int, default=100)
+    p.add_argument("--rounds", type=int, default=3, help="rounds of the larger benchmarks")
+    args = p.parse_args()
+    print(f"npshm {npshm.__version__}, numpy {np.__version__}: median [25th-75th percentile], "
+          "alternating rounds")
+    bench_create_close(args.repeat)
+    bench_from_array(args.from_array_mib, args.rounds)
+    save_dir = os.path.join(args.save_dir, tag())
+    os.mkdir(save_dir)
+    try:
+        bench_save(args.save_mib, args.rounds, save_dir)
+    finally:
+        os.rmdir(save_dir)
+    bench_row_sums(args.rows, args.cols, args.workers, args.tasks, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
