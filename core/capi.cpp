@@ -1,8 +1,6 @@
 // The C ABI: each function translates its arguments, forwards to the C++
 // internals and turns exceptions into the thread's last error.  No
 // exception ever crosses this boundary.
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -584,13 +582,10 @@ int npshm_msync(const npshm_array *a, int flags) {
           invalid(what + ": unknown flags");
         if ((flags & NPSHM_MS_ASYNC) && (flags & NPSHM_MS_SYNC))
           invalid(what + ": NPSHM_MS_ASYNC and NPSHM_MS_SYNC exclude each other");
-        int sys = 0;
-        if (flags & NPSHM_MS_ASYNC) sys |= MS_ASYNC;
-        if (flags & NPSHM_MS_SYNC) sys |= MS_SYNC;
-        if (flags & NPSHM_MS_INVALIDATE) sys |= MS_INVALIDATE;
-        if (sys == 0) sys = MS_SYNC;
-        if (::msync(a->segment->mapping(), a->segment->mapping_size(), sys) != 0)
-          npshm::throw_system(what, errno);
+        if (int err = npshm::platform::sync_mapping(a->segment->mapping(), a->segment->mapping_size(),
+                                                    (flags & NPSHM_MS_ASYNC) != 0,
+                                                    (flags & NPSHM_MS_INVALIDATE) != 0))
+          npshm::throw_system(what, err);
         return NPSHM_OK;
       });
 }
@@ -599,8 +594,7 @@ int npshm_mlock(const npshm_array *a) {
   if (!a) return null_handle("npshm_mlock");
   return guarded_code(
       [&] {
-        if (::mlock(a->segment->mapping(), a->segment->mapping_size()) != 0) {
-          int err = errno;
+        if (int err = npshm::platform::lock_mapping(a->segment->mapping(), a->segment->mapping_size())) {
           npshm::throw_system("mlock " + a->segment->location().name +
                                   (err == ENOMEM || err == EPERM ? ": over the locked-memory limit (ulimit -l)" : ""),
                               err, err == EPERM ? NPSHM_E_NO_MEMORY : npshm::code_from_errno(err));
@@ -613,8 +607,8 @@ int npshm_munlock(const npshm_array *a) {
   if (!a) return null_handle("npshm_munlock");
   return guarded_code(
       [&] {
-        if (::munlock(a->segment->mapping(), a->segment->mapping_size()) != 0)
-          npshm::throw_system("munlock " + a->segment->location().name, errno);
+        if (int err = npshm::platform::unlock_mapping(a->segment->mapping(), a->segment->mapping_size()))
+          npshm::throw_system("munlock " + a->segment->location().name, err);
         return NPSHM_OK;
       });
 }

@@ -1,6 +1,8 @@
 // Everything that differs between operating systems lives behind this
 // header; platform_linux.cpp implements it for Linux (OFD locks, /proc,
-// fallocate) with POSIX fallbacks (flock, ftruncate) for other systems.
+// fallocate) with POSIX fallbacks (flock, ftruncate) for other systems;
+// platform_posix.cpp holds what is the same on every POSIX system (msync,
+// mlock).
 //
 // Holder locks: every handle holds a shared lock on byte 0 of its file
 // through its own open file description.  The kernel releases it when the
@@ -157,6 +159,13 @@ int boot_id(std::string &out);
 // Device and inode of a directory (following symbolic links, as names in it
 // are resolved).  Returns 0 or an errno (ENOTDIR when it is something else).
 int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino);
+
+// Memory control over a mapping (POSIX: platform_posix.cpp).  Each returns
+// 0 or an errno.  sync_mapping writes changes back (async: only schedule
+// it; invalidate: drop cached copies of the file).
+int sync_mapping(void *addr, std::size_t len, bool async, bool invalidate);
+int lock_mapping(void *addr, std::size_t len);
+int unlock_mapping(void *addr, std::size_t len);
 
 }  // namespace platform
 }  // namespace npshm
