@@ -110,8 +110,10 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     if (err == ENOENT || err == ENOTDIR) throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
     throw_system(what + ": cannot open the directory", err);
   }
-  // Only a regular file is replaced, and it keeps its permissions; never a
-  // device, FIFO, socket, directory or symbolic link.
+  // Only a regular file is replaced, never a device, FIFO, socket,
+  // directory or symbolic link.  It keeps its permissions when it is the
+  // caller's own: a file someone else planted there (say 0666 in /tmp)
+  // must not lend its mode to the caller's data.
   struct stat existing;
   mode_t mode = static_cast<mode_t>(new_file_mode & 0777);
   const bool exists = ::fstatat(dirfd.fd, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
@@ -119,7 +121,7 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     if (!S_ISREG(existing.st_mode))
       throw Error(NPSHM_E_INVALID, what + ": refusing to replace " + platform::file_kind(existing.st_mode) +
                                        " (not a regular file; only a regular file is replaced)");
-    mode = existing.st_mode & 0777;
+    if (existing.st_uid == ::geteuid()) mode = existing.st_mode & 0777;
   }
   clean_stale_temps(dirfd.fd, base);
 

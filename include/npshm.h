@@ -347,7 +347,8 @@ NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
 
 /* Write the array to npy_path as a plain .npy file (no npshm trailer).
    A regular file there is replaced atomically and keeps its permission
-   bits; else the new file gets the array file's permission bits.  Anything
+   bits if the caller owns it; else (no file, or another user's file) the
+   new file gets the array file's permission bits.  Anything
    else at that path -- a device, FIFO, socket, directory or symbolic link
    -- is refused with NPSHM_E_INVALID (never opened, never followed).  The
    data goes from the array's file to the new file in the kernel

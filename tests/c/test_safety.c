@@ -467,6 +467,17 @@ static void test_save_keeps_modes(void **state) {
   assert_int_equal(stat(private_path("private.npy"), &st), 0);
   assert_int_equal(st.st_mode & 0777, 0600); /* the existing file's */
   assert_true(st.st_size > 3);
+  if (geteuid() == 0) {
+    /* Another user's world-writable file at the target (planted in a shared
+       directory) lends its mode to nobody: the array's mode applies. */
+    write_file(private_path("planted.npy"), "old", 3);
+    assert_int_equal(chown(private_path("planted.npy"), 65534, 65534), 0);
+    assert_int_equal(chmod(private_path("planted.npy"), 0666), 0);
+    assert_int_equal(npshm_save(a, private_path("planted.npy"), NULL), NPSHM_OK);
+    assert_int_equal(stat(private_path("planted.npy"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644); /* the array's, not 0666 */
+    assert_int_equal(st.st_uid, 0);
+  }
   npshm_close(a);
 }
 
