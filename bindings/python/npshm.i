@@ -197,9 +197,7 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_info_processes;
 
 #define NPSHM_API
-/* Not yet adopted by the Python package (issue 12: pickles move to saved
-   references, names to npshm_resolve, dtypes to the dtype query); ignored
-   until then so SWIG does not wrap them raw.  tools/check_bindings.py. */
+/* Name resolution: used through resolve_path() below, never raw. */
 %ignore npshm_resolve;
 %ignore npshm_location_free;
 %ignore npshm_location_name;
@@ -358,6 +356,19 @@ PyObject *save_by_name(const char *name, const char *npy_path,
     return NULL;
   }
   Py_RETURN_NONE;
+}
+
+/* The file a name refers to, as the library resolves it (npshm_resolve
+   with the default options: $NPSHM_DIR or /dev/shm). */
+PyObject *resolve_path(const char *name) {
+  npshm_location *location = npshm_resolve(name, NULL);
+  PyObject *path;
+  if (location == NULL) {
+    return npshm_py_raise_last_error();
+  }
+  path = npshm_py_name_str(npshm_location_path(location));
+  npshm_location_free(location);
+  return path;
 }
 
 /* From now on raise factory(code, message, errno) for failures

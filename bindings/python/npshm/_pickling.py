@@ -72,15 +72,6 @@ def _identity(path: str) -> Optional[Tuple[int, int]]:
     return (st.st_dev, st.st_ino)
 
 
-def _path_of(name: str) -> str:
-    """The file a name refers to (as the C library resolves it)."""
-    if name.startswith("file://"):
-        return name[len("file://"):]
-    if name.startswith("shm://"):
-        name = name[len("shm://"):]
-    return os.path.join(os.environ.get("NPSHM_DIR") or "/dev/shm", name)
-
-
 def remember(mapping: Any) -> None:
     """Offer mapping for reuse by unpickling in this process (its file's
     identity is taken when it is first pickled, see _pickled)."""
@@ -122,7 +113,7 @@ def _mapping_for(name: str, readonly: bool, array_id: int) -> Any:
     cached = _cached(name, readonly, array_id)
     if cached is not None:
         return cached
-    before = _identity(_path_of(name))
+    before = _identity(_npshm.resolve_path(name))
     options = _npshm.options_new()
     try:
         _npshm.options_set_readonly(options, int(readonly))
