@@ -1,22 +1,18 @@
 #!/bin/sh
-# Installs the R package into a library in the meson build directory,
-# against the libnpshm.so of that build:
-#   install_package.sh <package source> <build dir> <libnpshm dir> <include dir> <swig> <stamp>
-# The package source is copied first, so configure's generated files
-# (SWIG wrappers, Makevars) stay out of the source tree.
+# Installs the npshm R source package into a fresh library, the way a user
+# with only R and a compiler does (SWIG, meson, ninja and pkg-config hidden
+# from PATH; no libnpshm anywhere):
+#   install_package.sh <tarball> <library> <stamp>
 set -eu
-src=$1 build=$2 libdir=$3 incdir=$4 swig=$5 stamp=$6
-
-stage=$build/package-source
-rm -rf "$stage"
-mkdir -p "$stage" "$build/library"
-cp -R "$src" "$stage/npshm"
-(cd "$stage/npshm" && ./cleanup)
-
-log=$build/install.log
-if ! NPSHM_LIB_DIR=$libdir NPSHM_INCLUDE_DIR=$incdir SWIG=$swig \
-     R CMD INSTALL -l "$build/library" "$stage/npshm" >"$log" 2>&1; then
+tarball=$1 lib=$2 stamp=$3
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$lib"
+mkdir -p "$lib"
+log=$lib.install.log
+start=$(date +%s)
+if ! sh "$here/without_build_tools.sh" R CMD INSTALL --no-multiarch -l "$lib" "$tarball" >"$log" 2>&1; then
   cat "$log" >&2
   exit 1
 fi
+echo "installed in $(( $(date +%s) - start )) s" >>"$log"
 touch "$stamp"

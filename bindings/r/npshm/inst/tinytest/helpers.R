@@ -31,8 +31,12 @@ has_numpy <- function() {
                              stdout = FALSE, stderr = FALSE)) == 0L
 }
 
-# The libnpshm.so this R process loaded (for the ctypes side).
+# A libnpshm.so for the ctypes side: $NPSHM_LIBRARY (the package compiles
+# the library into its own shared object, which does not export it), else
+# one this R process loaded.
 libnpshm_path <- function() {
+  lib <- Sys.getenv("NPSHM_LIBRARY")
+  if (nzchar(lib)) return(lib)
   maps <- readLines("/proc/self/maps")
   hit <- grep("libnpshm\\.so", maps, value = TRUE)
   if (length(hit) == 0L) return(NA_character_)
