@@ -6,11 +6,12 @@
 # - the installed shared object needs no libnpshm, has no RPATH/RUNPATH
 #   and exports none of the library's npshm_* functions;
 # - building left nothing in the source tree (objects, generated files).
-# Prints one line per check and "SUMMARY: N passed, M failed, 0 skipped".
+# Prints one line per check and "SUMMARY: N passed, M failed, K skipped".
 set -u
 tarball=$1 lib=$2 repo=$3
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
+skip() { echo "skipped: $*"; skipped=$((skipped + 1)); }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/npshm-r-contained.XXXXXX")
@@ -18,9 +19,16 @@ trap 'rm -rf "$work"' EXIT INT TERM
 tar -xzf "$tarball" -C "$work" || bad "cannot unpack $tarball"
 pkg=$work/npshm
 
-for f in src/npshm.h src/npshm_wrap.c R/swig_wrappers.R LICENSE inst/LICENSE src/Makevars DESCRIPTION; do
+for f in src/npshm.h src/npshm_wrap.c R/swig_wrappers.R LICENSE src/Makevars DESCRIPTION; do
   if [ -s "$pkg/$f" ]; then ok "the tarball has $f"; else bad "the tarball lacks $f"; fi
 done
+if [ ! -f "$repo/LICENSE" ]; then
+  skip "the repository has no top-level LICENSE to carry"
+elif cmp -s "$repo/LICENSE" "$pkg/inst/LICENSE"; then
+  ok "the tarball carries the repository's LICENSE (inst/LICENSE)"
+else
+  bad "inst/LICENSE is missing or differs from the repository's LICENSE"
+fi
 if cmp -s "$pkg/src/npshm.h" "$repo/include/npshm.h"; then
   ok "src/npshm.h is the repository's include/npshm.h"
 else
@@ -28,7 +36,7 @@ else
 fi
 missing=""
 for f in "$repo"/core/*.cpp "$repo"/core/*.hpp; do
-  cmp -s "$f" "$pkg/src/${f##*/}" || missing="$missing ${f##*/}"
+  cmp -s "$f" "$pkg/src/core/${f##*/}" || missing="$missing ${f##*/}"
 done
 if [ -z "$missing" ]; then ok "every core/*.cpp and *.hpp is in the tarball, unchanged"
 else bad "core files missing or different in the tarball:$missing"; fi
@@ -64,9 +72,9 @@ fi
 
 # Nothing generated in the source tree.
 stray=$(find "$repo/bindings/r/npshm" \( -name '*.o' -o -name '*.so' -o -name 'npshm_wrap.c' \
-          -o -name 'swig_wrappers.R' -o -name 'npshm.h' -o -name 'capi.cpp' \) -print)
+          -o -name 'swig_wrappers.R' -o -name 'npshm.h' -o -name 'capi.cpp' -o -name Makevars \) -print)
 if [ -z "$stray" ]; then ok "no generated file or object in bindings/r/npshm"
 else bad "generated files in the source tree: $stray"; fi
 
-echo "SUMMARY: $passed passed, $failed failed, 0 skipped"
+echo "SUMMARY: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

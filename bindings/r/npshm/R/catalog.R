@@ -1,14 +1,15 @@
 # Arrays by name: existence, deletion, description, listing, collection.
 
 .name_of <- function(x) {
-  if (is.character(x)) return(.single_string(x, "name"))
+  if (is.character(x)) return(.name_arg(x))
   info <- npc_r_view_info(x)
-  if (is.null(info)) stop("npshm: expected an array name or an npshm view", call. = FALSE)
-  info$name
+  if (!is.null(info)) return(info$name)
+  if (is.raw(x)) return(.name_arg(x))  # a raw vector that is not a view: a name's bytes
+  .stop_invalid("npshm: expected an array name or an npshm view")
 }
 
 npshm_exists <- function(name) {
-  .check(npc_exists(.single_string(name, "name"), NULL)) == 1L
+  .check(npc_exists(.name_arg(name), NULL)) == 1L
 }
 
 npshm_delete <- function(name) {
@@ -24,8 +25,8 @@ npshm_delete <- function(name) {
   ok <- status == 0L
   ndim <- if (ok) npc_info_ndim(info) else 0L
   list(
-    name = npc_info_name(info),
-    path = npc_info_path(info),
+    name = .name_from_core(npc_info_name(info)),
+    path = .name_from_core(npc_info_path(info)),
     status = npc_error_name(status),
     message = npc_info_message(info),
     dtype = if (ok) npc_info_dtype(info) else NA_character_,
@@ -41,15 +42,16 @@ npshm_delete <- function(name) {
 }
 
 npshm_info <- function(x) {
-  if (!is.character(x)) {
-    info <- npc_r_view_info(x)
-    if (is.null(info)) stop("npshm_info: x is neither an array name nor an npshm view",
-                            call. = FALSE)
+  info <- if (is.character(x)) NULL else npc_r_view_info(x)
+  if (!is.null(info) || !(is.character(x) || is.raw(x))) {
+    if (is.null(info)) .stop_invalid("npshm_info: x is neither an array name nor an npshm view")
+    info$name <- .name_from_core(info$name)
+    info$path <- .name_from_core(info$path)
     return(info)
   }
-  name <- .single_string(x, "name")
+  name <- .name_arg(x)
   info <- npc_stat(name, NULL)
-  if (is.null(info)) stop(npc_last_message(), call. = FALSE)
+  if (is.null(info)) .stop_last()
   on.exit(npc_info_free(info))
   .info_fields(info)
 }
@@ -79,14 +81,14 @@ npshm_info <- function(x) {
 
 npshm_list <- function() {
   list <- npc_list_arrays(NULL)
-  if (is.null(list)) stop(npc_last_message(), call. = FALSE)
+  if (is.null(list)) .stop_last()
   on.exit(npc_list_free(list))
   .list_frame(list)
 }
 
 npshm_gc <- function(dry_run = FALSE) {
   list <- npc_gc(NULL, .flag(dry_run, "dry_run"))
-  if (is.null(list)) stop(npc_last_message(), call. = FALSE)
+  if (is.null(list)) .stop_last()
   on.exit(npc_list_free(list))
   .list_frame(list)$name
 }

@@ -3,25 +3,23 @@
 npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
                          lifetime = c("persistent", "owner", "last"),
                          mode = "0600", init = NULL, inplace = FALSE) {
-  name <- .single_string(name, "name")
+  name <- .name_arg(name)
   order <- match.arg(order)
   lifetime <- match.arg(lifetime)
   inplace <- .flag(inplace, "inplace")
   if (!is.numeric(dim) || anyNA(dim))
-    stop("npshm_create ", name, ": dim must be a numeric vector of extents", call. = FALSE)
+    .stop_invalid("npshm_create ", name, ": dim must be a numeric vector of extents")
   dtype <- .dtype_of(type)
   if (!dtype %in% .view_dtypes)
-    stop(sprintf("npshm_create %s: type '%s' has no R view (use one of %s)", name, type,
-                 paste(names(.view_dtypes), collapse = ", ")), call. = FALSE)
+    .stop_invalid(sprintf("npshm_create %s: type '%s' has no R view (use one of %s)", name, type,
+                 paste(names(.view_dtypes), collapse = ", ")))
   mode_bits <- strtoi(as.character(mode), 8L)
   if (length(mode_bits) != 1L || is.na(mode_bits) || mode_bits < 0L || mode_bits > 511L)
-    stop("npshm_create ", name, ": mode must be octal permission bits such as \"0600\"",
-         call. = FALSE)
+    .stop_invalid("npshm_create ", name, ": mode must be octal permission bits such as \"0600\"")
   if (!is.null(init)) {
     if (.type_of_value(init) != names(.view_dtypes)[.view_dtypes == dtype])
-      stop(sprintf("npshm_create %s: init is %s, the array is %s", name,
-                   .type_of_value(init), names(.view_dtypes)[.view_dtypes == dtype]),
-           call. = FALSE)
+      .stop_invalid(sprintf("npshm_create %s: init is %s, the array is %s", name,
+                   .type_of_value(init), names(.view_dtypes)[.view_dtypes == dtype]))
     init <- unclass(as.vector(init))
     if (dtype == "<i8") init <- as.vector(init, "double")
   }
@@ -44,19 +42,18 @@ npshm_share <- function(x, name, lifetime = c("persistent", "owner", "last"),
 
 npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
                          dim = NULL, copy = FALSE, populate = FALSE) {
-  name <- .single_string(name, "name")
+  name <- .name_arg(name)
   readonly <- .flag(readonly, "readonly")
   populate <- .flag(populate, "populate")
   inplace <- .flag(inplace, "inplace")
   copy <- .flag(copy, "copy")
   if (inplace && readonly)
-    stop("npshm_attach ", name, ": inplace = TRUE writes to shared memory, ",
-         "which readonly = TRUE forbids", call. = FALSE)
+    .stop_invalid("npshm_attach ", name, ": inplace = TRUE writes to shared memory, ",
+         "which readonly = TRUE forbids")
   if (inplace && copy)
-    stop("npshm_attach ", name, ": inplace = TRUE and copy = TRUE exclude each other",
-         call. = FALSE)
+    .stop_invalid("npshm_attach ", name, ": inplace = TRUE and copy = TRUE exclude each other")
   if (!is.null(dim) && (!is.numeric(dim) || anyNA(dim)))
-    stop("npshm_attach ", name, ": dim must be a numeric vector of extents", call. = FALSE)
+    .stop_invalid("npshm_attach ", name, ": dim must be a numeric vector of extents")
   opts <- .new_options()
   on.exit(npc_options_free(opts))
   .check(npc_options_set_readonly(opts, readonly))

@@ -6,7 +6,7 @@
 # The dtype for an R type name, or a dtype string given as is.
 .dtype_of <- function(type) {
   if (!is.character(type) || length(type) != 1L || is.na(type))
-    stop("npshm: type must be a single string such as \"double\"", call. = FALSE)
+    .stop_invalid("npshm: type must be a single string such as \"double\"")
   if (type %in% names(.view_dtypes)) .view_dtypes[[type]] else type
 }
 
@@ -15,8 +15,8 @@
   if (inherits(x, "integer64")) return("integer64")
   type <- typeof(x)
   if (!type %in% c("double", "integer", "complex", "raw"))
-    stop(sprintf("npshm: cannot share an R %s vector (double, integer, complex, raw or integer64 can be shared)",
-                 type), call. = FALSE)
+    .stop_invalid(sprintf("npshm: cannot share an R %s vector (double, integer, complex, raw or integer64 can be shared)",
+                          type))
   type
 }
 

@@ -9,6 +9,7 @@
 
 #include "converted_copy.h"
 #include "view_class.h"
+#include "r_errors.h"
 
 typedef struct {
   char kind;    /* b i u f c */
@@ -96,7 +97,7 @@ static void check_u8_exact(npshm_array *a, const item_format *f, size_t n) {
                "type)", npshm_name(a), i + 1, npshm_dtype(a),
                (unsigned long long)v);
       npshm_close(a);
-      Rf_error("%s", msg);
+      npshm_r_stop(NPSHM_E_INVALID, 0, "%s", msg);
     }
   }
 }
@@ -117,7 +118,7 @@ SEXP npshm_r_converted_copy(npshm_array *a) {
              "npshm_attach %s: dtype '%s' cannot be converted to an R vector",
              npshm_name(a), npshm_dtype(a));
     npshm_close(a);
-    Rf_error("%s", msg);
+    npshm_r_stop(NPSHM_E_FORMAT, 0, "%s", msg);
   }
   size_t n = npshm_itemsize(a) > 0 ? npshm_nbytes(a) / npshm_itemsize(a) : 0;
   int integer64 = f.kind == 'i' && f.size == 8;

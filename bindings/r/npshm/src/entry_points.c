@@ -9,16 +9,21 @@
 #include "r_entry_points.h"
 #include "view_class.h"
 #include "converted_copy.h"
+#include "r_errors.h"
 
 static const char *string_arg(SEXP v, const char *what) {
   if (TYPEOF(v) != STRSXP || XLENGTH(v) != 1 || STRING_ELT(v, 0) == NA_STRING)
-    Rf_error("npshm: %s must be a single string", what);
-  return Rf_translateCharUTF8(STRING_ELT(v, 0));
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s must be a single string", what);
+  /* A name marked "bytes" (one the library listed that is not UTF-8, or
+     one given as a raw vector) goes to the library byte for byte; others
+     in UTF-8.  R strings never hold a NUL. */
+  SEXP s = STRING_ELT(v, 0);
+  return Rf_getCharCE(s) == CE_BYTES ? CHAR(s) : Rf_translateCharUTF8(s);
 }
 
 static int flag_arg(SEXP v, const char *what) {
   int b = Rf_asLogical(v);
-  if (b == NA_LOGICAL) Rf_error("npshm: %s must be TRUE or FALSE", what);
+  if (b == NA_LOGICAL) npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s must be TRUE or FALSE", what);
   return b;
 }
 
@@ -61,16 +66,17 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
   int64_t extents[NPSHM_MAX_NDIM];
   int ndim = npshm_r_shape_from_double(shape, extents, "dim");
   SEXPTYPE type = npshm_r_view_type(cdtype);
-  if (type == NILSXP) Rf_error("npshm: dtype '%s' has no R view type", cdtype);
+  if (type == NILSXP)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: dtype '%s' has no R view type", cdtype);
 
   double total = 1;
   for (int i = 0; i < ndim; i++) total *= (double)extents[i];
   if (init != R_NilValue) {
     if ((SEXPTYPE)TYPEOF(init) != type)
-      Rf_error("npshm_create %s: init must be of type %s, not %s", cname,
+      npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_create %s: init must be of type %s, not %s", cname,
                Rf_type2char(type), Rf_type2char(TYPEOF(init)));
     if (XLENGTH(init) != 1 && (double)XLENGTH(init) != total)
-      Rf_error("npshm_create %s: init has %lld elements; the array has %.0f "
+      npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_create %s: init has %lld elements; the array has %.0f "
                "(or give 1 to fill)", cname, (long long)XLENGTH(init), total);
   }
 
@@ -79,7 +85,7 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
   npshm_r_check_dim(what, ndim, extents, order);
 
   npshm_array *a = npshm_create(cname, cdtype, ndim, extents, order, opts);
-  if (a == NULL) Rf_error("%s", npshm_last_message());
+  if (a == NULL) npshm_r_stop_last();
   SEXP hptr = PROTECT(npshm_r_wrap_handle_ex(a, 1));
   created_view c = {hptr, in_place, init};
   SEXP token = PROTECT(R_MakeUnwindCont());
@@ -97,10 +103,10 @@ SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
     int64_t extents[NPSHM_MAX_NDIM];
     int ndim = npshm_r_shape_from_double(expected_shape, extents, "dim");
     if (npshm_options_set_expected_shape(opts, ndim, extents) != NPSHM_OK)
-      Rf_error("%s", npshm_last_message());
+      npshm_r_stop_last();
   }
   npshm_array *a = npshm_attach(cname, opts);
-  if (a == NULL) Rf_error("%s", npshm_last_message());
+  if (a == NULL) npshm_r_stop_last();
 
   if (want_copy) return npshm_r_converted_copy(a); /* closes a */
 
@@ -111,7 +117,7 @@ SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
              "<i4 integer, <c16 complex, |u1 raw, <i8 integer64); use copy = "
              "TRUE for a converted copy", npshm_name(a), npshm_dtype(a));
     npshm_close(a);
-    Rf_error("%s", msg);
+    npshm_r_stop(NPSHM_E_FORMAT, 0, "%s", msg);
   }
   if (in_place && npshm_is_readonly(a)) {
     char msg[400];
@@ -119,7 +125,7 @@ SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
              "npshm_attach %s: inplace = TRUE needs a writable attach",
              npshm_name(a));
     npshm_close(a);
-    Rf_error("%s", msg);
+    npshm_r_stop(NPSHM_E_READONLY, 0, "%s", msg);
   }
   SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
   SEXP view = npshm_r_new_view(hptr, in_place, 1);

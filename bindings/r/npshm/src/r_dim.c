@@ -8,6 +8,7 @@
 #include <Rinternals.h>
 
 #include "view_class.h"
+#include "r_errors.h"
 
 /* The R dim extent for axis i of the R view, or -1 if it is too large. */
 static int r_extent(int ndim, const int64_t *shape, int c_order, int i,
@@ -23,7 +24,7 @@ void npshm_r_check_dim(const char *what, int ndim, const int64_t *shape,
   for (int i = 0; i < ndim; i++) {
     int axis;
     if (r_extent(ndim, shape, order == NPSHM_ORDER_C, i, &axis) < 0)
-      Rf_error("%s: extent %lld of axis %d is larger than an R dim can be "
+      npshm_r_stop(NPSHM_E_INVALID, 0, "%s: extent %lld of axis %d is larger than an R dim can be "
                "(%d)", what, (long long)shape[axis], axis, INT_MAX);
   }
 }
@@ -45,15 +46,15 @@ void npshm_r_set_dim(SEXP x, const npshm_array *a) {
 
 int npshm_r_shape_from_double(SEXP v, int64_t *shape, const char *what) {
   if (TYPEOF(v) != REALSXP)
-    Rf_error("npshm: %s must be a numeric vector", what);
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s must be a numeric vector", what);
   R_xlen_t n = XLENGTH(v);
   if (n > NPSHM_MAX_NDIM)
-    Rf_error("npshm: %s has %lld extents, more than %d", what, (long long)n,
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s has %lld extents, more than %d", what, (long long)n,
              NPSHM_MAX_NDIM);
   for (R_xlen_t i = 0; i < n; i++) {
     double e = REAL(v)[i];
     if (!R_FINITE(e) || e < 0 || e != floor(e) || e > 9007199254740992.0)
-      Rf_error("npshm: %s[%lld] must be a whole number >= 0, not %g", what,
+      npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s[%lld] must be a whole number >= 0, not %g", what,
                (long long)(i + 1), e);
     shape[i] = (int64_t)e;
   }

@@ -48,6 +48,7 @@
 #include <R_ext/Altrep.h>
 
 #include "view_class.h"
+#include "r_errors.h"
 
 static R_altrep_class_t real_class;
 static R_altrep_class_t integer_class;
@@ -112,10 +113,10 @@ static SEXP wrap_body(void *data) {
   npshm_array *a = st->array;
   SEXPTYPE type = npshm_r_view_type(npshm_dtype(a));
   if (type == NILSXP)
-    Rf_error("%s: dtype '%s' has no zero-copy R type", npshm_name(a),
-             npshm_dtype(a));
+    npshm_r_stop(NPSHM_E_FORMAT, 0, "%s: dtype '%s' has no zero-copy R type",
+                 npshm_name(a), npshm_dtype(a));
   npshm_r_handle *h = (npshm_r_handle *)calloc(1, sizeof *h);
-  if (h == NULL) Rf_error("npshm %s: out of memory", npshm_name(a));
+  if (h == NULL) npshm_r_stop(NPSHM_E_NO_MEMORY, 0, "npshm %s: out of memory", npshm_name(a));
   st->handle = h;
   h->array = a;
   h->type = type;
@@ -189,7 +190,7 @@ static npshm_r_handle *handle_of(SEXP x) {
   SEXP ptr = R_altrep_data1(x);
   npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(ptr);
   if (h == NULL)
-    Rf_error("npshm view of %s used after its handle was closed",
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm view of %s used after its handle was closed",
              CHAR(STRING_ELT(R_ExternalPtrTag(ptr), 0)));
   return h;
 }
@@ -239,7 +240,8 @@ static void *view_dataptr(SEXP x, Rboolean writeable) {
   /* Not shared: R may write into x.  An inplace view bound to a variable
      (`x[i] <- v`) writes the mapping; a temporary one would only receive a
      function's result. */
-  if (npshm_r_view_inplace(x) && !NO_REFERENCES(x)) return h->data;
+  if (npshm_r_view_inplace(x) && !NO_REFERENCES(x) && !npshm_is_readonly(h->array))
+    return h->data;
   /* From now on x is private. */
   copy = copy_of_data(x);
   R_set_altrep_data2(x, copy);
@@ -366,41 +368,81 @@ static int valid_state(SEXP state, uint64_t *id) {
          is_string1(VECTOR_ELT(state, 3)) && TYPEOF(VECTOR_ELT(state, 4)) == REALSXP;
 }
 
+/* A state is data anyone can craft: nothing in it is trusted.  The name,
+   directory, dtype and shape only select and check what to attach (the core
+   validates the file's header; dtype and shape must equal the header's);
+   the view's type, length and data come from the attached handle alone.
+   A view over a read-only mapping never writes in place, whatever the
+   state says (a crafted "inplace" with "readonly" is refused). */
 static SEXP view_unserialize(SEXP cls, SEXP state) {
   (void)cls;
   uint64_t id = 0;
   if (!valid_state(state, &id))
-    Rf_error("npshm: cannot unserialize a view: unknown state format");
+    npshm_r_stop(NPSHM_E_FORMAT, 0, "npshm: cannot unserialize a view: unknown state format");
   const char *name = CHAR(STRING_ELT(VECTOR_ELT(state, 1), 0));
   const char *dir = CHAR(STRING_ELT(VECTOR_ELT(state, 2), 0));
   const char *dtype = CHAR(STRING_ELT(VECTOR_ELT(state, 3), 0));
-  int readonly = Rf_asLogical(VECTOR_ELT(state, 5)) == TRUE;
-  int inplace = Rf_asLogical(VECTOR_ELT(state, 6)) == TRUE;
+  SEXP ro = VECTOR_ELT(state, 5), ip = VECTOR_ELT(state, 6);
+  if (TYPEOF(ro) != LGLSXP || XLENGTH(ro) != 1 || LOGICAL(ro)[0] == NA_LOGICAL ||
+      TYPEOF(ip) != LGLSXP || XLENGTH(ip) != 1 || LOGICAL(ip)[0] == NA_LOGICAL)
+    npshm_r_stop(NPSHM_E_FORMAT, 0,
+                 "npshm: cannot unserialize the view of %s: its read-only and "
+                 "in-place flags must be TRUE or FALSE", name);
+  int readonly = LOGICAL(ro)[0];
+  int inplace = LOGICAL(ip)[0];
+  if (readonly && inplace)
+    npshm_r_stop(NPSHM_E_FORMAT, 0,
+                 "npshm: cannot unserialize the view of %s: a read-only view "
+                 "cannot write in place (the state was altered)", name);
+  if (npshm_r_view_type(dtype) == NILSXP)
+    npshm_r_stop(NPSHM_E_FORMAT, 0,
+                 "npshm: cannot unserialize the view of %s: dtype '%s' has no "
+                 "R view", name, dtype);
   int64_t shape[NPSHM_MAX_NDIM];
   int ndim = npshm_r_shape_from_double(VECTOR_ELT(state, 4), shape, "shape");
 
   npshm_options *opts = npshm_options_new();
-  if (opts == NULL) Rf_error("npshm: out of memory");
+  if (opts == NULL) npshm_r_stop(NPSHM_E_NO_MEMORY, 0, "npshm: out of memory");
   if ((dir[0] != '\0' && npshm_options_set_directory(opts, dir) != NPSHM_OK) ||
       npshm_options_set_readonly(opts, readonly) != NPSHM_OK ||
       npshm_options_set_expected_dtype(opts, dtype) != NPSHM_OK ||
       npshm_options_set_expected_shape(opts, ndim, shape) != NPSHM_OK) {
     npshm_options_free(opts);
-    Rf_error("npshm: cannot unserialize the view of %s: %s", name,
-             npshm_last_message());
+    npshm_r_stop(npshm_last_error(), npshm_last_errno(),
+                 "npshm: cannot unserialize the view of %s: %s", name,
+                 npshm_last_message());
   }
   npshm_array *a = npshm_attach(name, opts);
   npshm_options_free(opts);
   if (a == NULL)
-    Rf_error("npshm: cannot unserialize the view of %s in this process: %s",
-             name, npshm_last_message());
+    npshm_r_stop(npshm_last_error(), npshm_last_errno(),
+                 "npshm: cannot unserialize the view of %s in this process: %s",
+                 name, npshm_last_message());
   if (id != 0 && npshm_id(a) != id) {
     npshm_close(a);
-    Rf_error("npshm: %s is not the array that was serialized (it was removed "
-             "and created again)", name);
+    npshm_r_stop(NPSHM_E_MISMATCH, 0,
+                 "npshm: %s is not the array that was serialized (it was "
+                 "removed and created again)", name);
   }
   SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
-  SEXP view = npshm_r_new_view(hptr, inplace, 0);
+  SEXP view = npshm_r_new_view(hptr, inplace && !npshm_is_readonly(a), 0);
+  UNPROTECT(1);
+  return view;
+}
+
+/* R's default sets the serialized attributes as they are (SET_ATTRIB), so
+   a crafted stream could give a view a dim larger than its data and make
+   x[i, j] read outside the mapping.  Each attribute goes through
+   setAttrib instead, which refuses a dim that does not match the length. */
+static SEXP view_unserialize_ex(SEXP cls, SEXP state, SEXP attr, int objf,
+                                int levs) {
+  (void)objf; (void)levs;
+  SEXP view = PROTECT(view_unserialize(cls, state));
+  for (SEXP a = attr; a != R_NilValue; a = CDR(a)) {
+    if (TYPEOF(a) != LISTSXP || TYPEOF(TAG(a)) != SYMSXP)
+      npshm_r_stop(NPSHM_E_FORMAT, 0, "npshm: cannot unserialize a view: bad attributes");
+    Rf_setAttrib(view, TAG(a), CAR(a));
+  }
   UNPROTECT(1);
   return view;
 }
@@ -409,7 +451,9 @@ static SEXP view_unserialize(SEXP cls, SEXP state) {
 
 SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes) {
   npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(hptr);
-  if (h == NULL) Rf_error("npshm: the array handle is already closed");
+  if (h == NULL) npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: the array handle is already closed");
+  /* A read-only mapping is never written, whatever the caller asked. */
+  if (npshm_is_readonly(h->array)) inplace = 0;
   SEXP view = PROTECT(R_new_altrep(class_of(h->type), hptr,
                                    inplace ? inplace_marker : R_NilValue));
   if (!inplace) MARK_NOT_MUTABLE(view);
@@ -428,6 +472,7 @@ static void set_common_methods(R_altrep_class_t cls) {
   R_set_altrep_Duplicate_method(cls, view_duplicate);
   R_set_altrep_Serialized_state_method(cls, view_serialized_state);
   R_set_altrep_Unserialize_method(cls, view_unserialize);
+  R_set_altrep_UnserializeEX_method(cls, view_unserialize_ex);
   R_set_altvec_Dataptr_method(cls, view_dataptr);
   R_set_altvec_Dataptr_or_null_method(cls, view_dataptr_or_null);
 }
