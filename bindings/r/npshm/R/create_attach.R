@@ -42,6 +42,13 @@ npshm_share <- function(x, name, lifetime = c("persistent", "owner", "last"),
 
 npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
                          dim = NULL, copy = FALSE, populate = FALSE) {
+  if (inherits(name, "npshm_ref")) {
+    if (!missing(readonly) || !missing(inplace) || !missing(type) || !missing(dim) ||
+        !missing(copy) || !missing(populate))
+      .stop_invalid("npshm_attach: a reference attaches the view it was made from; ",
+                    "readonly, inplace, type, dim, copy and populate do not apply")
+    return(.view_of_ref(name))
+  }
   name <- .name_arg(name)
   readonly <- .flag(readonly, "readonly")
   populate <- .flag(populate, "populate")
