@@ -2,8 +2,9 @@
 # failure with code NPSHM_E_NOT_FOUND is a condition of class
 # c("npshm_not_found", "npshm_error", "error", "condition") (the slug is
 # npshm_error_name() without "NPSHM_E_", in lower case), with fields
-# message, call, code (the NPSHM_E_* value, an integer), name (the code's
-# symbolic name) and errno (of the system call behind it, or 0).  So
+# message, call, code (the NPSHM_E_* value, an integer), slug
+# ("not_found"), name (the code's symbolic name, "NPSHM_E_NOT_FOUND") and
+# errno (of the system call behind it, or 0).  So
 #   tryCatch(npshm_attach(nm), npshm_not_found = function(e) NULL)
 # catches exactly a missing array.  Errors in the arguments R code checks
 # itself are npshm_invalid.
@@ -13,8 +14,8 @@
   name <- npc_error_name(code)
   slug <- if (startsWith(name, "NPSHM_E_")) tolower(substring(name, 9L)) else "unknown"
   structure(class = c(paste0("npshm_", slug), "npshm_error", "error", "condition"),
-            list(message = message, call = call, code = code, name = name,
-                 errno = as.integer(errno)))
+            list(message = message, call = call, code = code, slug = slug,
+                 name = name, errno = as.integer(errno)))
 }
 
 # Signals the condition (also called from C: src/r_errors.c).

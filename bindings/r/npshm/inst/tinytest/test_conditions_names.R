@@ -13,6 +13,7 @@ e <- catch(npshm_attach(missing))
 expect_identical(classes_of(e), c("npshm_not_found", "npshm_error", "error", "condition"))
 expect_identical(e$code, -2L)
 expect_identical(e$name, "NPSHM_E_NOT_FOUND")
+expect_identical(e$slug, "not_found")
 expect_true(is.integer(e$errno))
 expect_true(grepl(missing, conditionMessage(e), fixed = TRUE))
 ## tryCatch selects by class: only a missing array is caught here.
