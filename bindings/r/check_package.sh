@@ -23,8 +23,12 @@ cat check.log
 echo "R CMD check took $(( $(date +%s) - start )) s"
 
 passed=$(grep -c '^\* .* \.\.\. OK$' check.log || true)
-errors=$(grep -c '\.\.\. *ERROR$' check.log || true)
-warnings=$(grep -c '\.\.\. *WARNING$' check.log || true)
+# R's closing line: "Status: OK" or "Status: 1 ERROR, 2 WARNINGs, 1 NOTE".
+status_line=$(grep '^Status:' check.log | tail -n1)
+errors=$(printf '%s\n' "$status_line" | sed -n 's/.* \([0-9][0-9]*\) ERROR.*/\1/p')
+warnings=$(printf '%s\n' "$status_line" | sed -n 's/.* \([0-9][0-9]*\) WARNING.*/\1/p')
+errors=${errors:-0} warnings=${warnings:-0}
+[ -n "$status_line" ] || errors=1  # no closing line: the check did not finish
 bad_notes=0
 # A NOTE line looks like "* checking <title> ... NOTE"; the incoming
 # feasibility check of --as-cran reports "Note_to_CRAN_maintainers".

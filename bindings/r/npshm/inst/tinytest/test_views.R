@@ -134,17 +134,16 @@ expect_false(npshm_exists(nm))
 invisible(gc())
 expect_equal(sum(x), 10)
 
-## Finalizers release handles: holders drop when views are collected, and
-## lifetime "owner" removes the array when the creator's view goes.  (A
-## process holds one lock per array however many views it has: holders
-## counts processes.)
+## Finalizers release handles: the process holds the array (holders count
+## processes) while any of its views lives, and no longer once all are
+## collected; lifetime "owner" removes the array when the creator's view goes.
 nm <- new_name("holders")
 x <- npshm_create(nm, 3)
 y <- npshm_attach(nm)
 expect_equal(npshm_info(nm)$holders, 1L)
-rm(y); invisible(gc())
-expect_equal(npshm_info(nm)$holders, 1L)
 rm(x); invisible(gc())
+expect_equal(npshm_info(nm)$holders, 1L)
+rm(y); invisible(gc())
 expect_equal(npshm_info(nm)$holders, 0L)
 npshm_delete(nm)
 
