@@ -2,11 +2,16 @@
 
 npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
                          lifetime = c("persistent", "owner", "last"),
-                         mode = "0600", init = NULL, inplace = FALSE) {
+                         mode = "0600", init = NULL, inplace = FALSE,
+                         exist_ok = FALSE) {
   name <- .name_arg(name)
   order <- match.arg(order)
   lifetime <- match.arg(lifetime)
   inplace <- .flag(inplace, "inplace")
+  exist_ok <- .flag(exist_ok, "exist_ok")
+  if (exist_ok && !is.null(init))
+    .stop_invalid("npshm_create ", name, ": init and exist_ok = TRUE exclude each other ",
+                  "(an existing array would be overwritten)")
   if (!is.numeric(dim) || anyNA(dim))
     .stop_invalid("npshm_create ", name, ": dim must be a numeric vector of extents")
   dtype <- .dtype_of(type)
@@ -28,6 +33,7 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   on.exit(npc_options_free(opts))
   .check(npc_options_set_lifetime(opts, npc_lifetime_from_name(lifetime)))
   .check(npc_options_set_mode(opts, mode_bits))
+  .check(npc_options_set_exist_ok(opts, exist_ok))
   npc_r_create(name, dtype, as.double(dim),
                if (order == "C") 0L else 1L, opts, inplace, init)
 }
@@ -41,12 +47,14 @@ npshm_share <- function(x, name, lifetime = c("persistent", "owner", "last"),
 }
 
 npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
-                         dim = NULL, copy = FALSE, populate = FALSE) {
+                         dim = NULL, copy = FALSE, populate = FALSE,
+                         allow_other_owner = FALSE) {
   if (inherits(name, "npshm_ref")) {
     if (!missing(readonly) || !missing(inplace) || !missing(type) || !missing(dim) ||
-        !missing(copy) || !missing(populate))
+        !missing(copy) || !missing(populate) || !missing(allow_other_owner))
       .stop_invalid("npshm_attach: a reference attaches the view it was made from; ",
-                    "readonly, inplace, type, dim, copy and populate do not apply")
+                    "readonly, inplace, type, dim, copy, populate and allow_other_owner ",
+                    "do not apply")
     return(.view_of_ref(name))
   }
   name <- .name_arg(name)
@@ -65,6 +73,7 @@ npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
   on.exit(npc_options_free(opts))
   .check(npc_options_set_readonly(opts, readonly))
   .check(npc_options_set_populate(opts, populate))
+  .check(npc_options_set_allow_other_owner(opts, .flag(allow_other_owner, "allow_other_owner")))
   if (!is.null(type)) .check(npc_options_set_expected_dtype(opts, .dtype_of(type)))
   x <- npc_r_attach(name, opts, if (is.null(dim)) NULL else as.double(dim),
                     inplace, copy)

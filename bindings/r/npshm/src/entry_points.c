@@ -55,7 +55,7 @@ static SEXP fill_and_view(void *data) {
 static void unlink_on_jump(void *data, Rboolean jump) {
   created_view *c = (created_view *)data;
   npshm_r_handle *h = (npshm_r_handle *)R_ExternalPtrAddr(c->hptr);
-  if (jump && h != NULL) npshm_unlink(h->array);
+  if (jump && h != NULL && npshm_is_creator(h->array)) npshm_unlink(h->array);
 }
 
 SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
@@ -86,11 +86,17 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
 
   npshm_array *a = npshm_create(cname, cdtype, ndim, extents, order, opts);
   if (a == NULL) npshm_r_stop_last();
-  SEXP hptr = PROTECT(npshm_r_wrap_handle_ex(a, 1));
+  /* With exist_ok the handle may attach an array that was there already:
+     a failure then must not remove it. */
+  SEXP hptr = PROTECT(npshm_r_wrap_handle_ex(a, npshm_is_creator(a)));
   created_view c = {hptr, in_place, init};
   SEXP token = PROTECT(R_MakeUnwindCont());
-  SEXP view = R_UnwindProtect(fill_and_view, &c, unlink_on_jump, &c, token);
-  UNPROTECT(2);
+  SEXP view = PROTECT(R_UnwindProtect(fill_and_view, &c, unlink_on_jump, &c, token));
+  /* R_UnwindProtect keeps the result in the token (a reference): drop it,
+     or R would see the view as shared and duplicate an inplace view at its
+     first assignment instead of writing the shared memory. */
+  SETCAR(token, R_NilValue);
+  UNPROTECT(3);
   return view;
 }
 

@@ -45,6 +45,8 @@
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_readonly;
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_populate;
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_expected_dtype;
+%rename("npc_%(strip:[npshm_])s") npshm_options_set_exist_ok;
+%rename("npc_%(strip:[npshm_])s") npshm_options_set_allow_other_owner;
 %rename("npc_%(strip:[npshm_])s") npshm_remove;
 %rename("npc_%(strip:[npshm_])s") npshm_exists;
 %rename("npc_%(strip:[npshm_])s") npshm_stat;

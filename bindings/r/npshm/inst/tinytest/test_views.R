@@ -93,6 +93,16 @@ expect_equal(x[2], 50)
 expect_false(npshm_is_view(x))
 expect_equal(npshm_attach(nm)[1:2], c(1, 2))
 
+## npshm_create(inplace = TRUE): the created view writes the shared memory
+## (R_UnwindProtect's token must not keep a second reference to it).
+nm_ci <- new_name("createinplace")
+ci <- npshm_create(nm_ci, 3, inplace = TRUE)
+ci[2] <- 42
+expect_identical(npshm_attach(nm_ci)[2], 42)
+expect_true(npshm_is_view(ci))
+rm(ci)
+npshm_delete(nm_ci)
+
 ## inplace = TRUE: assignment writes the shared memory ...
 w <- npshm_attach(nm, inplace = TRUE)
 expect_true(npshm_info(w)$inplace)
