@@ -8,7 +8,7 @@ binding; nothing is remembered by hand.  Rules (read from the sources):
           every function it does not %ignore: each function is %ignore'd
           there or declared in npshm/_npshm.pyi (wrapped on purpose), and
           every constant of the header is declared in the .pyi.
-  r       every function is wrapped by bindings/r/npshm/src/npshm.i (R's
+  r       every function is wrapped by bindings/r/npshm/tools/npshm.i (R's
           SWIG module ignores all by default), called by the package's C
           code (src/*.c), or listed in tools/bindings-ignored.txt.
   julia   every function has its ccall in NPShm/src/LibNPShm.jl (generated
@@ -97,14 +97,14 @@ def check_python(root, header, ignored, problems, passed):
 
 def check_r(root, header, ignored, problems, passed):
     src = os.path.join(root, "bindings", "r", "npshm", "src")
-    iface = strip_c_comments(read(os.path.join(src, "npshm.i")))
+    iface = strip_c_comments(read(os.path.join(root, "bindings", "r", "npshm", "tools", "npshm.i")))
     wrapped = set(re.findall(r"%rename\(\"[^\"]*\"\)\s+(npshm_\w+)\s*;", iface))
     c_code = strip_c_comments(read_all(os.path.join(src, "*.c")))
     for f in header.functions:
         if f.name in wrapped or mentions(c_code, f.name) or f.name in ignored:
             passed.append(f.name)
         else:
-            problems.append(f"r: {f.name} is neither wrapped (a %rename in src/npshm.i), "
+            problems.append(f"r: {f.name} is neither wrapped (a %rename in tools/npshm.i), "
                             "called from src/*.c, nor listed for r in tools/bindings-ignored.txt")
 
 

@@ -11,7 +11,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 FILES = ["include/npshm.h", "tools/bindings-ignored.txt", "bindings/python/npshm.i",
-         "bindings/python/npshm/_npshm.pyi", "bindings/r/npshm/src/npshm.i",
+         "bindings/python/npshm/_npshm.pyi", "bindings/r/npshm/tools/npshm.i",
          "bindings/julia/NPShm/src/LibNPShm.jl"]
 GLOBS = [("bindings/r/npshm/src", ".c")]
 
