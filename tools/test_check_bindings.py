@@ -21,6 +21,7 @@ def scratch(tmp):
         os.makedirs(os.path.join(tmp, os.path.dirname(f)), exist_ok=True)
         shutil.copy(os.path.join(ROOT, f), os.path.join(tmp, f))
     for d, ext in GLOBS:
+        os.makedirs(os.path.join(tmp, d), exist_ok=True)
         for name in os.listdir(os.path.join(ROOT, d)):
             if name.endswith(ext):
                 shutil.copy(os.path.join(ROOT, d, name), os.path.join(tmp, d, name))
