@@ -67,7 +67,7 @@ void print_text(const ArrayEntry &e, const ProcessUse &use) {
     line("nbytes:", std::to_string(e.nbytes) + " (" + human_bytes(e.nbytes) + ")");
     line("lifetime:", lifetime_text(e.lifetime));
   } else {
-    line("status:", std::string("invalid (") + npshm_error_name(e.status) + "): " + e.message);
+    line("status:", "invalid (" + error_slug(e.status) + "): " + e.message);
   }
   line("file size:", std::to_string(e.file_size) + " (" + human_bytes(e.file_size) + ")");
   line("owner:", e.owner + " (uid " + std::to_string(e.uid) + ")");
@@ -84,68 +84,62 @@ void print_text(const ArrayEntry &e, const ProcessUse &use) {
     std::printf("  pid %-8lld %s\n", static_cast<long long>(pid), printable(process_command(pid)).c_str());
 }
 
-void print_json(const ArrayEntry &e, const ProcessUse &use) {
-  JsonWriter json(std::cout);
-  json.begin_object();
-  write_entry_members(json, e);
+Json info_json(const ArrayEntry &e, const ProcessUse &use) {
+  Json json = entry_json(e);
   if (use.known) {
-    json.key("mappings").number(static_cast<std::uint64_t>(use.mappings));
-    json.key("processes").begin_array();
-    for (std::int64_t pid : use.pids) {
-      json.begin_object();
-      json.key("pid").number(pid);
-      json.key("command").string(process_command(pid));
-      json.end_object();
-    }
-    json.end_array();
+    json["mappings"] = use.mappings;
+    json["processes"] = Json::array();
+    for (std::int64_t pid : use.pids)
+      json["processes"].push_back({{"pid", pid}, {"command", process_command(pid)}});
   } else {
-    json.key("mappings").null();
-    json.key("processes").null();
+    json["mappings"] = nullptr;
+    json["processes"] = nullptr;
   }
-  json.end_object();
-  json.finish();
+  return json;
 }
 
-int run_info(const Arguments &args, const Context &context) {
-  if (args.positionals().size() != 1)
-    throw UsageError(args.positionals().empty() ? "info needs an array NAME"
-                                                : "info takes one NAME");
-  const OptionsHandle options = context.make_options();
-  const InfoHandle info(npshm_stat(args.positionals()[0].c_str(), options.get()));
-  if (!info) throw library_failure();
-  const ArrayEntry entry = read_entry(info.get(), std::time(nullptr));
-  const ProcessUse use = processes_of(info.get());
-  if (args.flag("json"))
-    print_json(entry, use);
-  else
-    print_text(entry, use);
-  if (!entry.valid()) {
-    std::fflush(stdout);
-    throw Failure(exit_code_for_error(entry.status),
-                  "info " + entry.uri + ": not a valid array: " + entry.message);
+class InfoCommand : public Command {
+ public:
+  explicit InfoCommand(CLI::App *app) {
+    app->add_option("NAME", name_, "the array: NAME, shm://NAME or file:///path.npy")
+        ->required();
   }
-  return kExitOk;
-}
+
+  int run(const Context &context) override {
+    const OptionsHandle options = context.make_options();
+    const InfoHandle info(npshm_stat(name_.c_str(), options.get()));
+    if (!info) throw library_failure();
+    const ArrayEntry entry = read_entry(info.get(), std::time(nullptr));
+    const ProcessUse use = processes_of(info.get());
+    if (context.text())
+      print_text(entry, use);
+    else
+      write_json(info_json(entry, use), context.format());
+    if (!entry.valid()) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "npshm: %s\n",
+                   printable("info " + entry.uri + ": not a valid array: " + entry.message).c_str());
+      return exit_code_for_error(entry.status);
+    }
+    return kExitOk;
+  }
+
+ private:
+  std::string name_;
+};
 
 }  // namespace
 
-Command info_command() {
-  return {"info", "show one array: header, lifetime, holders, processes",
-          "Usage: npshm info NAME [--json] [--dir DIR]\n"
-          "\n"
-          "Show the array NAME (or shm://NAME, or file:///path.npy): its header\n"
-          "(dtype, shape, order, item size, data size), lifetime policy, file size,\n"
-          "owner, mode, modification time, the number of live handles (holders),\n"
-          "and the processes that map it now with their PIDs and command names and\n"
-          "the total number of mappings.  It does not attach the array, so it never\n"
-          "changes its holders.  A file that is not a valid array is described as\n"
-          "far as possible and the command exits 1.\n"
-          "\n"
-          "Options:\n"
-          "  --json      print a JSON object instead\n"
-          "  --dir DIR   the shm directory (default: $NPSHM_DIR, else /dev/shm)\n",
-          {{"json", false}},
-          run_info};
+Subcommand add_info_command(CLI::App &program, CommonOptions &common) {
+  CLI::App *app = add_subcommand(
+      program, common, "info", "show one array: header, lifetime, holders, processes",
+      "Shows the array NAME: its header (dtype, shape, order, item size, data size),\n"
+      "lifetime policy, file size, owner, mode, modification time, the number of live\n"
+      "handles (holders), and the processes that map it now with their PIDs and\n"
+      "command names and the total number of mappings.  It does not attach the array,\n"
+      "so it never changes its holders.  A file that is not a valid array is described\n"
+      "as far as possible and the exit status says why (7: format).");
+  return {app, std::make_unique<InfoCommand>(app)};
 }
 
 }  // namespace npshm_cli

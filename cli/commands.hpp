@@ -1,32 +1,53 @@
-// The table of subcommands: each cmd_*.cpp defines one.
+// The subcommands.  Each cmd_*.cpp defines one: add_<name>_command() adds
+// its CLI11 subcommand (options, positionals, help text) to the program and
+// returns the Command that runs it with the parsed values.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "arguments.hpp"
 #include "context.hpp"
+#include "output.hpp"
 
 namespace npshm_cli {
 
-struct Command {
-  std::string name;
-  std::string summary;  // one line, for "npshm --help"
-  std::string help;     // the whole "npshm NAME --help" text
-  std::vector<OptionSpec> options;  // besides --help and --dir
-  // Runs the command; returns the exit code or throws Failure.
-  int (*run)(const Arguments &args, const Context &context);
+// Options every subcommand takes.
+struct CommonOptions {
+  std::string dir;       // --dir ("" when not given)
+  OutputOptions output;  // --json, --json-lines
 };
 
-Command ls_command();
-Command info_command();
-Command create_command();
-Command rm_command();
-Command gc_command();
-Command load_command();
-Command save_command();
+class Command {
+ public:
+  virtual ~Command() = default;
+  // Runs with the parsed options; returns the exit status or throws
+  // Failure.
+  virtual int run(const Context &context) = 0;
+};
+
+struct Subcommand {
+  CLI::App *app;
+  std::unique_ptr<Command> command;
+};
+
+// A new subcommand of program with --dir, --json and --json-lines.
+CLI::App *add_subcommand(CLI::App &program, CommonOptions &common, const std::string &name,
+                         const std::string &summary, const std::string &details);
+// "--dir DIR" bound to dir (on the program and on each subcommand).
+void add_dir_option(CLI::App *app, std::string &dir);
+
+Subcommand add_ls_command(CLI::App &program, CommonOptions &common);
+Subcommand add_info_command(CLI::App &program, CommonOptions &common);
+Subcommand add_create_command(CLI::App &program, CommonOptions &common);
+Subcommand add_rm_command(CLI::App &program, CommonOptions &common);
+Subcommand add_gc_command(CLI::App &program, CommonOptions &common);
+Subcommand add_load_command(CLI::App &program, CommonOptions &common);
+Subcommand add_save_command(CLI::App &program, CommonOptions &common);
 
 // All of them, in the order "npshm --help" lists them.
-std::vector<Command> all_commands();
+std::vector<Subcommand> add_all_commands(CLI::App &program, CommonOptions &common);
 
 }  // namespace npshm_cli

@@ -6,7 +6,7 @@
 
 namespace npshm_cli {
 
-Context::Context(std::string dir) : dir_(std::move(dir)) {}
+Context::Context(std::string dir, Format format) : dir_(std::move(dir)), format_(format) {}
 
 OptionsHandle Context::make_options() const {
   OptionsHandle options(npshm_options_new());

@@ -20,7 +20,7 @@ int CopyProgress::report(std::uint64_t done, std::uint64_t total, void *context)
 
 Failure copy_failure() {
   if (npshm_last_error() == NPSHM_E_CANCELED && interrupt_signal() != 0)
-    return Failure(kExitInterrupted, std::string(npshm_last_message()) +
+    return Failure(kExitInterrupted, error_slug(NPSHM_E_CANCELED), std::string(npshm_last_message()) +
                                          " (interrupted by signal " +
                                          std::to_string(interrupt_signal()) + ")");
   return library_failure();

@@ -1,5 +1,6 @@
-// The exceptions a command throws to stop with a message and an exit code.
-// main() prints "npshm: <message>" on stderr and exits with the code.
+// The exceptions a command throws to stop with a message and an exit status.
+// main() prints "npshm: <message>" on stderr (and, with --json, an error
+// object on stdout) and exits with the status.
 #pragma once
 
 #include <stdexcept>
@@ -7,21 +8,28 @@
 
 namespace npshm_cli {
 
-// A failed operation: message and exit code.
+// A failed operation.
 class Failure : public std::runtime_error {
  public:
-  Failure(int exit_code, const std::string &message)
-      : std::runtime_error(message), exit_code_(exit_code) {}
+  // slug: the error's name in JSON ("not_found", see error_slug()).
+  Failure(int exit_code, std::string slug, const std::string &message)
+      : std::runtime_error(message), exit_code_(exit_code), slug_(std::move(slug)) {}
+  // From a library error code (NPSHM_E_*).
+  static Failure from_code(int npshm_error, const std::string &message);
+
   int exit_code() const { return exit_code_; }
+  const std::string &slug() const { return slug_; }
 
  private:
   int exit_code_;
+  std::string slug_;
 };
 
-// A command line the program cannot run; main() adds a hint to --help.
+// An argument the program cannot use (exit 2, as NPSHM_E_INVALID); main()
+// adds a hint to --help.
 class UsageError : public Failure {
  public:
-  explicit UsageError(const std::string &message) : Failure(2, message) {}
+  explicit UsageError(const std::string &message);
 };
 
 // The library's last error on this thread, as a Failure (message and code

@@ -16,11 +16,4 @@ std::string file_stem(const std::string &path) {
   return base.substr(0, dot);
 }
 
-std::string parent_directory(const std::string &path) {
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 }  // namespace npshm_cli

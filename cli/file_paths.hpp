@@ -1,4 +1,4 @@
-// Path helpers for load and save.
+// Path helpers for load.
 #pragma once
 
 #include <string>
@@ -7,8 +7,6 @@ namespace npshm_cli {
 
 // "/data/big.npy" -> "big"; "x.tar.npy" -> "x.tar"; "noext" -> "noext".
 std::string file_stem(const std::string &path);
-// "dir/x.npy" -> "dir"; "x.npy" -> "."; "/x.npy" -> "/".
-std::string parent_directory(const std::string &path);
 // The last component of path.
 std::string base_name(const std::string &path);
 

@@ -1,109 +1,82 @@
 // npshm: list, inspect, create, remove, collect, load and save shared
-// arrays, using only libnpshm's public C ABI.
+// arrays, using only libnpshm's public C ABI.  The command line is CLI11's
+// (program.cpp and the cmd_*.cpp files); this file runs it and turns
+// failures into messages and exit statuses (exit_codes.hpp).
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <iostream>
 #include <new>
 #include <string>
-#include <vector>
 
-#include "arguments.hpp"
-#include "commands.hpp"
-#include "context.hpp"
+#include "completion.hpp"
 #include "exit_codes.hpp"
 #include "failure.hpp"
-#include "npshm.h"
+#include "program.hpp"
 #include "text_escape.hpp"
 
 namespace npshm_cli {
 namespace {
 
-const char kVersion[] = NPSHM_CLI_VERSION;  // from VERSION, set by meson
-
-std::string program_help() {
-  std::string text =
-      "Usage: npshm [--dir DIR] COMMAND [ARGS...]\n"
-      "\n"
-      "Inspect and manage npshm shared arrays: .npy files in the shm directory.\n"
-      "\n"
-      "Commands:\n";
-  for (const Command &command : all_commands()) {
-    std::string name = command.name;
-    name.resize(8, ' ');
-    text += "  " + name + command.summary + "\n";
-  }
-  text +=
-      "\n"
-      "Global options:\n"
-      "  --dir DIR    the shm directory (default: $NPSHM_DIR, else /dev/shm);\n"
-      "               also accepted after the command\n"
-      "  --help, -h   this help; 'npshm COMMAND --help' describes a command\n"
-      "  --version    print the versions of npshm and of the loaded libnpshm\n"
-      "\n"
-      "Exit codes: 0 ok, 1 operation failed, 2 usage error or invalid argument,\n"
-      "3 no such array or file, 4 the name exists, 130 interrupted (cleaned up).\n";
-  return text;
+std::string help_hint(const Program &program) {
+  const Subcommand *sub = program.chosen();
+  return sub ? "npshm " + sub->app->get_name() + " --help" : "npshm --help";
 }
 
-const Command *find_command(const std::vector<Command> &commands, const std::string &name) {
-  for (const Command &command : commands)
-    if (command.name == name) return &command;
-  return nullptr;
+int usage_error(const Program &program, const std::string &message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "npshm: %s\nTry '%s'.\n", printable(message).c_str(),
+               help_hint(program).c_str());
+  return kExitUsage;
 }
 
-int run_command(const Command &command, const std::vector<std::string> &args, std::string dir) {
-  std::vector<OptionSpec> specs = command.options;
-  specs.push_back({"help", false});
-  specs.push_back({"dir", true});
-  const Arguments parsed = Arguments::parse(args, specs);
-  if (parsed.flag("help")) {
-    std::fputs(command.help.c_str(), stdout);
+// A failure after the command line was understood: the message on stderr
+// and, when JSON was asked for, an error object on stdout.
+int report_failure(const Program &program, Format format, const Failure &failure) {
+  if (format != Format::Text)
+    write_json({{"error",
+                 {{"code", failure.slug()},
+                  {"exit_status", failure.exit_code()},
+                  {"message", failure.what()}}}},
+               format);
+  std::fflush(stdout);
+  std::fprintf(stderr, "npshm: %s\n", printable(failure.what()).c_str());
+  if (dynamic_cast<const UsageError *>(&failure) != nullptr)
+    std::fprintf(stderr, "Try '%s'.\n", help_hint(program).c_str());
+  return failure.exit_code();
+}
+
+int run(Program &program, int argc, char **argv) {
+  if (argc == 1) {  // bare "npshm": the help, as a successful request for it
+    std::cout << program.app.help();
     return kExitOk;
   }
-  if (auto command_dir = parsed.value("dir")) dir = *command_dir;
-  const Context context(dir);
-  return command.run(parsed, context);
-}
-
-int run_program(const std::vector<std::string> &args, std::string &hint) {
-  const std::vector<Command> commands = all_commands();
-  std::string dir;
-  std::size_t i = 0;
-  for (; i < args.size() && args[i].size() > 1 && args[i][0] == '-'; ++i) {
-    const std::string &arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      std::fputs(program_help().c_str(), stdout);
-      return kExitOk;
-    }
-    if (arg == "--version") {
-      std::printf("npshm %s (libnpshm %s)\n", kVersion, npshm_version());
-      return kExitOk;
-    }
-    if (arg == "--dir") {
-      if (i + 1 == args.size()) throw UsageError("option '--dir' needs a value");
-      dir = args[++i];
-    } else if (arg.rfind("--dir=", 0) == 0) {
-      dir = arg.substr(6);
-    } else {
-      throw UsageError("unknown option '" + arg + "'");
-    }
-  }
-  if (i == args.size()) throw UsageError("missing command");
-  const std::string &name = args[i];
-  const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
-  if (name == "help") {
-    if (rest.empty()) {
-      std::fputs(program_help().c_str(), stdout);
-      return kExitOk;
-    }
-    const Command *command = find_command(commands, rest[0]);
-    if (!command) throw UsageError("unknown command '" + rest[0] + "'");
-    std::fputs(command->help.c_str(), stdout);
+  if (argc == 2 && std::strcmp(argv[1], "--bash-completion") == 0) {
+    std::cout << bash_completion_script(program);
     return kExitOk;
   }
-  const Command *command = find_command(commands, name);
-  if (!command) throw UsageError("unknown command '" + name + "'");
-  hint = "npshm " + name + " --help";
-  return run_command(*command, rest, dir);
+  try {
+    program.app.parse(argc, argv);
+  } catch (const CLI::Success &e) {  // --help, --help-all, --version
+    return program.app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    std::string message = e.what();
+    if (program.chosen() == nullptr && std::string(e.get_name()) == "ExtrasError") {
+      message = "unknown command: " + message + " (commands:";
+      for (const Subcommand &sub : program.commands) message += " " + sub.app->get_name();
+      message += ")";
+    }
+    return usage_error(program, message);
+  }
+  const Subcommand *sub = program.chosen();
+  if (sub == nullptr) return usage_error(program, "missing command");
+  const Format format = program.common.output.format();
+  try {
+    const Context context(program.common.dir, format);
+    return sub->command->run(context);
+  } catch (const Failure &failure) {
+    return report_failure(program, format, failure);
+  }
 }
 
 }  // namespace
@@ -111,27 +84,19 @@ int run_program(const std::vector<std::string> &args, std::string &hint) {
 
 int main(int argc, char **argv) {
   using namespace npshm_cli;
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  std::string hint = "npshm --help";
   try {
-    const int code = run_program(args, hint);
-    if (std::fflush(stdout) != 0) {
-      std::perror("npshm: cannot write the output");
+    Program program;
+    const int code = run(program, argc, argv);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::fprintf(stderr, "npshm: cannot write the output: %s\n", std::strerror(errno));
       return kExitFailed;
     }
     return code;
-  } catch (const UsageError &e) {
-    std::fprintf(stderr, "npshm: %s\nTry '%s'.\n", printable(e.what()).c_str(), hint.c_str());
-    return kExitUsage;
-  } catch (const Failure &e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "npshm: %s\n", printable(e.what()).c_str());
-    return e.exit_code();
   } catch (const std::bad_alloc &) {
     std::fprintf(stderr, "npshm: out of memory\n");
     return kExitFailed;
   } catch (const std::exception &e) {
-    std::fprintf(stderr, "npshm: internal error: %s\n", e.what());
+    std::fprintf(stderr, "npshm: internal error: %s\n", printable(e.what()).c_str());
     return kExitFailed;
   }
 }

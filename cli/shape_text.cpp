@@ -21,7 +21,7 @@ std::int64_t parse_extent(const std::string &item, const std::string &whole) {
   const std::string digits = trim(item);
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
     throw UsageError("bad shape '" + whole + "': '" + digits +
-                     "' is not a non-negative integer (example: --shape 1000,1000)");
+                     "' is not a non-negative integer (example: --shape 1000x1000 or 1000,1000)");
   errno = 0;
   const long long value = std::strtoll(digits.c_str(), nullptr, 10);
   if (errno == ERANGE) throw UsageError("bad shape '" + whole + "': '" + digits + "' is too large");
@@ -39,9 +39,11 @@ std::vector<std::int64_t> parse_shape(const std::string &text) {
   std::vector<std::int64_t> shape;
   if (body.empty()) return shape;
   if (body.back() == ',') body.pop_back();  // "5," as in a Python 1-tuple
+  // Separated by commas (as Python writes tuples) or by 'x' (as ls shows them).
+  const char separator = body.find(',') == std::string::npos ? 'x' : ',';
   std::size_t start = 0;
   while (true) {
-    const std::size_t comma = body.find(',', start);
+    const std::size_t comma = body.find(separator, start);
     shape.push_back(parse_extent(body.substr(start, comma - start), text));
     if (comma == std::string::npos) break;
     start = comma + 1;

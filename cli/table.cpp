@@ -14,7 +14,7 @@ void Table::add_row(std::vector<std::string> cells) {
   rows_.push_back(std::move(cells));
 }
 
-void Table::render(std::ostream &out) const {
+void Table::render(std::ostream &out, bool header) const {
   std::vector<std::size_t> widths;
   for (const Column &column : columns_) widths.push_back(display_width(column.title));
   for (const auto &row : rows_) {
@@ -41,7 +41,7 @@ void Table::render(std::ostream &out) const {
   };
   std::vector<std::string> titles;
   for (const Column &column : columns_) titles.push_back(column.title);
-  emit(titles);
+  if (header) emit(titles);
   for (const auto &row : rows_) emit(row);
 }
 

@@ -22,9 +22,9 @@ class Table {
   // does not widen its column.
   void add_row(std::vector<std::string> cells);
 
-  // Header line then rows; columns separated by two spaces, no trailing
-  // spaces.
-  void render(std::ostream &out) const;
+  // The header line (if header) then the rows; columns separated by two
+  // spaces, no trailing spaces.
+  void render(std::ostream &out, bool header = true) const;
 
  private:
   std::vector<Column> columns_;

@@ -1,5 +1,6 @@
-// Making untrusted text (file names, messages) safe to print or to put in
-// JSON: a foreign file in the shm directory may have any bytes in its name.
+// Making untrusted text (file names, library messages, paths) safe to show
+// on a terminal: a file in the shm directory may have any bytes in its name,
+// and a hostile .npy header may put any text into an error message.
 #pragma once
 
 #include <string>
@@ -7,13 +8,19 @@
 
 namespace npshm_cli {
 
-// For terminals: control characters and invalid UTF-8 bytes become "\xNN".
+// The text with everything a terminal would act on or hide made visible:
+//   a byte that is not valid UTF-8                    -> \xNN
+//   C0 controls and DEL (ESC, CR, BS, ...)            -> \xNN
+//   C1 controls (U+0080..U+009F), format characters
+//   (bidi overrides and isolates, zero-width marks,
+//   U+FEFF...), line and paragraph separators        -> \uNNNN (\UNNNNNNNN)
+//   a backslash                                       -> \\  (so the result
+//                                                        reads back unambiguously)
+// The character classes come from Unicode's general categories (Cc, Cf, Zl,
+// Zp), looked up with utf8proc.
 std::string printable(std::string_view text);
 
-// A JSON string literal with quotes; invalid UTF-8 bytes become U+FFFD.
-std::string json_quote(std::string_view text);
-
-// Number of terminal columns the printable text takes (code points).
+// Terminal columns the printable text takes (wide characters count 2).
 std::size_t display_width(std::string_view printable_text);
 
 }  // namespace npshm_cli

@@ -4,7 +4,9 @@ NPSHM_CLI is the path of the built `npshm` program and NPSHM_LIBRARY the
 path of libnpshm.so (meson passes both).  Every test gets a private shm
 directory under /dev/shm, removed afterwards, so nothing is left behind.
 """
+import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -27,6 +29,28 @@ def _built(env_name, default_relative):
 
 CLI = _built("NPSHM_CLI", "build-cli/cli/npshm")
 LIBRARY = _built("NPSHM_LIBRARY", "build-cli/core/libnpshm.so")
+SCHEMAS = pathlib.Path(ROOT) / "cli" / "schemas"
+
+
+def check_schema(value, schema_name):
+    """Validates value (parsed JSON) against cli/schemas/<schema_name>.json,
+    resolving its references to the other schema files; returns value."""
+    import jsonschema  # python3-jsonschema
+    path = SCHEMAS / f"{schema_name}.json"
+    schema = json.loads(path.read_text())
+    resolver = jsonschema.RefResolver(base_uri=SCHEMAS.as_uri() + "/", referrer=schema)
+    jsonschema.Draft202012Validator(schema, resolver=resolver).validate(value)
+    return value
+
+
+def check_schema_ref(value, ref):
+    """Validates value against a schema reference such as
+    "common.json#/$defs/entry" (closed: no other properties)."""
+    import jsonschema
+    schema = {"$ref": ref, "unevaluatedProperties": False}
+    resolver = jsonschema.RefResolver(base_uri=SCHEMAS.as_uri() + "/", referrer=schema)
+    jsonschema.Draft202012Validator(schema, resolver=resolver).validate(value)
+    return value
 
 
 class Shm:
@@ -50,6 +74,12 @@ class Shm:
         result = self.run(*args, **kwargs)
         assert result.returncode == 0, (args, result.returncode, result.stderr)
         return result
+
+    def json(self, command, *args, schema=None, **kwargs):
+        """Runs `npshm COMMAND ARGS... --json`, checks exit 0, validates the
+        output against the command's schema and returns it parsed."""
+        result = self.ok(command, *args, "--json", **kwargs)
+        return check_schema(json.loads(result.stdout), schema or command)
 
     def spawn_holder(self, name, create=None, lifetime="persistent"):
         """A child process that attaches (or creates) NAME through libnpshm

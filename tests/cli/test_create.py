@@ -73,7 +73,7 @@ def test_structured_and_string_dtypes(shm):
     assert load(shm, "txt").dtype == np.dtype("<U10")
 
 
-@pytest.mark.parametrize("shape", ["-1", "1,,2", "a", "1.5", "(2,3", "1,2,-3",
+@pytest.mark.parametrize("shape", ["-1", "1,,2", "a", "1.5", "(2,3", "1,2,-3", "2x3,4", "2xx3",
                                    "99999999999999999999", ",".join(["1"] * 65)])
 def test_bad_shape(shm, shape):
     result = shm.run("create", "x", "--shape", shape, "--dtype", "f8")
@@ -148,3 +148,47 @@ def test_owner_and_last_lifetimes_outlive_the_command(shm):
     output = shm.ok("gc").stdout
     assert "removed owner" in output and "removed last" in output
     assert shm.names() == []
+
+
+@pytest.mark.parametrize("name", [
+    "bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+    "float16", "float32", "float64", "float128", "complex64", "complex128", "complex256",
+    "double", "single", "half", "intc", "longdouble", "int", "float", "complex",
+    "datetime64[ns]", "datetime64[D]", "timedelta64[s]", "timedelta64[ms]",
+])
+def test_numpy_dtype_names(shm, name):
+    shm.ok("create", "n", "--shape", "2", "--dtype", name)
+    assert load(shm, "n").dtype == np.dtype(name)
+
+
+def test_numpy_dtype_name_with_fill(shm):
+    shm.ok("create", "n", "--shape", "3", "--dtype", "uint16", "--fill", "513")
+    assert (load(shm, "n") == np.full(3, 513, dtype=np.uint16)).all()
+
+
+@pytest.mark.parametrize("dtype", ["float65", "object", "str", "datetime64[xx]",
+                                   "float64[ns]", "datetime64", "int33"])
+def test_unknown_dtype_names(shm, dtype):
+    result = shm.run("create", "x", "--shape", "3", "--dtype", dtype)
+    assert result.returncode == 2, result
+    assert f"dtype '{dtype}'" in result.stderr
+    assert "float64" in result.stderr  # says what is accepted
+    assert "item size" not in result.stderr
+    assert shm.names() == []
+
+
+@pytest.mark.parametrize("shape,expected", [("1000x1000", (1000, 1000)), ("2x3x4", (2, 3, 4)),
+                                            ("7", (7,)), ("0x3", (0, 3))])
+def test_shapes_as_ls_shows_them(shm, shape, expected):
+    shm.ok("create", "s", "--shape", shape, "--dtype", "u1")
+    assert load(shm, "s").shape == expected
+    shown = shm.ok("ls", "--no-header").stdout.split()[2]
+    assert shown == "x".join(map(str, expected))
+
+
+def test_create_json(shm):
+    data = shm.json("create", "j", "--shape", "2x3", "--dtype", "float32", "--mode", "0640")
+    assert data["name"] == "j" and data["uri"] == "shm://j" and data["path"] == shm.path("j")
+    assert data["dtype"] == "<f4" and data["shape"] == [2, 3] and data["mode"] == "0640"
+    assert data["nbytes"] == 24 and data["lifetime"] == "persistent"
+    assert int(data["id"], 16) != 0

@@ -1,6 +1,7 @@
 """npshm load and save: exact round trips with numpy, and no partial results."""
 import ast
 import json
+import re
 import os
 import pty
 import select
@@ -88,8 +89,19 @@ def test_save_errors_leave_nothing(shm, tmp_path):
     assert no_dir.returncode == 3
     assert no_dir.stderr == f"npshm: save shm://a to {tmp_path / 'no' / 'x.npy'}: no such directory\n"
     is_dir = shm.run("save", "a", tmp_path)
-    assert is_dir.returncode == 1 and "directory" in is_dir.stderr
+    assert is_dir.returncode == 2 and "not a regular file" in is_dir.stderr
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("args,what", [(["save", "a", "-"], "standard output"),
+                                       (["load", "-", "b"], "standard input")])
+def test_dash_is_refused_clearly(shm, args, what):
+    shm.ok("create", "a", "--shape", "3", "--dtype", "u1")
+    result = shm.run(*args)
+    assert result.returncode == 2, result
+    assert what in result.stderr and "not supported" in result.stderr
+    assert shm.names() == ["a"]
+    assert not os.path.exists("-")
 
 
 def test_load_existing_name(shm, tmp_path):
@@ -125,7 +137,7 @@ def corrupt_files(tmp_path):
 def test_load_of_corrupt_files_leaves_nothing(shm, tmp_path):
     for name, path in corrupt_files(tmp_path).items():
         result = shm.run("load", path)
-        assert result.returncode == 1, (name, result)
+        assert result.returncode == 7, (name, result)  # format
         assert result.stderr.startswith("npshm: "), name
         assert str(path) in result.stderr or name in result.stderr, (name, result.stderr)
         assert shm.names() == [], name
@@ -194,12 +206,27 @@ def test_progress_bar_on_terminal_only_for_large_arrays(shm, tmp_path):
                                           str(tmp_path / "big.npy")])
     assert code == 0
     assert "saving big [" in err and "100%" in err and "64.0 MiB / 64.0 MiB" in err
+    assert "ETA --:--" in err and re.search(r"done in \d+:\d\d", err), err
     code, err = run_with_terminal_stderr([CLI, "--dir", shm.dir, "load",
                                           str(tmp_path / "big.npy"), "big2"])
-    assert code == 0 and "loading big2 [" in err and "100%" in err
+    assert code == 0 and "loading big2 [" in err and "100%" in err and "done in" in err
     code, err = run_with_terminal_stderr([CLI, "--dir", shm.dir, "save", "small",
                                           str(tmp_path / "small.npy")])
     assert code == 0 and err == ""
+
+
+def test_progress_bar_estimates_the_time_left(shm, tmp_path):
+    """The library reports every 64 MiB: at 64 of 128 MiB the bar shows the
+    rate so far and the time left from it."""
+    shm.ok("create", "big", "--shape", str(2 * int(BIG_SHAPE)), "--dtype", "f8")
+    code, err = run_with_terminal_stderr([CLI, "--dir", shm.dir, "save", "big",
+                                          str(tmp_path / "big.npy")])
+    assert code == 0
+    drawings = err.split("\r")
+    middle = [d for d in drawings if " 50%  64.0 MiB / 128.0 MiB " in d]
+    assert middle, drawings
+    assert re.search(r"\d+(\.\d)? [KMGT]?i?B/s  ETA \d+:\d\d\x1b\[K", middle[0]), middle[0]
+    assert re.search(r"100%  128.0 MiB / 128.0 MiB  .*  done in \d+:\d\d", drawings[-1])
 
 
 def handles_sigint(pid):

@@ -1,7 +1,14 @@
-"""Program-level behaviour: help, version, usage errors and exit codes."""
+"""Program-level behaviour: help, version, usage errors, exit statuses, the
+generated usage text in the docs, the man page and the bash completion."""
+import ctypes
+import os
 import re
+import shutil
+import subprocess
 
 import pytest
+
+from conftest import CLI, LIBRARY, ROOT
 
 COMMANDS = ["ls", "info", "create", "rm", "gc", "load", "save"]
 
@@ -10,48 +17,84 @@ def test_help_lists_every_command(shm):
     result = shm.ok("--help", use_dir=False)
     for command in COMMANDS:
         assert re.search(rf"^  {command}\s", result.stdout, re.M), command
-    assert "Exit codes" in result.stdout
+    assert "Exit status:" in result.stdout
     assert result.stderr == ""
+
+
+def test_bare_program_prints_the_help_and_succeeds(shm):
+    bare = shm.run(use_dir=False)
+    assert bare.returncode == 0
+    assert bare.stdout == shm.ok("--help", use_dir=False).stdout
+    assert bare.stderr == ""
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(shm, command):
     for form in (["--help"], ["-h"]):
         result = shm.ok(command, *form)
-        assert result.stdout.startswith(f"Usage: npshm {command}")
-    assert shm.ok("help", command, use_dir=False).stdout.startswith(f"Usage: npshm {command}")
+        assert re.search(rf"^Usage: npshm {command}\b", result.stdout, re.M), result.stdout
+        for option in ("--json", "--json-lines", "--dir"):
+            assert option in result.stdout
 
 
 def test_version(shm):
     result = shm.ok("--version", use_dir=False)
-    assert re.fullmatch(r"npshm \d+\.\d+\.\d+ \(libnpshm \d+\.\d+\.\d+\)\n", result.stdout)
+    match = re.fullmatch(r"npshm (\d+\.\d+\.\d+) \(libnpshm (\d+\.\d+\.\d+)\)\n", result.stdout)
+    assert match
+    lib = ctypes.CDLL(LIBRARY)
+    lib.npshm_version.restype = ctypes.c_char_p
+    assert match.group(2) == lib.npshm_version().decode()
+
+
+def error_table():
+    """(slug, code) of every code libnpshm names, read from the library."""
+    lib = ctypes.CDLL(LIBRARY)
+    lib.npshm_error_name.restype = ctypes.c_char_p
+    rows = []
+    code = -1
+    while (name := lib.npshm_error_name(code).decode()) != "unknown":
+        rows.append((name.removeprefix("NPSHM_E_").lower(), code))
+        code -= 1
+    return rows
+
+
+def test_exit_statuses_come_from_the_library_table(shm):
+    help_text = shm.ok("--help", use_dir=False).stdout
+    section = help_text.split("Exit status:\n", 1)[1]
+    rows = error_table()
+    assert len(rows) >= 12
+    for slug, code in rows:
+        assert re.search(rf"^  {1 - code}\s+{slug}\b", section, re.M), (slug, code)
+    assert re.search(r"^  130\s+interrupted", section, re.M)
 
 
 def test_unknown_command(shm):
     result = shm.run("frobnicate")
     assert result.returncode == 2
-    assert "npshm: unknown command 'frobnicate'" in result.stderr
+    assert "npshm: unknown command" in result.stderr and "frobnicate" in result.stderr
     assert result.stdout == ""
 
 
-def test_missing_command(shm):
-    result = shm.run()
+def test_options_without_a_command(shm):
+    result = shm.run()  # only --dir
     assert result.returncode == 2
-    assert "missing command" in result.stderr
+    assert result.stderr.startswith("npshm: ") and "Try 'npshm --help'" in result.stderr
 
 
 @pytest.mark.parametrize("args", [["--bogus"], ["ls", "--bogus"], ["ls", "-x"],
                                   ["create", "x", "--shape"], ["ls", "--json=1"],
-                                  ["create", "x", "--shape", "1", "--shape", "2", "--dtype", "f8"]])
+                                  ["create", "x", "--shape", "1", "--shape", "2", "--dtype", "f8"],
+                                  ["ls", "--json", "--json-lines"]])
 def test_bad_options(shm, args):
     result = shm.run(*args)
     assert result.returncode == 2, result
     assert result.stderr.startswith("npshm: ")
     assert "Try 'npshm" in result.stderr
+    assert shm.names() == []
 
 
 @pytest.mark.parametrize("args", [["info"], ["create"], ["rm"], ["load"], ["save", "x"],
-                                  ["ls", "extra"], ["gc", "extra"], ["info", "a", "b"]])
+                                  ["gc", "extra"], ["info", "a", "b"]])
 def test_missing_or_extra_arguments(shm, args):
     result = shm.run(*args)
     assert result.returncode == 2, result
@@ -67,7 +110,107 @@ def test_dir_after_command_and_environment(shm):
         assert '"name": "a"' in result.stdout
 
 
+@pytest.mark.parametrize("where", ["before", "after", "inline"])
+def test_empty_dir_is_refused(shm, where):
+    args = {"before": ["--dir", "", "ls"], "after": ["ls", "--dir", ""],
+            "inline": ["ls", "--dir="]}[where]
+    result = shm.run(*args, use_dir=False)
+    assert result.returncode == 2, result
+    assert "empty directory" in result.stderr
+    assert result.stdout == ""
+
+
 def test_missing_directory(shm):
     result = shm.run("--dir", shm.path("nope"), "ls", use_dir=False)
-    assert result.returncode != 0
+    assert result.returncode == 3
     assert shm.path("nope") in result.stderr
+
+
+def option_names(help_text):
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", help_text))
+
+
+MAN = os.environ.get("NPSHM_MAN", os.path.join(os.path.dirname(CLI), "npshm.1"))
+
+
+@pytest.mark.skipif(not os.path.exists(MAN), reason="the man page was not built (no help2man)")
+def test_man_page_renders_the_help():
+    rendered = subprocess.run(["man", "-l", MAN], capture_output=True, text=True, check=True,
+                              env=dict(os.environ, MANPAGER="cat", PAGER="cat", MANWIDTH="100",
+                                       LC_ALL="C.UTF-8")).stdout
+    plain = re.sub(r".\x08", "", rendered)
+    assert plain.startswith("NPSHM(1)")
+    help_all = subprocess.run([CLI, "--help-all"], capture_output=True, text=True,
+                              check=True).stdout
+    for command in COMMANDS:
+        assert re.search(rf"^\s+{command}\b", plain, re.M), command
+    missing = option_names(help_all) - option_names(plain)
+    assert not missing, missing
+    version = subprocess.run([CLI, "--version"], capture_output=True, text=True).stdout.split()[1]
+    assert version in plain
+
+
+COMPLETION = os.environ.get("NPSHM_COMPLETION",
+                            os.path.join(os.path.dirname(CLI), "bash_completion", "npshm"))
+
+
+def complete(words, env=None):
+    """COMPREPLY of the generated completion for the command line `words`
+    (the last word is the one being completed)."""
+    script = f"""
+        PATH={os.path.dirname(CLI)}:$PATH
+        source {COMPLETION}
+        COMP_WORDS=({' '.join(_quote(w) for w in words)})
+        COMP_CWORD={len(words) - 1}
+        _npshm
+        printf '%s\\n' "${{COMPREPLY[@]}}"
+    """
+    result = subprocess.run(["bash", "--norc", "--noprofile", "-c", script], capture_output=True,
+                            text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.split("\n") if line]
+
+
+def _quote(word):
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def test_completion_file_is_what_the_program_prints():
+    printed = subprocess.run([CLI, "--bash-completion"], capture_output=True, text=True,
+                             check=True).stdout
+    with open(COMPLETION) as f:
+        assert f.read() == printed
+
+
+def test_completion_of_commands_options_and_values(shm, tmp_path):
+    assert complete(["npshm", "cr"]) == ["create"]
+    assert sorted(complete(["npshm", ""])) == sorted(COMMANDS)
+    assert complete(["npshm", "create", "x", "--ord"]) == ["--order"]
+    assert sorted(complete(["npshm", "create", "x", "--order", ""])) == ["C", "F"]
+    assert sorted(complete(["npshm", "create", "x", "--lifetime", ""])) == ["last", "owner",
+                                                                           "persistent"]
+    assert "float64" in complete(["npshm", "create", "x", "--dtype", "float"])
+    assert "datetime64[ns]" in complete(["npshm", "create", "x", "--dtype", "date"])
+    ls_options = complete(["npshm", "ls", "--"])
+    for option in ("--all", "--no-header", "--json", "--json-lines", "--dir", "--names"):
+        assert option in ls_options
+
+
+def test_completion_knows_every_option_of_every_command(shm):
+    for command in COMMANDS:
+        help_text = shm.ok(command, "--help").stdout
+        offered = set(complete(["npshm", command, "--"]))
+        assert option_names(help_text) - {"--help"} <= offered, command
+
+
+def test_completion_of_array_names_and_files(shm, tmp_path):
+    shm.ok("create", "alpha", "--shape", "2", "--dtype", "u1")
+    shm.ok("create", "beta", "--shape", "2", "--dtype", "u1")
+    assert complete(["npshm", "--dir", shm.dir, "info", ""]) == ["alpha", "beta"]
+    assert complete(["npshm", "rm", "--dir", shm.dir, "alpha", "b"]) == ["beta"]
+    assert complete(["npshm", "--dir", shm.dir, "save", "a"]) == ["alpha"]
+    (tmp_path / "data.npy").write_bytes(b"")
+    files = complete(["npshm", "--dir", shm.dir, "load", str(tmp_path / "da")])
+    assert files == [str(tmp_path / "data.npy")]
+    files = complete(["npshm", "--dir", shm.dir, "save", "alpha", str(tmp_path / "da")])
+    assert files == [str(tmp_path / "data.npy")]
