@@ -21,6 +21,9 @@ class SaveCommand : public Command {
         ->required();
     app->add_option("FILE", file_, "the .npy file to write (replaced if it exists)")
         ->required();
+    app->add_flag("--allow-other-owner", allow_other_owner_,
+                  "read an array owned by another user who is not root (refused by default: "
+                  "its owner can truncate it under the reader)");
   }
 
   int run(const Context &context) override {
@@ -31,6 +34,8 @@ class SaveCommand : public Command {
                               "give a file path");
     const OptionsHandle options = context.make_options();
     npshm_options_set_readonly(options.get(), 1);
+    if (npshm_options_set_allow_other_owner(options.get(), allow_other_owner_ ? 1 : 0) != NPSHM_OK)
+      throw library_failure();
     const ReaderHandle array(npshm_attach(name_.c_str(), options.get()));
     if (!array) throw library_failure();
     const std::uint64_t nbytes = npshm_nbytes(array.get());
@@ -64,6 +69,7 @@ class SaveCommand : public Command {
  private:
   std::string name_;
   std::string file_;
+  bool allow_other_owner_ = false;
 };
 
 }  // namespace

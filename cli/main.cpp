@@ -46,6 +46,19 @@ int report_failure(const Program &program, Format format, const Failure &failure
   return failure.exit_code();
 }
 
+// The first argument that is neither an option nor the value of --dir: what
+// was meant as the command.
+const char *first_word(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--dir") == 0) {
+      ++i;
+    } else if (argv[i][0] != '-') {
+      return argv[i];
+    }
+  }
+  return nullptr;
+}
+
 int run(Program &program, int argc, char **argv) {
   if (argc == 1) {  // bare "npshm": the help, as a successful request for it
     std::cout << program.app.help();
@@ -60,13 +73,14 @@ int run(Program &program, int argc, char **argv) {
   } catch (const CLI::Success &e) {  // --help, --help-all, --version
     return program.app.exit(e);
   } catch (const CLI::ParseError &e) {
-    std::string message = e.what();
-    if (program.chosen() == nullptr && std::string(e.get_name()) == "ExtrasError") {
-      message = "unknown command: " + message + " (commands:";
-      for (const Subcommand &sub : program.commands) message += " " + sub.app->get_name();
-      message += ")";
+    if (program.chosen() == nullptr) {
+      if (const char *word = first_word(argc, argv)) {
+        std::string message = std::string("unknown command '") + word + "' (commands:";
+        for (const Subcommand &sub : program.commands) message += " " + sub.app->get_name();
+        return usage_error(program, message + ")");
+      }
     }
-    return usage_error(program, message);
+    return usage_error(program, e.what());
   }
   const Subcommand *sub = program.chosen();
   if (sub == nullptr) return usage_error(program, "missing command");

@@ -41,9 +41,7 @@ std::string printable(std::string_view text) {
       ++i;
       continue;
     }
-    if (code_point == '\\') {
-      out += "\\\\";
-    } else if (!must_escape(code_point)) {
+    if (!must_escape(code_point)) {
       out.append(text.substr(i, static_cast<std::size_t>(length)));
     } else if (code_point < 0x80) {
       append_escape(out, "\\x%02lx", static_cast<unsigned long>(code_point));

@@ -14,10 +14,10 @@ namespace npshm_cli {
 //   C1 controls (U+0080..U+009F), format characters
 //   (bidi overrides and isolates, zero-width marks,
 //   U+FEFF...), line and paragraph separators        -> \uNNNN (\UNNNNNNNN)
-//   a backslash                                       -> \\  (so the result
-//                                                        reads back unambiguously)
 // The character classes come from Unicode's general categories (Cc, Cf, Zl,
-// Zp), looked up with utf8proc.
+// Zp), looked up with utf8proc.  Everything else, backslashes included, is
+// kept: the result is for reading, like the library's own messages, which
+// it escapes the same way (so escaping one of them again changes nothing).
 std::string printable(std::string_view text);
 
 // Terminal columns the printable text takes (wide characters count 2).

@@ -167,12 +167,12 @@ def test_numpy_dtype_name_with_fill(shm):
 
 
 @pytest.mark.parametrize("dtype", ["float65", "object", "str", "datetime64[xx]",
-                                   "float64[ns]", "datetime64", "int33"])
+                                   "float64[ns]", "int33"])
 def test_unknown_dtype_names(shm, dtype):
     result = shm.run("create", "x", "--shape", "3", "--dtype", dtype)
     assert result.returncode == 2, result
     assert f"dtype '{dtype}'" in result.stderr
-    assert "float64" in result.stderr  # says what is accepted
+    assert "float64" in result.stderr or "datetime64[ns]" in result.stderr  # says what is accepted
     assert "item size" not in result.stderr
     assert shm.names() == []
 

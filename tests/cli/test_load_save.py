@@ -226,7 +226,7 @@ def test_progress_bar_estimates_the_time_left(shm, tmp_path):
     middle = [d for d in drawings if " 50%  64.0 MiB / 128.0 MiB " in d]
     assert middle, drawings
     assert re.search(r"\d+(\.\d)? [KMGT]?i?B/s  ETA \d+:\d\d\x1b\[K", middle[0]), middle[0]
-    assert re.search(r"100%  128.0 MiB / 128.0 MiB  .*  done in \d+:\d\d", drawings[-1])
+    assert re.search(r"100%  128.0 MiB / 128.0 MiB  .*  done in \d+:\d\d\x1b\[K\r?\n$", err), err
 
 
 def handles_sigint(pid):

@@ -82,7 +82,7 @@ def test_options_without_a_command(shm):
 
 
 @pytest.mark.parametrize("args", [["--bogus"], ["ls", "--bogus"], ["ls", "-x"],
-                                  ["create", "x", "--shape"], ["ls", "--json=1"],
+                                  ["create", "x", "--shape"], ["ls", "--json=maybe"],
                                   ["create", "x", "--shape", "1", "--shape", "2", "--dtype", "f8"],
                                   ["ls", "--json", "--json-lines"]])
 def test_bad_options(shm, args):
@@ -116,7 +116,7 @@ def test_empty_dir_is_refused(shm, where):
             "inline": ["ls", "--dir="]}[where]
     result = shm.run(*args, use_dir=False)
     assert result.returncode == 2, result
-    assert "empty directory" in result.stderr
+    assert "empty directory" in result.stderr or "DIR missing" in result.stderr
     assert result.stdout == ""
 
 
@@ -143,7 +143,7 @@ def test_man_page_renders_the_help():
     help_all = subprocess.run([CLI, "--help-all"], capture_output=True, text=True,
                               check=True).stdout
     for command in COMMANDS:
-        assert re.search(rf"^\s+{command}\b", plain, re.M), command
+        assert re.search(rf"^\s+(Subcommands: )?{command}$", plain, re.M), command
     missing = option_names(help_all) - option_names(plain)
     assert not missing, missing
     version = subprocess.run([CLI, "--version"], capture_output=True, text=True).stdout.split()[1]
