@@ -335,3 +335,18 @@ def test_save_and_load_leave_a_last_array_alone(shm, tmp_path):
     shm.ok("load", shm.path("shared"), "copy")  # a 'last' segment file as the source
     assert shm.names() == ["copy", "shared"]
     assert (np.load(tmp_path / "shared.npy") == 3).all()
+
+
+def test_save_of_another_users_array_needs_allow_other_owner(shm, tmp_path):
+    """Attach refuses a file owned by another user who is not root (its owner
+    could truncate it under the reader) unless --allow-other-owner."""
+    if os.getuid() != 0:
+        pytest.skip("needs root to give the array to another user")
+    shm.ok("create", "theirs", "--shape", "4", "--dtype", "f8", "--fill", "2")
+    os.chown(shm.path("theirs"), 65534, 65534)  # nobody
+    refused = shm.run("save", "theirs", tmp_path / "x.npy")
+    assert refused.returncode == 6, refused  # permission
+    assert "theirs" in refused.stderr
+    assert os.listdir(tmp_path) == []
+    shm.ok("save", "theirs", tmp_path / "x.npy", "--allow-other-owner")
+    assert (np.load(tmp_path / "x.npy") == 2).all()
