@@ -24,6 +24,19 @@ def ours():
     return {n for n in os.listdir(SHM_DIR) if any(m in n for m in MARKERS)}
 
 
+@pytest.fixture
+def private_shm_dir(monkeypatch):
+    """A shm directory of the test's own (NPSHM_DIR), for tests that check
+    the whole directory is unchanged: the shared /dev/shm changes under
+    them while other suites run."""
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix=f"{SESSION}-dir-", dir="/dev/shm")
+    monkeypatch.setenv("NPSHM_DIR", d)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def no_leftover_segments():
     """Fail a test that leaves segments in /dev/shm (and remove them)."""

@@ -126,13 +126,13 @@ def test_save_to_fifo_does_not_block(run, tmp_path, source):
 
 
 @pytest.mark.parametrize("source", sorted(SAVE_SOURCES))
-def test_save_leaves_no_temporary(tmp_path, name, source):
+def test_save_leaves_no_temporary(tmp_path, name, source, private_shm_dir):
     array = SAVE_SOURCES[source](name)
-    before = set(os.listdir(SHM_DIR))
+    before = set(os.listdir(private_shm_dir))
     npshm.save(array, tmp_path / "out.npy", progress=None)
     assert os.listdir(tmp_path) == ["out.npy"]
     assert np.array_equal(np.load(tmp_path / "out.npy"), array)
-    assert set(os.listdir(SHM_DIR)) - before == set()
+    assert set(os.listdir(private_shm_dir)) - before == set()
 
 
 def test_save_by_name_of_last_array_keeps_it(tmp_path, name, run):
