@@ -139,7 +139,7 @@ npshm_info inspect(const Location &loc) { return inspect(loc, nullptr); }
 std::size_t page_size_of(const npshm_info &info) {
   std::size_t hugetlb_block = 0;
   if (info.blksize > static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))) {
-    Fd fd(::open(info.location.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW));
+    Fd fd(::open(info.location.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY));
     struct stat st;
     if (fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && st.st_dev == info.dev && st.st_ino == info.ino)
       hugetlb_block = platform::huge_page_size(fd.fd, st);
