@@ -359,6 +359,18 @@ int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
 
 /* Arrays ----------------------------------------------------------------- */
 
+// The layout create and create_from make, from the caller's arguments.
+static npshm::Layout layout_to_create(const char *dtype, int ndim, const int64_t *shape, int order,
+                                      const std::string &what) {
+  npshm::Dtype dt = dtype_or_throw(dtype, what);
+  if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
+    invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
+  npshm::Layout layout;
+  std::string why;
+  if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why)) invalid(what + ": " + why);
+  return layout;
+}
+
 npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape,
                           int order, const npshm_options *opts) {
   return guarded(
@@ -366,13 +378,7 @@ npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const i
         const npshm_options &o = opts_or_default(opts);
         npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "create");
         const std::string what = "create " + loc.name;
-        npshm::Dtype dt = dtype_or_throw(dtype, what);
-        if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
-          invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
-        npshm::Layout layout;
-        std::string why;
-        if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why))
-          invalid(what + ": " + why);
+        const npshm::Layout layout = layout_to_create(dtype, ndim, shape, order, what);
         auto a = std::make_unique<npshm_array>();  // before the file exists
         if (!o.exist_ok) {
           a->segment = npshm::Segment::create(loc, layout, o);
@@ -417,13 +423,7 @@ npshm_array *npshm_create_from(const char *name, const char *dtype, int ndim, co
         const npshm_options &o = opts_or_default(opts);
         npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "create");
         const std::string what = "create " + loc.name;
-        npshm::Dtype dt = dtype_or_throw(dtype, what);
-        if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
-          invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
-        npshm::Layout layout;
-        std::string why;
-        if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why))
-          invalid(what + ": " + why);
+        const npshm::Layout layout = layout_to_create(dtype, ndim, shape, order, what);
         if (!data && nbytes > 0) invalid(what + ": the data is NULL");
         if (nbytes != layout.nbytes)
           invalid(what + ": " + std::to_string(nbytes) + " bytes of data given, the array has " +

@@ -332,12 +332,6 @@ def release_copies() -> int:
     return n
 
 
-def _identity(path: str) -> Optional[Tuple[int, int]]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 def _attach_copy(name: str) -> Optional[Any]:
@@ -359,11 +353,11 @@ def _local_copy(name: str, array_id: int, hostname: str, host_hash: str,
         held = _copies.get(array_id)
         if held is not None:
             mapping, identity = held
-            if _identity(mapping.path) == identity:
+            if _pickling._identity(mapping.path) == identity:
                 return mapping
             del _copies[array_id]  # its file was removed: make it again
         mapping = _attach_or_fetch(copy_name, name, array_id, server, token)
-        _copies[array_id] = (mapping, _identity(mapping.path))
+        _copies[array_id] = (mapping, _pickling._identity(mapping.path))
         return mapping
 
 
