@@ -87,21 +87,8 @@ npshm::Dtype dtype_or_throw(const char *descr, const std::string &what) {
 }
 
 std::vector<std::int64_t> shape_or_throw(int ndim, const int64_t *shape, const std::string &what) {
-  if (ndim < 0 || ndim > NPSHM_MAX_NDIM)
-    invalid(what + ": ndim " + std::to_string(ndim) + " is out of range 0.." + std::to_string(NPSHM_MAX_NDIM));
-  if (ndim > 0 && !shape) invalid(what + ": shape is NULL");
-  std::vector<std::int64_t> v(shape, shape + ndim);
-  for (std::int64_t d : v)
-    if (d < 0) invalid(what + ": negative extent in shape " + npshm::shape_text(v));
-  return v;
+  return npshm::in_context(what, [&] { return npshm::checked_shape(ndim, shape); });
 }
-
-void check_layout(const npshm::Segment &seg, const std::string *dtype,
-                  const std::vector<std::int64_t> *shape, const char *what) {
-  std::string why = npshm::layout_mismatch(seg.layout(), dtype, shape);
-  if (!why.empty()) throw Error(NPSHM_E_MISMATCH, std::string(what) + " " + seg.location().name + ": " + why);
-}
-
 
 int null_handle(const char *what) {
   return guarded_code([&]() -> int { invalid(std::string(what) + ": handle is NULL"); });
@@ -365,53 +352,18 @@ static npshm::Layout layout_to_create(const char *dtype, int ndim, const int64_t
   npshm::Dtype dt = dtype_or_throw(dtype, what);
   if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
     invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
-  npshm::Layout layout;
-  std::string why;
-  if (!npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F, layout, why)) invalid(what + ": " + why);
-  return layout;
+  return npshm::in_context(what, [&] { return npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F); });
 }
 
 npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape,
                           int order, const npshm_options *opts) {
   return guarded(
       [&] {
-        const npshm_options &o = opts_or_default(opts);
         npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "create");
-        const std::string what = "create " + loc.name;
-        const npshm::Layout layout = layout_to_create(dtype, ndim, shape, order, what);
+        const npshm::Layout layout = layout_to_create(dtype, ndim, shape, order, "create " + loc.name);
         auto a = std::make_unique<npshm_array>();  // before the file exists
-        if (!o.exist_ok) {
-          a->segment = npshm::Segment::create(loc, layout, o);
-          return a.release();
-        }
-        // exist_ok: attach an equal array of ours, else create; the name may
-        // come and go meanwhile, so try a few times.
-        npshm_options rw = o;
-        rw.readonly = false;
-        for (int attempt = 0;; ++attempt) {
-          try {
-            a->segment = npshm::Segment::attach(loc, rw, &o.mode);
-            std::string mismatch =
-                npshm::layout_mismatch(a->segment->layout(), &layout.dtype.descr, &layout.shape);
-            if (mismatch.empty() && a->segment->layout().fortran_order != layout.fortran_order &&
-                layout.shape.size() > 1)
-              mismatch = std::string("order is ") + (layout.fortran_order ? "C" : "F") + ", expected " +
-                         (layout.fortran_order ? "F" : "C");
-            if (!mismatch.empty()) {
-              a->segment.reset();  // (not ours to apply a lifetime to)
-              throw Error(NPSHM_E_MISMATCH, what + ": an array of that name exists and differs: " + mismatch);
-            }
-            return a.release();
-          } catch (const Error &e) {
-            if (e.code() != NPSHM_E_NOT_FOUND || attempt == 5) throw;
-          }
-          try {
-            a->segment = npshm::Segment::create(loc, layout, o);
-            return a.release();
-          } catch (const Error &e) {
-            if (e.code() != NPSHM_E_EXISTS) throw;
-          }
-        }
+        a->segment = npshm::Segment::create_or_attach(loc, layout, opts_or_default(opts));
+        return a.release();
       },
       static_cast<npshm_array *>(nullptr));
 }
@@ -420,19 +372,10 @@ npshm_array *npshm_create_from(const char *name, const char *dtype, int ndim, co
                                const void *data, size_t nbytes, const npshm_options *opts) {
   return guarded(
       [&] {
-        const npshm_options &o = opts_or_default(opts);
         npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "create");
-        const std::string what = "create " + loc.name;
-        const npshm::Layout layout = layout_to_create(dtype, ndim, shape, order, what);
-        if (!data && nbytes > 0) invalid(what + ": the data is NULL");
-        if (nbytes != layout.nbytes)
-          invalid(what + ": " + std::to_string(nbytes) + " bytes of data given, the array has " +
-                  std::to_string(layout.nbytes));
-        if (!o.fill.empty()) invalid(what + ": a fill makes no sense for an array made from data");
-        auto a = std::make_unique<npshm_array>();
-        npshm::DataSource source;
-        source.memory = data ? data : "";
-        a->segment = npshm::Segment::create(loc, layout, o, &source);
+        const npshm::Layout layout = layout_to_create(dtype, ndim, shape, order, "create " + loc.name);
+        auto a = std::make_unique<npshm_array>();  // before the file exists
+        a->segment = npshm::Segment::create_from(loc, layout, data, nbytes, opts_or_default(opts));
         return a.release();
       },
       static_cast<npshm_array *>(nullptr));
@@ -452,14 +395,10 @@ npshm_array *npshm_attach(const char *name, const npshm_options *opts) {
 npshm_array *npshm_load(const char *npy_path, const char *name, const npshm_options *opts) {
   return guarded(
       [&] {
-        const npshm_options &o = opts_or_default(opts);
         npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "load");
         if (!npy_path) invalid("load " + loc.name + ": the source path is NULL");
-        npshm::NpyFile source = npshm::open_npy(npy_path, "load " + std::string(npy_path) + " into " + loc.name);
-        if (!o.fill.empty()) invalid("load " + loc.name + ": a fill makes no sense for a loaded array");
-        auto a = std::make_unique<npshm_array>();
-        npshm::DataSource data{source.fd, source.header.data_offset};
-        a->segment = npshm::Segment::create(loc, source.header.layout, o, &data);
+        auto a = std::make_unique<npshm_array>();  // before the file exists
+        a->segment = npshm::Segment::load(npy_path, loc, opts_or_default(opts));
         return a.release();
       },
       static_cast<npshm_array *>(nullptr));
@@ -468,11 +407,8 @@ npshm_array *npshm_load(const char *npy_path, const char *name, const npshm_opti
 int npshm_save(const npshm_array *a, const char *npy_path, const npshm_options *opts) {
   if (!a) return null_handle("npshm_save");
   return guarded_code([&] {
-    const std::string what = "save " + a->segment->location().name + " to " + (npy_path ? npy_path : "(null)");
-    if (!npy_path) invalid(what + ": the path is NULL");
-    a->segment->check_size(what);
-    npshm::save_npy(a->segment->layout(), a->segment->data(), npy_path, what, opts_or_default(opts),
-                    a->segment->fd(), a->segment->data_offset(), npshm::file_mode(a->segment->fd()));
+    if (!npy_path) invalid("save " + a->segment->location().name + " to (null): the path is NULL");
+    a->segment->save(npy_path, opts_or_default(opts));
     return NPSHM_OK;
   });
 }
@@ -480,29 +416,23 @@ int npshm_save(const npshm_array *a, const char *npy_path, const npshm_options *
 int npshm_save_name(const char *name, const char *npy_path, const npshm_options *opts) {
   return guarded_code([&] {
     npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "save");
-    const std::string what = "save " + loc.name + " to " + (npy_path ? npy_path : "(null)");
-    if (!npy_path) invalid(what + ": the path is NULL");
-    // Read from the file, never attached: no holder lock, no mapping, so no
-    // lifetime policy is ever applied (a LAST array nobody else holds stays).
-    npshm::NpyFile source = npshm::open_npy(loc.path, what);
-    npshm::save_npy(source.header.layout, nullptr, npy_path, what, opts_or_default(opts), source.fd,
-                    source.header.data_offset, npshm::file_mode(source.fd));
+    if (!npy_path) invalid("save " + loc.name + " to (null): the path is NULL");
+    npshm::save_named_npy(loc, npy_path, opts_or_default(opts));
     return NPSHM_OK;
   });
 }
 
 int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int64_t *shape) {
   if (!a) return null_handle("npshm_validate");
-  return guarded_code(
-      [&] {
-        const std::string what = "validate " + a->segment->location().name;
-        npshm::Dtype dt;
-        if (dtype) dt = dtype_or_throw(dtype, what);
-        std::vector<std::int64_t> sh;
-        if (ndim != -1) sh = shape_or_throw(ndim, shape, what);
-        check_layout(*a->segment, dtype ? &dt.descr : nullptr, ndim != -1 ? &sh : nullptr, "validate");
-        return NPSHM_OK;
-      });
+  return guarded_code([&] {
+    const std::string what = "validate " + a->segment->location().name;
+    npshm::Dtype dt;
+    if (dtype) dt = dtype_or_throw(dtype, what);
+    std::vector<std::int64_t> sh;
+    if (ndim != -1) sh = shape_or_throw(ndim, shape, what);
+    a->segment->validate(dtype ? &dt.descr : nullptr, ndim != -1 ? &sh : nullptr);
+    return NPSHM_OK;
+  });
 }
 
 int npshm_close(npshm_array *a) {
@@ -535,16 +465,7 @@ int npshm_remove(const char *name, const npshm_options *opts) {
 int npshm_exists(const char *name, const npshm_options *opts) {
   return guarded_code(
       [&] {
-        npshm::Location loc = npshm::resolve_name(name, directory_of(opts), "exists");
-        npshm_info info;
-        try {
-          info = npshm::inspect(loc);
-        } catch (const Error &e) {
-          if (e.code() == NPSHM_E_NOT_FOUND) return 0;
-          throw;
-        }
-        if (info.status != NPSHM_OK) throw Error(info.status, "exists " + loc.name + ": " + info.message);
-        return 1;
+        return npshm::array_exists(npshm::resolve_name(name, directory_of(opts), "exists")) ? 1 : 0;
       });
 }
 
@@ -574,43 +495,26 @@ size_t npshm_data_offset(const npshm_array *a) {
 
 int npshm_msync(const npshm_array *a, int flags) {
   if (!a) return null_handle("npshm_msync");
-  return guarded_code(
-      [&] {
-        const std::string what = "msync " + a->segment->location().name;
-        a->segment->check_size(what);
-        if (flags & ~(NPSHM_MS_ASYNC | NPSHM_MS_SYNC | NPSHM_MS_INVALIDATE))
-          invalid(what + ": unknown flags");
-        if ((flags & NPSHM_MS_ASYNC) && (flags & NPSHM_MS_SYNC))
-          invalid(what + ": NPSHM_MS_ASYNC and NPSHM_MS_SYNC exclude each other");
-        if (int err = npshm::platform::sync_mapping(a->segment->mapping(), a->segment->mapping_size(),
-                                                    (flags & NPSHM_MS_ASYNC) != 0,
-                                                    (flags & NPSHM_MS_INVALIDATE) != 0))
-          npshm::throw_system(what, err);
-        return NPSHM_OK;
-      });
+  return guarded_code([&] {
+    a->segment->sync(flags);
+    return NPSHM_OK;
+  });
 }
 
 int npshm_mlock(const npshm_array *a) {
   if (!a) return null_handle("npshm_mlock");
-  return guarded_code(
-      [&] {
-        if (int err = npshm::platform::lock_mapping(a->segment->mapping(), a->segment->mapping_size())) {
-          npshm::throw_system("mlock " + a->segment->location().name +
-                                  (err == ENOMEM || err == EPERM ? ": over the locked-memory limit (ulimit -l)" : ""),
-                              err, err == EPERM ? NPSHM_E_NO_MEMORY : npshm::code_from_errno(err));
-        }
-        return NPSHM_OK;
-      });
+  return guarded_code([&] {
+    a->segment->lock_memory();
+    return NPSHM_OK;
+  });
 }
 
 int npshm_munlock(const npshm_array *a) {
   if (!a) return null_handle("npshm_munlock");
-  return guarded_code(
-      [&] {
-        if (int err = npshm::platform::unlock_mapping(a->segment->mapping(), a->segment->mapping_size()))
-          npshm::throw_system("munlock " + a->segment->location().name, err);
-        return NPSHM_OK;
-      });
+  return guarded_code([&] {
+    a->segment->unlock_memory();
+    return NPSHM_OK;
+  });
 }
 
 /* Names ------------------------------------------------------------------ */

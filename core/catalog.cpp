@@ -136,6 +136,18 @@ npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
 
 npshm_info inspect(const Location &loc) { return inspect(loc, nullptr); }
 
+bool array_exists(const Location &loc) {
+  npshm_info info;
+  try {
+    info = inspect(loc);
+  } catch (const Error &e) {
+    if (e.code() == NPSHM_E_NOT_FOUND) return false;
+    throw;
+  }
+  if (info.status != NPSHM_OK) throw Error(info.status, "exists " + loc.name + ": " + info.message);
+  return true;
+}
+
 std::size_t page_size_of(const npshm_info &info) {
   std::size_t hugetlb_block = 0;
   if (info.blksize > static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))) {

@@ -43,6 +43,10 @@ namespace npshm {
 // throws Error only for NPSHM_E_NOT_FOUND and out-of-memory.
 npshm_info inspect(const Location &loc);
 
+// npshm_exists: false if nothing has that name; true for a valid array;
+// else throws the Error attaching would give ("exists <name>: ...").
+bool array_exists(const Location &loc);
+
 // The size of the pages backing the file (npshm_info_page_size).
 std::size_t page_size_of(const npshm_info &info);
 

@@ -35,6 +35,17 @@ class Error : public std::runtime_error {
   int errno_;
 };
 
+// f(), with "what: " in front of the message of any Error it throws (the
+// rule's try/catch, as an expression).
+template <class F>
+auto in_context(const std::string &what, F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error &e) {
+    throw e.in(what);
+  }
+}
+
 // The npshm_error code that best describes a failed system call.
 int code_from_errno(int err) noexcept;
 

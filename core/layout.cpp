@@ -1,5 +1,6 @@
 #include "layout.hpp"
 
+#include "error.hpp"
 #include "npshm.h"
 
 namespace npshm {
@@ -20,25 +21,33 @@ std::string shape_text(const std::vector<std::int64_t> &shape) {
   return s + ")";
 }
 
-bool make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape,
-                 bool fortran_order, Layout &out, std::string &error) {
-  if (ndim < 0 || ndim > NPSHM_MAX_NDIM) {
-    error = "ndim " + std::to_string(ndim) + " is out of range 0.." + std::to_string(NPSHM_MAX_NDIM);
-    return false;
-  }
-  if (ndim > 0 && shape == nullptr) {
-    error = "shape is NULL for ndim " + std::to_string(ndim);
-    return false;
-  }
+namespace {
+[[noreturn]] void invalid(const std::string &why) { throw Error(NPSHM_E_INVALID, why); }
+
+void check_ndim(int ndim) {
+  if (ndim < 0 || ndim > NPSHM_MAX_NDIM)
+    invalid("ndim " + std::to_string(ndim) + " is out of range 0.." + std::to_string(NPSHM_MAX_NDIM));
+}
+}  // namespace
+
+std::vector<std::int64_t> checked_shape(int ndim, const std::int64_t *shape) {
+  check_ndim(ndim);
+  if (ndim > 0 && !shape) invalid("shape is NULL");
+  std::vector<std::int64_t> v(shape, shape + ndim);
+  for (std::int64_t d : v)
+    if (d < 0) invalid("negative extent in shape " + shape_text(v));
+  return v;
+}
+
+Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool fortran_order) {
+  check_ndim(ndim);
+  if (ndim > 0 && shape == nullptr) invalid("shape is NULL for ndim " + std::to_string(ndim));
+  Layout out;
   out.dtype = dtype;
   out.fortran_order = fortran_order;
   out.shape.assign(shape, shape + ndim);
-  for (int i = 0; i < ndim; ++i) {
-    if (shape[i] < 0) {
-      error = "negative extent " + std::to_string(shape[i]) + " in shape " + shape_text(out.shape);
-      return false;
-    }
-  }
+  for (int i = 0; i < ndim; ++i)
+    if (shape[i] < 0) invalid("negative extent " + std::to_string(shape[i]) + " in shape " + shape_text(out.shape));
   // Strides use max(extent, 1) so they are meaningful for empty arrays too;
   // that product bounds nbytes, so checking it checks both.
   out.strides.assign(static_cast<std::size_t>(ndim), 0);
@@ -49,16 +58,14 @@ bool make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape,
     out.strides[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(step);
     std::uint64_t extent = static_cast<std::uint64_t>(shape[i]);
     std::uint64_t factor = extent == 0 ? 1 : extent;
-    if (step > kMaxBytes / factor) {
-      error = "shape " + shape_text(out.shape) + " with itemsize " + std::to_string(dtype.itemsize) +
-              " is too large (size overflows)";
-      return false;
-    }
+    if (step > kMaxBytes / factor)
+      invalid("shape " + shape_text(out.shape) + " with itemsize " + std::to_string(dtype.itemsize) +
+              " is too large (size overflows)");
     step *= factor;
     nbytes = extent == 0 ? 0 : nbytes * extent;
   }
   out.nbytes = static_cast<std::size_t>(nbytes);
-  return true;
+  return out;
 }
 
 }  // namespace npshm
@@ -78,8 +85,6 @@ std::string layout_mismatch(const Layout &layout, const std::string *expected_de
 }
 
 }  // namespace npshm
-
-#include "error.hpp"
 
 namespace npshm {
 

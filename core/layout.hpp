@@ -19,9 +19,14 @@ struct Layout {
 };
 
 // Check ndim and extents (0..NPSHM_MAX_NDIM, each >= 0, no overflow) and
-// compute strides and nbytes.  On failure returns false and sets error.
-bool make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape,
-                 bool fortran_order, Layout &out, std::string &error);
+// compute strides and nbytes.  Throws Error(NPSHM_E_INVALID) with the
+// cause alone (the caller adds the context, see error.hpp).
+Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool fortran_order);
+
+// A shape given as ndim extents at shape (an expected shape, a view's):
+// ndim within 0..NPSHM_MAX_NDIM, shape not NULL when ndim > 0, no negative
+// extent.  Throws Error(NPSHM_E_INVALID) with the cause alone.
+std::vector<std::int64_t> checked_shape(int ndim, const std::int64_t *shape);
 
 // "(3, 4)", "(5,)", "()": the NPY/Python text of a shape.
 std::string shape_text(const std::vector<std::int64_t> &shape);

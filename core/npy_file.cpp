@@ -184,4 +184,11 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   ::fsync(dirfd.fd);  // the new name, durable
 }
 
+void save_named_npy(const Location &loc, const std::string &path, const npshm_options &opts) {
+  const std::string what = "save " + loc.name + " to " + path;
+  NpyFile source = open_npy(loc.path, what);
+  save_npy(source.header.layout, nullptr, path, what, opts, source.fd, source.header.data_offset,
+           file_mode(source.fd));
+}
+
 }  // namespace npshm

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "file_io.hpp"
+#include "error.hpp"
 #include "escape.hpp"
 #include "literal.hpp"
 #include "npshm.h"
@@ -207,9 +208,10 @@ bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t fil
     error = ".npy header: " + why;
     return false;
   }
-  if (!make_layout(dtype, static_cast<int>(extents.size()), extents.data(), fortran->boolean,
-                   out.layout, why)) {
-    error = ".npy header: " + why;
+  try {
+    out.layout = make_layout(dtype, static_cast<int>(extents.size()), extents.data(), fortran->boolean);
+  } catch (const Error &e) {
+    error = std::string(".npy header: ") + e.what();
     return false;
   }
   out.data_offset = prefix + header_len;

@@ -15,6 +15,7 @@
 
 #include "error.hpp"
 #include "file_io.hpp"
+#include "npy_file.hpp"
 #include "npy_format.hpp"
 #include "open_files.hpp"
 #include "options.hpp"
@@ -185,6 +186,58 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   }
   seg->file_ = open_files::adopt(seg->fd_, st, true);
   return seg;
+}
+
+std::unique_ptr<Segment> Segment::create_from(const Location &loc, const Layout &layout, const void *data,
+                                              std::size_t nbytes, const npshm_options &opts) {
+  const std::string what = "create " + loc.name;
+  if (!data && nbytes > 0) throw Error(NPSHM_E_INVALID, what + ": the data is NULL");
+  if (nbytes != layout.nbytes)
+    throw Error(NPSHM_E_INVALID, what + ": " + std::to_string(nbytes) + " bytes of data given, the array has " +
+                                     std::to_string(layout.nbytes));
+  if (!opts.fill.empty()) throw Error(NPSHM_E_INVALID, what + ": a fill makes no sense for an array made from data");
+  DataSource source;
+  source.memory = data ? data : "";
+  return create(loc, layout, opts, &source);
+}
+
+std::unique_ptr<Segment> Segment::load(const std::string &npy_path, const Location &loc,
+                                       const npshm_options &opts) {
+  NpyFile source = open_npy(npy_path, "load " + npy_path + " into " + loc.name);
+  if (!opts.fill.empty()) throw Error(NPSHM_E_INVALID, "load " + loc.name + ": a fill makes no sense for a loaded array");
+  DataSource data{source.fd, source.header.data_offset};
+  return create(loc, source.header.layout, opts, &data);
+}
+
+std::unique_ptr<Segment> Segment::create_or_attach(const Location &loc, const Layout &layout,
+                                                   const npshm_options &opts) {
+  if (!opts.exist_ok) return create(loc, layout, opts);
+  const std::string what = "create " + loc.name;
+  // An equal array, told from its header before it is locked or mapped (so
+  // a refused one is never held, and no lifetime applies to it).
+  auto equal = [&](const FileHeader &file_header) {
+    const Layout &found = file_header.header.layout;
+    std::string mismatch = layout_mismatch(found, &layout.dtype.descr, &layout.shape);
+    if (mismatch.empty() && found.fortran_order != layout.fortran_order && layout.shape.size() > 1)
+      mismatch = std::string("order is ") + (layout.fortran_order ? "C" : "F") + ", expected " +
+                 (layout.fortran_order ? "F" : "C");
+    if (!mismatch.empty())
+      throw Error(NPSHM_E_MISMATCH, what + ": an array of that name exists and differs: " + mismatch);
+  };
+  npshm_options rw = opts;
+  rw.readonly = false;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return attach(loc, rw, &opts.mode, equal);
+    } catch (const Error &e) {
+      if (e.code() != NPSHM_E_NOT_FOUND || attempt == kReopenAttempts) throw;
+    }
+    try {
+      return create(loc, layout, opts);
+    } catch (const Error &e) {
+      if (e.code() != NPSHM_E_EXISTS) throw;
+    }
+  }
 }
 
 // Header, data and trailer go in with pwrite, before the file is mapped:
@@ -391,6 +444,40 @@ void Segment::check_size(const std::string &what) const {
                                     " bytes, mapped " + std::to_string(map_size_) +
                                     "): someone with write access truncated or extended it; its data can "
                                     "no longer be read safely");
+}
+
+void Segment::validate(const std::string *descr, const std::vector<std::int64_t> *shape) const {
+  const std::string why = layout_mismatch(layout_, descr, shape);
+  if (!why.empty()) throw Error(NPSHM_E_MISMATCH, "validate " + loc_.name + ": " + why);
+}
+
+void Segment::save(const std::string &path, const npshm_options &opts) const {
+  const std::string what = "save " + loc_.name + " to " + path;
+  check_size(what);
+  save_npy(layout_, data(), path, what, opts, fd_, data_offset_, file_mode(fd_));
+}
+
+void Segment::sync(int flags) const {
+  const std::string what = "msync " + loc_.name;
+  check_size(what);
+  if (flags & ~(NPSHM_MS_ASYNC | NPSHM_MS_SYNC | NPSHM_MS_INVALIDATE))
+    throw Error(NPSHM_E_INVALID, what + ": unknown flags");
+  if ((flags & NPSHM_MS_ASYNC) && (flags & NPSHM_MS_SYNC))
+    throw Error(NPSHM_E_INVALID, what + ": NPSHM_MS_ASYNC and NPSHM_MS_SYNC exclude each other");
+  if (int err = platform::sync_mapping(map_, map_size_, (flags & NPSHM_MS_ASYNC) != 0,
+                                      (flags & NPSHM_MS_INVALIDATE) != 0))
+    throw_system(what, err);
+}
+
+void Segment::lock_memory() const {
+  if (int err = platform::lock_mapping(map_, map_size_))
+    throw_system("mlock " + loc_.name +
+                     (err == ENOMEM || err == EPERM ? ": over the locked-memory limit (ulimit -l)" : ""),
+                 err, err == EPERM ? NPSHM_E_NO_MEMORY : code_from_errno(err));
+}
+
+void Segment::unlock_memory() const {
+  if (int err = platform::unlock_mapping(map_, map_size_)) throw_system("munlock " + loc_.name, err);
 }
 
 void Segment::unlink() {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "layout.hpp"
 #include "names.hpp"
@@ -39,6 +40,21 @@ class Segment {
   static std::unique_ptr<Segment> create(const Location &loc, const Layout &layout,
                                          const npshm_options &opts,
                                          const DataSource *source = nullptr);
+  // npshm_create: create, or with opts.exist_ok, when the name exists,
+  // attach it instead if it is ours (see attach's exist_ok_mode) and holds
+  // an equal array (dtype, shape, and order when ndim > 1; else
+  // NPSHM_E_MISMATCH, refused before locking or mapping).  The name may
+  // come and go meanwhile: a few attempts.  Throws Error.
+  static std::unique_ptr<Segment> create_or_attach(const Location &loc, const Layout &layout,
+                                                   const npshm_options &opts);
+  // npshm_create_from: create from nbytes bytes of data (exactly the
+  // layout's nbytes; data may be null only when that is 0).  Throws Error.
+  static std::unique_ptr<Segment> create_from(const Location &loc, const Layout &layout, const void *data,
+                                              std::size_t nbytes, const npshm_options &opts);
+  // npshm_load: create from the .npy file at npy_path (its dtype, shape,
+  // order and data).  Throws Error.
+  static std::unique_ptr<Segment> load(const std::string &npy_path, const Location &loc,
+                                       const npshm_options &opts);
   // A check of the file's header and trailer made by attach before it
   // locks or maps the file; it throws Error to refuse the file.
   using HeaderCheck = std::function<void(const FileHeader &)>;
@@ -68,6 +84,16 @@ class Segment {
   // library on the mapping checks this first.
   void check_size(const std::string &what) const;
   int fd() const { return fd_; }
+  // npshm_validate: throws Error(NPSHM_E_MISMATCH) unless the layout has
+  // this dtype (a normalised descr) and shape; either may be null.
+  void validate(const std::string *descr, const std::vector<std::int64_t> *shape) const;
+  // npshm_save: write the array to a plain .npy at path (see save_npy).
+  void save(const std::string &path, const npshm_options &opts) const;
+  // npshm_msync (flags: NPSHM_MS_*), npshm_mlock, npshm_munlock on the
+  // whole mapping.  Throw Error.
+  void sync(int flags) const;
+  void lock_memory() const;
+  void unlock_memory() const;
 
   const Location &location() const { return loc_; }
   const Layout &layout() const { return layout_; }
