@@ -18,6 +18,19 @@
 #include "reference.hpp"
 #include "segment.hpp"
 
+// Each C struct holds the internal object (the core never sees these).
+struct npshm_options {
+  npshm::Options o;
+};
+
+struct npshm_info {
+  npshm::ArrayInfo info;
+};
+
+struct npshm_list {
+  std::vector<npshm_info> items;
+};
+
 struct npshm_array {
   std::unique_ptr<npshm::Segment> segment;
 };
@@ -68,12 +81,19 @@ int guarded_code(F &&f) noexcept {
   return r == INT_MIN ? npshm::last_error_code() : r;
 }
 
-const npshm_options &opts_or_default(const npshm_options *opts) {
-  return opts ? *opts : npshm::default_options();
+const npshm::Options &opts_or_default(const npshm_options *opts) {
+  return opts ? opts->o : npshm::default_options();
 }
 
 const std::string *directory_of(const npshm_options *opts) {
-  return opts && opts->directory ? &*opts->directory : nullptr;
+  return opts && opts->o.directory ? &*opts->o.directory : nullptr;
+}
+
+npshm_list *new_list(std::vector<npshm::ArrayInfo> infos) {
+  auto list = std::make_unique<npshm_list>();
+  list->items.reserve(infos.size());
+  for (npshm::ArrayInfo &info : infos) list->items.push_back(npshm_info{std::move(info)});
+  return list.release();
 }
 
 [[noreturn]] void invalid(const std::string &message) { throw Error(NPSHM_E_INVALID, message); }
@@ -95,13 +115,6 @@ int null_handle(const char *what) {
 }
 
 }  // namespace
-
-namespace npshm {
-const npshm_options &default_options() {
-  static const npshm_options defaults;
-  return defaults;
-}
-}  // namespace npshm
 
 extern "C" {
 
@@ -240,108 +253,80 @@ void npshm_options_free(npshm_options *opts) { delete opts; }
 
 int npshm_options_set_lifetime(npshm_options *opts, int lifetime) {
   if (!opts) return null_handle("npshm_options_set_lifetime");
-  return guarded_code([&] {
-    if (!npshm_lifetime_name(lifetime)) invalid("unknown lifetime " + std::to_string(lifetime));
-    opts->lifetime = lifetime;
-    return NPSHM_OK;
-  });
+  return guarded_code([&] { return opts->o.set_lifetime(lifetime), NPSHM_OK; });
 }
 
 int npshm_options_set_mode(npshm_options *opts, unsigned int mode) {
   if (!opts) return null_handle("npshm_options_set_mode");
-  return guarded_code([&] {
-    if (mode > 0777) invalid("mode " + std::to_string(mode) + " is not within 0..0777");
-    opts->mode = mode;
-    return NPSHM_OK;
-  });
+  return guarded_code([&] { return opts->o.set_mode(mode), NPSHM_OK; });
 }
 
 int npshm_options_set_fill(npshm_options *opts, const void *item, size_t size) {
   if (!opts) return null_handle("npshm_options_set_fill");
-  return guarded_code(
-      [&] {
-        if (item && size == 0) invalid("fill item has size 0");
-        const auto *bytes = static_cast<const unsigned char *>(item);
-        opts->fill.assign(bytes, item ? bytes + size : bytes);
-        return NPSHM_OK;
-      });
+  return guarded_code([&] { return opts->o.set_fill(item, size), NPSHM_OK; });
 }
 
 int npshm_options_set_readonly(npshm_options *opts, int readonly) {
   if (!opts) return null_handle("npshm_options_set_readonly");
-  opts->readonly = readonly != 0;
+  opts->o.readonly = readonly != 0;
   return NPSHM_OK;
 }
 
 int npshm_options_set_populate(npshm_options *opts, int populate) {
   if (!opts) return null_handle("npshm_options_set_populate");
-  opts->populate = populate != 0;
+  opts->o.populate = populate != 0;
   return NPSHM_OK;
 }
 
 int npshm_options_set_directory(npshm_options *opts, const char *dir) {
   if (!opts) return null_handle("npshm_options_set_directory");
-  return guarded_code(
-      [&] {
-        if (dir && dir[0] != '/') invalid(std::string("directory '") + dir + "' is not an absolute path");
-        if (dir)
-          opts->directory = dir;
-        else
-          opts->directory.reset();
-        return NPSHM_OK;
-      });
+  return guarded_code([&] { return opts->o.set_directory(dir), NPSHM_OK; });
 }
 
 int npshm_options_set_expected_dtype(npshm_options *opts, const char *descr) {
   if (!opts) return null_handle("npshm_options_set_expected_dtype");
-  return guarded_code(
-      [&] {
-        if (descr)
-          opts->expected_dtype = dtype_or_throw(descr, "expected dtype").descr;
-        else
-          opts->expected_dtype.reset();
-        return NPSHM_OK;
-      });
+  return guarded_code([&] {
+    if (descr)
+      opts->o.expected_dtype = dtype_or_throw(descr, "expected dtype").descr;
+    else
+      opts->o.expected_dtype.reset();
+    return NPSHM_OK;
+  });
 }
 
 int npshm_options_set_expected_shape(npshm_options *opts, int ndim, const int64_t *shape) {
   if (!opts) return null_handle("npshm_options_set_expected_shape");
-  return guarded_code(
-      [&] {
-        if (ndim == -1)
-          opts->expected_shape.reset();
-        else
-          opts->expected_shape = shape_or_throw(ndim, shape, "expected shape");
-        return NPSHM_OK;
-      });
+  return guarded_code([&] {
+    if (ndim == -1)
+      opts->o.expected_shape.reset();
+    else
+      opts->o.expected_shape = shape_or_throw(ndim, shape, "expected shape");
+    return NPSHM_OK;
+  });
 }
 
 int npshm_options_set_progress(npshm_options *opts, npshm_progress_fn fn, void *context) {
   if (!opts) return null_handle("npshm_options_set_progress");
-  opts->progress = fn;
-  opts->progress_context = context;
+  opts->o.progress = fn;
+  opts->o.progress_context = context;
   return NPSHM_OK;
 }
 
 int npshm_options_set_exist_ok(npshm_options *opts, int exist_ok) {
   if (!opts) return null_handle("npshm_options_set_exist_ok");
-  opts->exist_ok = exist_ok != 0;
+  opts->o.exist_ok = exist_ok != 0;
   return NPSHM_OK;
 }
 
 int npshm_options_set_allow_other_owner(npshm_options *opts, int allow) {
   if (!opts) return null_handle("npshm_options_set_allow_other_owner");
-  opts->allow_other_owner = allow != 0;
+  opts->o.allow_other_owner = allow != 0;
   return NPSHM_OK;
 }
 
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
-  return guarded_code([&] {
-    if (seconds < 0) invalid("gc minimum age " + std::to_string(seconds) + " is negative");
-    opts->gc_min_age = seconds;
-    return NPSHM_OK;
-  });
+  return guarded_code([&] { return opts->o.set_gc_min_age(seconds), NPSHM_OK; });
 }
 
 /* Arrays ----------------------------------------------------------------- */
@@ -602,41 +587,41 @@ int npshm_ref_check(const npshm_ref *ref, const npshm_array *a) {
 
 npshm_info *npshm_stat(const char *name, const npshm_options *opts) {
   return guarded(
-      [&] { return new npshm_info(npshm::inspect(npshm::resolve_name(name, directory_of(opts), "stat"))); },
+      [&] { return new npshm_info{npshm::inspect(npshm::resolve_name(name, directory_of(opts), "stat"))}; },
       static_cast<npshm_info *>(nullptr));
 }
 
 void npshm_info_free(npshm_info *info) { delete info; }
 
-int npshm_info_status(const npshm_info *i) { return i ? i->status : NPSHM_E_INVALID; }
-const char *npshm_info_message(const npshm_info *i) { return i ? i->message.c_str() : ""; }
-const char *npshm_info_name(const npshm_info *i) { return i ? i->location.name.c_str() : nullptr; }
-const char *npshm_info_path(const npshm_info *i) { return i ? i->location.path.c_str() : nullptr; }
-const char *npshm_info_dtype(const npshm_info *i) { return i ? i->layout.dtype.descr.c_str() : nullptr; }
-int npshm_info_ndim(const npshm_info *i) { return i ? static_cast<int>(i->layout.shape.size()) : -1; }
-const int64_t *npshm_info_shape(const npshm_info *i) { return i ? i->layout.shape.data() : nullptr; }
+int npshm_info_status(const npshm_info *i) { return i ? i->info.status : NPSHM_E_INVALID; }
+const char *npshm_info_message(const npshm_info *i) { return i ? i->info.message.c_str() : ""; }
+const char *npshm_info_name(const npshm_info *i) { return i ? i->info.location.name.c_str() : nullptr; }
+const char *npshm_info_path(const npshm_info *i) { return i ? i->info.location.path.c_str() : nullptr; }
+const char *npshm_info_dtype(const npshm_info *i) { return i ? i->info.layout.dtype.descr.c_str() : nullptr; }
+int npshm_info_ndim(const npshm_info *i) { return i ? static_cast<int>(i->info.layout.shape.size()) : -1; }
+const int64_t *npshm_info_shape(const npshm_info *i) { return i ? i->info.layout.shape.data() : nullptr; }
 int npshm_info_order(const npshm_info *i) {
-  return i && i->layout.fortran_order ? NPSHM_ORDER_F : NPSHM_ORDER_C;
+  return i && i->info.layout.fortran_order ? NPSHM_ORDER_F : NPSHM_ORDER_C;
 }
-size_t npshm_info_itemsize(const npshm_info *i) { return i ? i->layout.dtype.itemsize : 0; }
-size_t npshm_info_nbytes(const npshm_info *i) { return i ? i->layout.nbytes : 0; }
-int npshm_info_lifetime(const npshm_info *i) { return i ? i->lifetime : -1; }
-int npshm_info_holders(const npshm_info *i) { return i ? npshm::holder_count(*i) : -1; }
-uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->file_size : 0; }
+size_t npshm_info_itemsize(const npshm_info *i) { return i ? i->info.layout.dtype.itemsize : 0; }
+size_t npshm_info_nbytes(const npshm_info *i) { return i ? i->info.layout.nbytes : 0; }
+int npshm_info_lifetime(const npshm_info *i) { return i ? i->info.lifetime : -1; }
+int npshm_info_holders(const npshm_info *i) { return i ? npshm::holder_count(i->info) : -1; }
+uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->info.file_size : 0; }
 size_t npshm_info_page_size(const npshm_info *i) {
   if (!i) return 0;
-  return guarded([&] { return npshm::page_size_of(*i); }, static_cast<size_t>(0));
+  return guarded([&] { return npshm::page_size_of(i->info); }, static_cast<size_t>(0));
 }
-unsigned int npshm_info_uid(const npshm_info *i) { return i ? i->uid : 0; }
-unsigned int npshm_info_mode(const npshm_info *i) { return i ? i->mode : 0; }
-int64_t npshm_info_mtime(const npshm_info *i) { return i ? i->mtime : 0; }
+unsigned int npshm_info_uid(const npshm_info *i) { return i ? i->info.uid : 0; }
+unsigned int npshm_info_mode(const npshm_info *i) { return i ? i->info.mode : 0; }
+int64_t npshm_info_mtime(const npshm_info *i) { return i ? i->info.mtime : 0; }
 
 int npshm_info_processes(const npshm_info *info, int64_t *pids, size_t cap, size_t *mappings) {
   if (!info) return null_handle("npshm_info_processes");
   return guarded_code([&] {
     std::vector<pid_t> found;
     std::size_t count = 0;
-    if (!npshm::platform::processes_mapping(info->dev, info->ino, found, count)) return -1;
+    if (!npshm::platform::processes_mapping(info->info.dev, info->info.ino, found, count)) return -1;
     for (std::size_t i = 0; i < found.size() && i < cap; ++i) pids[i] = found[i];
     if (mappings) *mappings = count;
     return static_cast<int>(found.size());
@@ -644,7 +629,7 @@ int npshm_info_processes(const npshm_info *info, int64_t *pids, size_t cap, size
 }
 
 npshm_list *npshm_list_arrays(const npshm_options *opts) {
-  return guarded([&] { return new npshm_list(npshm::list_directory(npshm::shm_directory(directory_of(opts)))); },
+  return guarded([&] { return new_list(npshm::list_directory(npshm::shm_directory(directory_of(opts)))); },
                  static_cast<npshm_list *>(nullptr));
 }
 
@@ -659,7 +644,7 @@ void npshm_list_free(npshm_list *list) { delete list; }
 npshm_list *npshm_gc(const npshm_options *opts, int dry_run) {
   return guarded(
       [&] {
-        return new npshm_list(npshm::collect_garbage(npshm::shm_directory(directory_of(opts)), dry_run != 0,
+        return new_list(npshm::collect_garbage(npshm::shm_directory(directory_of(opts)), dry_run != 0,
                                                      opts_or_default(opts).gc_min_age));
       },
       static_cast<npshm_list *>(nullptr));

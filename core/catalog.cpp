@@ -36,7 +36,7 @@ struct Fd {
   Fd &operator=(const Fd &) = delete;
 };
 
-void fill_from_stat(npshm_info &info, const struct stat &st) {
+void fill_from_stat(ArrayInfo &info, const struct stat &st) {
   info.file_size = static_cast<std::uint64_t>(st.st_size);
   info.uid = st.st_uid;
   info.mode = st.st_mode & 0777;
@@ -48,7 +48,7 @@ void fill_from_stat(npshm_info &info, const struct stat &st) {
 }
 
 // Read the header of an open file into info (status, layout, lifetime).
-void read_into(npshm_info &info, int fd, const struct stat &st) {
+void read_into(ArrayInfo &info, int fd, const struct stat &st) {
   FileHeader fh;
   std::string why;
   int err = read_file_header(fd, static_cast<std::uint64_t>(st.st_size), fh, why);
@@ -66,7 +66,7 @@ void read_into(npshm_info &info, int fd, const struct stat &st) {
 }
 
 // Why a file could not be opened, as an info status.
-void open_failure(npshm_info &info, int err, const struct stat &st) {
+void open_failure(ArrayInfo &info, int err, const struct stat &st) {
   if (err == platform::kNotRegular) {
     info.regular = false;
     info.status = NPSHM_E_FORMAT;
@@ -95,8 +95,8 @@ std::vector<std::string> directory_entries(const std::string &directory, const c
 namespace {
 
 // holders null: leave the count for holder_count().
-npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
-  npshm_info info;
+ArrayInfo inspect(const Location &loc, const platform::HolderCounts *holders) {
+  ArrayInfo info;
   info.location = loc;
   // lstat first: a link, FIFO, socket, device or directory is described
   // without ever being opened.
@@ -134,10 +134,10 @@ npshm_info inspect(const Location &loc, const platform::HolderCounts *holders) {
 
 }  // namespace
 
-npshm_info inspect(const Location &loc) { return inspect(loc, nullptr); }
+ArrayInfo inspect(const Location &loc) { return inspect(loc, nullptr); }
 
 bool array_exists(const Location &loc) {
-  npshm_info info;
+  ArrayInfo info;
   try {
     info = inspect(loc);
   } catch (const Error &e) {
@@ -148,7 +148,7 @@ bool array_exists(const Location &loc) {
   return true;
 }
 
-std::size_t page_size_of(const npshm_info &info) {
+std::size_t page_size_of(const ArrayInfo &info) {
   std::size_t hugetlb_block = 0;
   if (info.blksize > static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))) {
     Fd fd(::open(info.location.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY));
@@ -159,7 +159,7 @@ std::size_t page_size_of(const npshm_info &info) {
   return platform::backing_page_size(info.dev, hugetlb_block);
 }
 
-int holder_count(const npshm_info &info) {
+int holder_count(const ArrayInfo &info) {
   if (info.holders_pending) {
     // /proc/locks lists every lock on the machine: read it only if the
     // kernel says someone holds this file.
@@ -169,14 +169,14 @@ int holder_count(const npshm_info &info) {
   return info.holders;
 }
 
-npshm_list list_directory(const std::string &directory) {
-  npshm_list list;
+std::vector<ArrayInfo> list_directory(const std::string &directory) {
+  std::vector<ArrayInfo> list;
   const platform::HolderCounts holders;  // one read of the lock table for all
   for (const std::string &name : directory_entries(directory, "list")) {
     if (name[0] == '.') continue;
     try {
-      npshm_info info = inspect(shm_location(directory, name), &holders);
-      if (info.regular || info.status != NPSHM_E_FORMAT) list.items.push_back(std::move(info));
+      ArrayInfo info = inspect(shm_location(directory, name), &holders);
+      if (info.regular || info.status != NPSHM_E_FORMAT) list.push_back(std::move(info));
     } catch (const Error &e) {
       if (e.code() != NPSHM_E_NOT_FOUND) throw;  // removed while we listed: skip
     }
@@ -212,8 +212,8 @@ bool abandoned_temp(const std::string &name, const struct stat &st, std::time_t 
 //   ever names a temporary, so no ".npshm-tmp-*" file is touched.
 // Files are opened without following links or blocking (a lease held by
 // another user is skipped, not waited for).
-npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds) {
-  npshm_list removed;
+std::vector<ArrayInfo> collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds) {
+  std::vector<ArrayInfo> removed;
   const std::time_t now = std::time(nullptr);
   const bool temps_possible = !platform::unnamed_files_supported(directory);
   for (const std::string &name : directory_entries(directory, "gc")) {
@@ -225,7 +225,7 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_a
     int fd = -1;
     if (platform::open_regular(loc.path, O_RDWR, fd, st) != 0) continue;  // gone, odd, leased or not ours
     Fd guard(fd);
-    npshm_info info;
+    ArrayInfo info;
     info.location = loc;
     if (temp) {
       if (!abandoned_temp(name, st, now, min_age_seconds)) continue;
@@ -241,7 +241,7 @@ npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_a
     fill_from_stat(info, st);
     info.holders = 0;  // we hold it exclusively
     if (!dry_run && platform::unlink_if_same(fd, loc.path, 0) != 0) continue;
-    removed.items.push_back(std::move(info));
+    removed.push_back(std::move(info));
   }
   return removed;
 }

@@ -11,11 +11,15 @@
 #include "layout.hpp"
 #include "names.hpp"
 
-struct npshm_info {
+namespace npshm {
+
+// What npshm_stat and a listing say of one file (an npshm_info handle holds
+// one).
+struct ArrayInfo {
   int status = 0;  // NPSHM_OK or the error attaching would give
   std::string message;
-  npshm::Location location;
-  npshm::Layout layout;
+  Location location;
+  Layout layout;
   int lifetime = 0;
   // The holder count: for a listing, from one read of /proc/locks for all
   // items; for npshm_stat, counted on first request (holder_count), and
@@ -33,31 +37,26 @@ struct npshm_info {
   bool regular = false;  // a regular file (list skips other kinds)
 };
 
-struct npshm_list {
-  std::vector<npshm_info> items;
-};
-
-namespace npshm {
 
 // Describe the file at loc; never throws for a bad file (the status says),
 // throws Error only for NPSHM_E_NOT_FOUND and out-of-memory.
-npshm_info inspect(const Location &loc);
+ArrayInfo inspect(const Location &loc);
 
 // npshm_exists: false if nothing has that name; true for a valid array;
 // else throws the Error attaching would give ("exists <name>: ...").
 bool array_exists(const Location &loc);
 
 // The size of the pages backing the file (npshm_info_page_size).
-std::size_t page_size_of(const npshm_info &info);
+std::size_t page_size_of(const ArrayInfo &info);
 
 // info's holders, counting them now if that was left for later.
-int holder_count(const npshm_info &info);
+int holder_count(const ArrayInfo &info);
 
 // Every visible file in the directory, sorted by name.  Throws Error.
-npshm_list list_directory(const std::string &directory);
+std::vector<ArrayInfo> list_directory(const std::string &directory);
 
 // See npshm_gc in npshm.h.  Throws Error.
-npshm_list collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds);
+std::vector<ArrayInfo> collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds);
 
 // Remove an array by name after checking it is a valid .npy.  Throws Error.
 void remove_array(const Location &loc);

@@ -94,7 +94,7 @@ struct Fd {
 }  // namespace
 
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
-              const npshm_options &opts, int source_fd, std::uint64_t source_offset, unsigned new_file_mode) {
+              const Options &opts, int source_fd, std::uint64_t source_offset, unsigned new_file_mode) {
   if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
   const std::size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
@@ -184,7 +184,7 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   ::fsync(dirfd.fd);  // the new name, durable
 }
 
-void save_named_npy(const Location &loc, const std::string &path, const npshm_options &opts) {
+void save_named_npy(const Location &loc, const std::string &path, const Options &opts) {
   const std::string what = "save " + loc.name + " to " + path;
   NpyFile source = open_npy(loc.path, what);
   save_npy(source.header.layout, nullptr, path, what, opts, source.fd, source.header.data_offset,

@@ -41,12 +41,12 @@ unsigned file_mode(int fd);
 // kernel (copy_file_range, sendfile), when source_fd >= 0; else from memory
 // at data.  Throws Error.
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
-              const npshm_options &opts, int source_fd = -1, std::uint64_t source_offset = 0,
+              const Options &opts, int source_fd = -1, std::uint64_t source_offset = 0,
               unsigned new_file_mode = 0644);
 
 // npshm_save_name: the array named loc saved to path, read from its file
 // (never attached: no holder lock, no mapping, so no lifetime policy is
 // ever applied; a LAST array nobody else holds stays).  Throws Error.
-void save_named_npy(const Location &loc, const std::string &path, const npshm_options &opts);
+void save_named_npy(const Location &loc, const std::string &path, const Options &opts);
 
 }  // namespace npshm

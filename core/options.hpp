@@ -1,6 +1,8 @@
-// npshm_options: optional settings of create, attach, list and gc.
+// Optional settings of create, attach, list and gc: what an npshm_options
+// handle holds (capi.cpp wraps it; the core never sees the C struct).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -8,23 +10,35 @@
 
 #include "npshm.h"
 
-struct npshm_options {
+namespace npshm {
+
+struct Options {
   int lifetime = NPSHM_LIFETIME_PERSISTENT;
   unsigned int mode = 0600;
   std::vector<unsigned char> fill;  // empty: zero fill
   bool readonly = false;
   bool populate = false;  // pre-fault the mapping at create/attach
   std::optional<std::string> directory;
-  std::optional<std::string> expected_dtype;
+  std::optional<std::string> expected_dtype;  // a normalised descr
   std::optional<std::vector<std::int64_t>> expected_shape;
   int gc_min_age = 10;  // seconds
   bool exist_ok = false;            // create: attach an equal, trusted array
   bool allow_other_owner = false;   // attach: accept another non-root user's file
   npshm_progress_fn progress = nullptr;
   void *progress_context = nullptr;
+
+  // The settings whose value can be wrong (npshm_options_set_*): each
+  // checks it and throws Error(NPSHM_E_INVALID) with the cause.
+  void set_lifetime(int value);
+  void set_mode(unsigned int value);
+  // item null: no fill (zeros); else size bytes, at least one.
+  void set_fill(const void *item, std::size_t size);
+  // value null: the default shm directory; else an absolute path.
+  void set_directory(const char *value);
+  void set_gc_min_age(int seconds);
 };
 
-namespace npshm {
 // The defaults, for calls given NULL.
-const npshm_options &default_options();
+const Options &default_options();
+
 }  // namespace npshm

@@ -13,7 +13,7 @@ namespace npshm {
 constexpr std::uint64_t kProgressStep = std::uint64_t{64} << 20;
 
 // Tell the callback, if any; throws Error(NPSHM_E_CANCELED) if it says stop.
-inline void report_progress(const npshm_options &opts, std::uint64_t done, std::uint64_t total,
+inline void report_progress(const Options &opts, std::uint64_t done, std::uint64_t total,
                             const std::string &what) {
   if (opts.progress && opts.progress(done, total, opts.progress_context) != 0)
     throw Error(NPSHM_E_CANCELED, what + ": canceled");

@@ -241,8 +241,8 @@ Reference make_reference(const Segment &seg, std::int64_t offset, const std::vec
   return ref;
 }
 
-std::unique_ptr<Segment> attach_reference(const Reference &ref, const npshm_options &opts) {
-  npshm_options o = opts;
+std::unique_ptr<Segment> attach_reference(const Reference &ref, const Options &opts) {
+  Options o = opts;
   if (ref.readonly) o.readonly = true;
   const Location loc = opts.directory && ref.location.is_shm
                            ? resolve_name(ref.location.name.c_str(), &*opts.directory, "attach")

@@ -33,9 +33,9 @@
 #include "layout.hpp"
 #include "names.hpp"
 
-struct npshm_options;
-
 namespace npshm {
+
+struct Options;
 
 class Segment;
 
@@ -70,7 +70,7 @@ Reference make_reference(const Segment &seg, std::int64_t offset, const std::vec
 
 // Attach the array a reference names, refusing it (before locking or
 // mapping) unless check_reference passes.  Throws Error.
-std::unique_ptr<Segment> attach_reference(const Reference &ref, const npshm_options &opts);
+std::unique_ptr<Segment> attach_reference(const Reference &ref, const Options &opts);
 
 // check_reference against an open segment, which must also be the file the
 // reference names (else NPSHM_E_MISMATCH) and writable if the reference is

@@ -95,7 +95,7 @@ int write_fill(int fd, std::uint64_t offset, std::uint64_t nbytes, const std::ve
 }  // namespace
 
 std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layout,
-                                         const npshm_options &opts, const DataSource *source) {
+                                         const Options &opts, const DataSource *source) {
   const std::string what = "create " + loc.name;
   if (opts.lifetime < NPSHM_LIFETIME_PERSISTENT || opts.lifetime > NPSHM_LIFETIME_LAST)
     throw Error(NPSHM_E_INVALID, what + ": unknown lifetime " + std::to_string(opts.lifetime));
@@ -189,7 +189,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
 }
 
 std::unique_ptr<Segment> Segment::create_from(const Location &loc, const Layout &layout, const void *data,
-                                              std::size_t nbytes, const npshm_options &opts) {
+                                              std::size_t nbytes, const Options &opts) {
   const std::string what = "create " + loc.name;
   if (!data && nbytes > 0) throw Error(NPSHM_E_INVALID, what + ": the data is NULL");
   if (nbytes != layout.nbytes)
@@ -202,7 +202,7 @@ std::unique_ptr<Segment> Segment::create_from(const Location &loc, const Layout 
 }
 
 std::unique_ptr<Segment> Segment::load(const std::string &npy_path, const Location &loc,
-                                       const npshm_options &opts) {
+                                       const Options &opts) {
   NpyFile source = open_npy(npy_path, "load " + npy_path + " into " + loc.name);
   if (!opts.fill.empty()) throw Error(NPSHM_E_INVALID, "load " + loc.name + ": a fill makes no sense for a loaded array");
   DataSource data{source.fd, source.header.data_offset};
@@ -210,7 +210,7 @@ std::unique_ptr<Segment> Segment::load(const std::string &npy_path, const Locati
 }
 
 std::unique_ptr<Segment> Segment::create_or_attach(const Location &loc, const Layout &layout,
-                                                   const npshm_options &opts) {
+                                                   const Options &opts) {
   if (!opts.exist_ok) return create(loc, layout, opts);
   const std::string what = "create " + loc.name;
   // An equal array, told from its header before it is locked or mapped (so
@@ -224,7 +224,7 @@ std::unique_ptr<Segment> Segment::create_or_attach(const Location &loc, const La
     if (!mismatch.empty())
       throw Error(NPSHM_E_MISMATCH, what + ": an array of that name exists and differs: " + mismatch);
   };
-  npshm_options rw = opts;
+  Options rw = opts;
   rw.readonly = false;
   for (int attempt = 0;; ++attempt) {
     try {
@@ -244,7 +244,7 @@ std::unique_ptr<Segment> Segment::create_or_attach(const Location &loc, const La
 // a page first touched through a fresh mapping costs a fault here and a
 // TLB shootdown at munmap, a pwrite costs neither.
 void Segment::write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,
-                                   const npshm_options &opts, const DataSource *source, const std::string &what,
+                                   const Options &opts, const DataSource *source, const std::string &what,
                                    const NoSpace &no_space) {
   const Layout &layout = layout_;
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
@@ -292,7 +292,7 @@ void Segment::write_before_mapping(const std::string &header, const unsigned cha
 // The same for hugetlbfs, which has no write(): reserve, map, then write
 // through the mapping (huge pages are quick to fault in).
 void Segment::write_through_mapping(const std::string &header, const unsigned char *trailer_bytes,
-                                    const npshm_options &opts, const DataSource *source,
+                                    const Options &opts, const DataSource *source,
                                     const std::string &what, const NoSpace &no_space) {
   const Layout &layout = layout_;
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
@@ -327,7 +327,7 @@ void Segment::write_through_mapping(const std::string &header, const unsigned ch
   std::memcpy(data + layout.nbytes, trailer_bytes, kTrailerSize);
 }
 
-std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_options &opts,
+std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opts,
                                          const unsigned *exist_ok_mode, const HeaderCheck &check) {
   const std::string what = (exist_ok_mode ? "create " : "attach ") + loc.name;
   std::unique_ptr<Segment> seg(new Segment());
@@ -407,7 +407,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const npshm_option
   return seg;
 }
 
-void Segment::check_owner(const struct stat &st, const npshm_options &opts, const unsigned *exist_ok_mode,
+void Segment::check_owner(const struct stat &st, const Options &opts, const unsigned *exist_ok_mode,
                           const std::string &what) {
   const uid_t me = ::geteuid();
   const bool trusted_owner = st.st_uid == me || st.st_uid == 0;
@@ -451,7 +451,7 @@ void Segment::validate(const std::string *descr, const std::vector<std::int64_t>
   if (!why.empty()) throw Error(NPSHM_E_MISMATCH, "validate " + loc_.name + ": " + why);
 }
 
-void Segment::save(const std::string &path, const npshm_options &opts) const {
+void Segment::save(const std::string &path, const Options &opts) const {
   const std::string what = "save " + loc_.name + " to " + path;
   check_size(what);
   save_npy(layout_, data(), path, what, opts, fd_, data_offset_, file_mode(fd_));

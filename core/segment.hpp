@@ -18,9 +18,9 @@
 #include "npy_format.hpp"
 #include "open_files.hpp"
 
-struct npshm_options;
-
 namespace npshm {
+
+struct Options;
 
 // Where the data of a new segment comes from, when not from a fill: an
 // open file holding layout.nbytes bytes at offset, or (memory not null)
@@ -38,7 +38,7 @@ class Segment {
   // trailer, then publish it with link(2), which fails if the name exists.
   // Throws Error; leaves nothing behind on failure.
   static std::unique_ptr<Segment> create(const Location &loc, const Layout &layout,
-                                         const npshm_options &opts,
+                                         const Options &opts,
                                          const DataSource *source = nullptr);
   // npshm_create: create, or with opts.exist_ok, when the name exists,
   // attach it instead if it is ours (see attach's exist_ok_mode) and holds
@@ -46,15 +46,15 @@ class Segment {
   // NPSHM_E_MISMATCH, refused before locking or mapping).  The name may
   // come and go meanwhile: a few attempts.  Throws Error.
   static std::unique_ptr<Segment> create_or_attach(const Location &loc, const Layout &layout,
-                                                   const npshm_options &opts);
+                                                   const Options &opts);
   // npshm_create_from: create from nbytes bytes of data (exactly the
   // layout's nbytes; data may be null only when that is 0).  Throws Error.
   static std::unique_ptr<Segment> create_from(const Location &loc, const Layout &layout, const void *data,
-                                              std::size_t nbytes, const npshm_options &opts);
+                                              std::size_t nbytes, const Options &opts);
   // npshm_load: create from the .npy file at npy_path (its dtype, shape,
   // order and data).  Throws Error.
   static std::unique_ptr<Segment> load(const std::string &npy_path, const Location &loc,
-                                       const npshm_options &opts);
+                                       const Options &opts);
   // A check of the file's header and trailer made by attach before it
   // locks or maps the file; it throws Error to refuse the file.
   using HeaderCheck = std::function<void(const FileHeader &)>;
@@ -65,7 +65,7 @@ class Segment {
   // writable by group/others beyond *exist_ok_mode.  The checks of the
   // header (opts' expected dtype and shape, then check if given) run before
   // the file is locked or mapped, so a refused file is never held.
-  static std::unique_ptr<Segment> attach(const Location &loc, const npshm_options &opts,
+  static std::unique_ptr<Segment> attach(const Location &loc, const Options &opts,
                                          const unsigned *exist_ok_mode = nullptr,
                                          const HeaderCheck &check = nullptr);
 
@@ -88,7 +88,7 @@ class Segment {
   // this dtype (a normalised descr) and shape; either may be null.
   void validate(const std::string *descr, const std::vector<std::int64_t> *shape) const;
   // npshm_save: write the array to a plain .npy at path (see save_npy).
-  void save(const std::string &path, const npshm_options &opts) const;
+  void save(const std::string &path, const Options &opts) const;
   // npshm_msync (flags: NPSHM_MS_*), npshm_mlock, npshm_munlock on the
   // whole mapping.  Throw Error.
   void sync(int flags) const;
@@ -116,15 +116,15 @@ class Segment {
   // Create's two ways of writing a new file (see segment.cpp).
   using NoSpace = std::function<void(int, const char *)>;
   void write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,
-                            const npshm_options &opts, const DataSource *source, const std::string &what,
+                            const Options &opts, const DataSource *source, const std::string &what,
                             const NoSpace &no_space);
   void write_through_mapping(const std::string &header, const unsigned char *trailer_bytes,
-                             const npshm_options &opts, const DataSource *source, const std::string &what,
+                             const Options &opts, const DataSource *source, const std::string &what,
                              const NoSpace &no_space);
   // This handle stops counting as a user of file_ (once); true if it was
   // this process's last.
   bool leave_file() noexcept;
-  static void check_owner(const struct stat &st, const npshm_options &opts, const unsigned *exist_ok_mode,
+  static void check_owner(const struct stat &st, const Options &opts, const unsigned *exist_ok_mode,
                           const std::string &what);
 
   Location loc_;
