@@ -137,7 +137,7 @@ def bench_from_array(mib, reps):
 
 def bench_save(mib, reps, directory):
     name = tag()
-    a = npshm.create(name, (mib << 20) // 8, np.float64, fill=1.5)
+    a = npshm.create(name, (mib << 20) // 8, np.float64, fill=1.5, lifetime="owner")
     target, copy = os.path.join(directory, "npshm.npy"), os.path.join(directory, "cp.npy")
 
     def ours():
@@ -157,7 +157,6 @@ def bench_save(mib, reps, directory):
     x, y = alternate(reps, ours, cp)
     report(f"Python save by name, {mib} MiB", x, "cp", y, "ms", "<= 1.2x", 1e3)
     del a
-    npshm.delete(name)
 
 
 # ------------------------------------------------------------------ row sums
@@ -172,8 +171,8 @@ def joblib_block(array, start, stop):
 
 
 def bench_row_sums(rows, cols, workers, tasks_n, reps):
-    name = tag()
-    data = npshm.create(name, (rows, cols), np.float64)
+    # lifetime "owner": a benchmark killed half-way leaves only what gc removes
+    data = npshm.create(tag(), (rows, cols), np.float64, lifetime="owner")
     rng = np.random.default_rng(0)
     for start in range(0, rows, 1000):
         block = data[start:start + 1000]
@@ -214,7 +213,6 @@ def bench_row_sums(rows, cols, workers, tasks_n, reps):
             report(f"Python row sums {mb:.0f} MB, {len(bounds)} tasks: npshm.readonly", ro, label, t,
                    "s", "<= 1.0x" if label != "pickled by value" else "-")
     del data
-    npshm.delete(name)
 
 
 def main():

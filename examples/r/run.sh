@@ -1,9 +1,9 @@
 #!/bin/sh
 # A matrix made in Python, summarised in R with colMeans, with no copy.
 #   examples/r/run.sh [ROWS COLS]
-# Needs Debian's python3 with numpy, the npshm R package installed (or
-# R_LIBS pointing at the library that holds it), and libnpshm.so
-# ($NPSHM_LIBRARY, default build/core/libnpshm.so of this tree).
+# Needs Debian's python3 with numpy and the npshm Python package (installed,
+# or PYTHONPATH=build/bindings/python), and the npshm R package (installed,
+# or R_LIBS pointing at the library that holds it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 rows=${1:-100000}

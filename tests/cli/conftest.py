@@ -17,6 +17,9 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+TOOLS = os.path.join(ROOT, "tools")
+sys.path.insert(0, TOOLS)
+import npshm_ctypes  # noqa: E402  (the one ctypes prototype table)
 
 
 def _built(env_name, default_relative):
@@ -85,20 +88,13 @@ class Shm:
         """A child process that attaches (or creates) NAME through libnpshm
         and waits; returns the Popen once the handle is open."""
         action = (f"lib.npshm_create(b'{name}', b'{create[0]}', {len(create[1])}, "
-                  f"(ctypes.c_int64 * {max(1, len(create[1]))})(*{list(create[1])}), 0, opts)"
+                  f"npshm_ctypes.shape(*{list(create[1])}), 0, opts)"
                   if create else f"lib.npshm_attach(b'{name}', opts)")
         code = textwrap.dedent(f"""
-            import ctypes, sys, time
-            lib = ctypes.CDLL({LIBRARY!r})
-            lib.npshm_options_new.restype = ctypes.c_void_p
-            lib.npshm_create.restype = ctypes.c_void_p
-            lib.npshm_attach.restype = ctypes.c_void_p
-            lib.npshm_create.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
-                                         ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
-            lib.npshm_attach.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
-            lib.npshm_options_set_lifetime.argtypes = [ctypes.c_void_p, ctypes.c_int]
-            lib.npshm_options_set_directory.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
-            lib.npshm_last_message.restype = ctypes.c_char_p
+            import sys, time
+            sys.path.insert(0, {TOOLS!r})
+            import npshm_ctypes
+            lib = npshm_ctypes.load({LIBRARY!r})
             opts = lib.npshm_options_new()
             lib.npshm_options_set_directory(opts, {self.dir.encode()!r})
             lib.npshm_options_set_lifetime(opts, {dict(persistent=0, owner=1, last=2)[lifetime]})

@@ -1,6 +1,5 @@
 """Program-level behaviour: help, version, usage errors, exit statuses, the
 generated usage text in the docs, the man page and the bash completion."""
-import ctypes
 import os
 import re
 import shutil
@@ -8,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import CLI, LIBRARY, ROOT
+from conftest import CLI, LIBRARY, ROOT, npshm_ctypes
 
 COMMANDS = ["ls", "info", "create", "rm", "gc", "load", "save"]
 
@@ -41,15 +40,13 @@ def test_version(shm):
     result = shm.ok("--version", use_dir=False)
     match = re.fullmatch(r"npshm (\d+\.\d+\.\d+) \(libnpshm (\d+\.\d+\.\d+)\)\n", result.stdout)
     assert match
-    lib = ctypes.CDLL(LIBRARY)
-    lib.npshm_version.restype = ctypes.c_char_p
+    lib = npshm_ctypes.load(LIBRARY)
     assert match.group(2) == lib.npshm_version().decode()
 
 
 def error_table():
     """(slug, code) of every code libnpshm names, read from the library."""
-    lib = ctypes.CDLL(LIBRARY)
-    lib.npshm_error_name.restype = ctypes.c_char_p
+    lib = npshm_ctypes.load(LIBRARY)
     rows = []
     code = -1
     while (name := lib.npshm_error_name(code).decode()) != "unknown":

@@ -14,7 +14,6 @@ DESCRIPTION, the Julia Project.toml.  The LICENSE file is the MIT license of
 Prints one line per check and "SUMMARY: N passed, M failed, K skipped"."""
 
 import argparse
-import ctypes
 import os
 import re
 import subprocess
@@ -77,8 +76,9 @@ def main():
     report(jl_version == version, "Julia Project.toml version", f"{jl_version} != {version}")
 
     if args.lib:
-        lib = ctypes.CDLL(args.lib)
-        lib.npshm_version.restype = ctypes.c_char_p
+        sys.path.insert(0, os.path.join(src, "tools"))
+        import npshm_ctypes  # the one ctypes prototype table
+        lib = npshm_ctypes.load(args.lib)
         got = lib.npshm_version().decode()
         report(got == version, "npshm_version() of the built library", f"{got} != {version}")
     if args.cli:
