@@ -1,6 +1,8 @@
 # npshm against bigmemory in R: attaching a shared double matrix made by
 # the same process, and colSums over it.  Contenders alternate in rounds;
-# the medians and their ratios are printed (ratio > 1: npshm is faster).
+# the medians, their 25th-75th percentiles and the ratio npshm / bigmemory
+# are printed (below 1: npshm is faster).  Lines starting with ROW feed
+# bench/tables.py.
 #   Rscript bench/r/bench_npshm.R [ROWS COLS ROUNDS]
 # Needs the npshm package (R_LIBS=build/bindings/r/library) and bigmemory
 # (Debian r-cran-bigmemory).  bigmemory's matrix is a shared-memory
@@ -21,9 +23,10 @@ suppressPackageStartupMessages({
 })
 
 name <- sprintf("npshm-bench-r-%d", Sys.getpid())
-on.exit(if (npshm_exists(name)) npshm_delete(name), add = TRUE)
 values <- as.double(seq_len(rows * cols))
-made <- npshm_create(name, c(rows, cols), init = values)
+# lifetime "owner": removed when `made` is collected, or by npshm gc if
+# the benchmark is killed half-way.
+made <- npshm_create(name, c(rows, cols), init = values, lifetime = "owner")
 bm <- bigmemory::big.matrix(rows, cols, type = "double", shared = TRUE)
 bm[, ] <- values
 desc <- bigmemory::describe(bm)
@@ -45,9 +48,9 @@ reference <- colSums(made)
 stopifnot(isTRUE(all.equal(cases$colSums$npshm(), reference)),
           isTRUE(all.equal(cases$colSums$bigmemory(), reference)))
 
-cat(sprintf("npshm vs bigmemory, %d x %d doubles (%.0f MB), %d rounds, medians\n",
+cat(sprintf("npshm vs bigmemory, %d x %d doubles (%.0f MB), %d rounds, medians [25th-75th percentile]\n",
             rows, cols, rows * cols * 8 / 1e6, rounds))
-cat(sprintf("%-8s %14s %14s %8s\n", "op", "npshm (ms)", "bigmemory (ms)", "ratio"))
+spread <- function(t) sprintf("%.3f-%.3f", quantile(t, 0.25), quantile(t, 0.75))
 for (op in names(cases)) {
   # attach is fast: time a batch of 200 per round.
   reps <- if (op == "attach") 200L else 1L
@@ -56,13 +59,19 @@ for (op in names(cases)) {
     order <- if (r %% 2L == 1L) c("npshm", "bigmemory") else c("bigmemory", "npshm")
     for (who in order) {
       f <- cases[[op]][[who]]
-      times[[who]] <- c(times[[who]], seconds(for (i in seq_len(reps)) f()) / reps)
+      times[[who]] <- c(times[[who]], seconds(for (i in seq_len(reps)) f()) / reps * 1e3)
       invisible(gc())
     }
   }
-  a <- median(times$npshm) * 1e3
-  b <- median(times$bigmemory) * 1e3
-  cat(sprintf("%-8s %14.4f %14.4f %7.1fx\n", op, a, b, b / a))
+  a <- median(times$npshm)
+  b <- median(times$bigmemory)
+  what <- sprintf("R %s, %.0f MB matrix", if (op == "attach") "attach (read-only)" else
+                  "attach + colSums", rows * cols * 8 / 1e6)
+  peer <- if (op == "attach") "bigmemory attach.big.matrix" else "bigmemory attach + colSums(x[, ])"
+  cat(sprintf("%-36s %10.3f ms [%s]  %-34s %10.3f ms [%s]  %6.2fx  (target <= 1.0x)\n",
+              what, a, spread(times$npshm), peer, b, spread(times$bigmemory), a / b))
+  cat(sprintf("ROW\tr\t%s\t%.3f ms\t%s\t%s\t%.3f ms\t%s\t%.2fx\t<= 1.0x\n",
+              what, a, spread(times$npshm), peer, b, spread(times$bigmemory), a / b))
 }
 rm(made, bm)
 invisible(gc())
