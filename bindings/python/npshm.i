@@ -68,27 +68,37 @@ NPSHM_CHECK_CODE(npshm_options_set_allow_other_owner);
 NPSHM_CHECK_CODE(npshm_remove);
 NPSHM_CHECK_CODE(npshm_exists);
 NPSHM_CHECK_CODE(npshm_lifetime_from_name);
+NPSHM_CHECK_PTR(npshm_ref_parse);
 
 /* ---- typemaps ---------------------------------------------------------- */
 
-/* Names and paths: str (encoded as os.fsencode does), bytes or os.PathLike;
-   a NUL byte is refused with npshm's invalid-argument error (src/names.c).
-   None gives NULL (the library then says what is missing). */
-%typemap(in) const char *name (PyObject *encoded = NULL),
-             const char *npy_path (PyObject *encoded = NULL),
-             const char *dir (PyObject *encoded = NULL) {
-  $1 = (char *)npshm_py_name_arg($input, "$1_name", 1, &encoded);
+/* Names, paths and reference texts: str (encoded as os.fsencode does), bytes
+   or os.PathLike; a NUL byte is refused with npshm's invalid-argument error
+   (src/names.c).  None gives NULL (the library then says what is missing). */
+%define NPSHM_TEXT_ARG(what)
+  $1 = (char *)npshm_py_name_arg($input, what, 1, &encoded);
   if ($1 == NULL && PyErr_Occurred()) {
     SWIG_fail;
   }
+%enddef
+%typemap(in) const char *name (PyObject *encoded = NULL),
+             const char *npy_path (PyObject *encoded = NULL),
+             const char *dir (PyObject *encoded = NULL) {
+  NPSHM_TEXT_ARG("$1_name")
 }
-%typemap(freearg) const char *name, const char *npy_path, const char *dir {
+%typemap(in) const char *text (PyObject *encoded = NULL) {
+  NPSHM_TEXT_ARG("reference text")
+}
+%typemap(freearg) const char *name, const char *npy_path, const char *dir,
+                  const char *text {
   Py_XDECREF(encoded$argnum);
 }
 
 /* Names and paths the library returns: str as os.fsdecode makes them, so
    every listed name can be passed back. */
-%typemap(out) const char *npshm_info_name, const char *npshm_info_path {
+%typemap(out) const char *npshm_info_name, const char *npshm_info_path,
+              const char *npshm_ref_name, const char *npshm_ref_path,
+              const char *npshm_ref_directory {
   $result = npshm_py_name_str($1);
 }
 
@@ -205,22 +215,16 @@ NPSHM_CHECK_CODE(npshm_lifetime_from_name);
 %ignore npshm_location_directory;
 %ignore npshm_location_basename;
 %ignore npshm_location_is_shm;
+/* Saved references: parsed and read through ref_parse() and its accessors;
+   made, attached and checked against a Mapping through ref_text_of(),
+   ref_attach_mapping() and ref_fits() below (raw handles stay in C);
+   shape and strides come back as tuples. */
 %ignore npshm_ref_make;
-%ignore npshm_ref_parse;
-%ignore npshm_ref_free;
-%ignore npshm_ref_text;
-%ignore npshm_ref_name;
-%ignore npshm_ref_path;
-%ignore npshm_ref_directory;
-%ignore npshm_ref_id;
-%ignore npshm_ref_dtype;
-%ignore npshm_ref_offset;
-%ignore npshm_ref_ndim;
-%ignore npshm_ref_shape;
-%ignore npshm_ref_strides;
-%ignore npshm_ref_is_readonly;
 %ignore npshm_ref_attach;
 %ignore npshm_ref_check;
+%ignore npshm_ref_shape;
+%ignore npshm_ref_strides;
+/* The dtype query: read whole through dtype_description() below. */
 %ignore npshm_dtype_info_new;
 %ignore npshm_dtype_info_free;
 %ignore npshm_dtype_info_descr;
@@ -382,21 +386,29 @@ PyObject *set_error_factory(PyObject *factory) {
 
 /* The shape of a valid info as a tuple. */
 PyObject *info_shape_tuple(const npshm_info *info) {
-  int ndim = npshm_info_ndim(info);
-  const int64_t *shape = npshm_info_shape(info);
-  PyObject *tuple = PyTuple_New(ndim > 0 ? ndim : 0);
-  int i;
-  if (tuple == NULL) {
-    return NULL;
-  }
-  for (i = 0; i < ndim; i++) {
-    PyObject *item = PyLong_FromLongLong((long long)shape[i]);
-    if (item == NULL) {
-      Py_DECREF(tuple);
-      return NULL;
-    }
-    PyTuple_SET_ITEM(tuple, i, item);
-  }
-  return tuple;
+  return npshm_py_int64_tuple(npshm_info_ndim(info), npshm_info_shape(info));
+}
+
+/* Saved references (src/reference.c). */
+PyObject *ref_text_of(PyObject *mapping, long long offset, PyObject *shape,
+                      PyObject *strides, int readonly) {
+  return npshm_py_ref_text(mapping, offset, shape, strides, readonly);
+}
+PyObject *ref_shape_tuple(const npshm_ref *ref) {
+  return npshm_py_ref_shape(ref);
+}
+PyObject *ref_strides_tuple(const npshm_ref *ref) {
+  return npshm_py_ref_strides(ref);
+}
+PyObject *ref_attach_mapping(const npshm_ref *ref, const npshm_options *opts) {
+  return npshm_py_ref_attach(ref, opts);
+}
+PyObject *ref_fits(const npshm_ref *ref, PyObject *mapping) {
+  return npshm_py_ref_fits(ref, mapping);
+}
+
+/* What a dtype descr means (src/dtypes.c). */
+PyObject *dtype_description(const char *descr) {
+  return npshm_py_dtype_description(descr);
 }
 %}

@@ -62,10 +62,14 @@ def _order(order: str) -> int:
         raise invalid(f"order must be 'C' or 'F', got {order!r}") from None
 
 
-def _whole_array(mapping: Any, reusable: bool = False) -> SharedArray:
+def _whole_array(mapping: Any, reusable: bool = False,
+                 dtype: Optional[np.dtype] = None) -> SharedArray:
     """The whole array; reusable: offer the mapping to unpickling in this
-    process, as done for the arrays this process creates."""
-    array = mapping.array(SharedArray, dtype_of(mapping.dtype))
+    process, as done for the arrays this process creates.  dtype: the
+    array's numpy.dtype when the caller has it (it made the array from it),
+    else the one of its header's descr."""
+    array = mapping.array(SharedArray,
+                          dtype if dtype is not None else dtype_of(mapping.dtype))
     if reusable:
         _pickling.remember(mapping)
     return array
@@ -120,7 +124,9 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
     finally:
         if options is not None:
             _npshm.options_free(options)
-    return _whole_array(mapping, reusable=bool(mapping.creator))
+    # exist_ok attaches only an array of this very dtype (the library checks)
+    return _whole_array(mapping, reusable=bool(mapping.creator),
+                        dtype=np_dtype)
 
 
 def attach(name: NameLike, *, dtype: Any = None,
@@ -196,7 +202,8 @@ def _from_contiguous(name: Optional[str], source: np.ndarray, order: str,
     before it is mapped or named (no page faults through the new mapping)."""
     if name is None:
         name = unique_name()
-    descr = descr_of(as_dtype(source.dtype))
+    np_dtype = as_dtype(source.dtype)
+    descr = descr_of(np_dtype)
     options = _npshm.options_new()
     try:
         _npshm.options_set_lifetime(options, _lifetime(lifetime))
@@ -206,7 +213,7 @@ def _from_contiguous(name: Optional[str], source: np.ndarray, order: str,
                                              _order(order), data, options)
     finally:
         _npshm.options_free(options)
-    return _whole_array(mapping, reusable=True)
+    return _whole_array(mapping, reusable=True, dtype=np_dtype)
 
 
 def readonly(array: Any) -> Any:

@@ -1,19 +1,21 @@
 """NumPy dtypes <-> the NPY descr strings the C library speaks.
 
-The library normalises descrs ("<f8", "[('a', '<i4'), ('b', '<f8', (2,))]");
-numpy.lib.format converts them both ways, as numpy.save/numpy.load do.
+numpy.dtype -> descr: numpy.lib.format's dtype_to_descr, as numpy.save
+writes it.  descr -> numpy.dtype: the library says what a descr means
+(kind, item size, byte order, unit, fields: npshm_dtype_info_*), and the
+numpy.dtype is built from that; descr text is never parsed here.
 Conversions are cached: dtypes and descr strings are immutable.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
-from typing import Any
+from typing import Any, Tuple
 
 import numpy as np
 import numpy.lib.format as npy_format
 
+from . import _npshm
 from .errors import invalid
 
 __all__ = ["as_dtype", "descr_of", "dtype_of", "item_bytes"]
@@ -44,16 +46,37 @@ def descr_of(dtype: Any) -> str:
     return _descr_of_dtype(as_dtype(dtype))
 
 
+def _numpy_dtype(description: Tuple[Any, ...]) -> np.dtype:
+    """The numpy.dtype of one _npshm.dtype_description()."""
+    descr, kind, itemsize, byteorder, unit, fields = description
+    if fields is not None:
+        names, formats, offsets, titles = [], [], [], []
+        for name, title, offset, field_type, shape in fields:
+            if name == "" and field_type[5] is None and field_type[1] == "V":
+                continue  # padding, as numpy.save writes it
+            names.append(name)
+            titles.append(title)
+            offsets.append(offset)
+            field_dtype = _numpy_dtype(field_type)
+            formats.append((field_dtype, shape) if shape else field_dtype)
+        return np.dtype({"names": names, "formats": formats,
+                         "offsets": offsets, "titles": titles,
+                         "itemsize": itemsize})
+    if kind == "U":
+        return np.dtype(f"{byteorder}U{itemsize // 4}")
+    if kind in "Mm":
+        return np.dtype(f"{byteorder}{kind}8" + (f"[{unit}]" if unit else ""))
+    try:
+        return np.dtype(f"{byteorder}{kind}{itemsize}")
+    except TypeError as exc:
+        raise invalid(f"dtype {descr!r} has no NumPy equivalent: {exc}") \
+            from None
+
+
 @functools.lru_cache(maxsize=512)
 def dtype_of(descr: str) -> np.dtype:
     """The numpy.dtype of a descr string as the library reports it."""
-    text = descr.strip()
-    try:
-        value = ast.literal_eval(text) if text[:1] in "[('\"" else text
-        return npy_format.descr_to_dtype(value)
-    except (ValueError, TypeError, SyntaxError) as exc:
-        raise invalid(f"dtype {descr!r} has no NumPy equivalent: {exc}") \
-            from None
+    return _numpy_dtype(_npshm.dtype_description(descr))
 
 
 def item_bytes(value: Any, dtype: np.dtype) -> bytes:

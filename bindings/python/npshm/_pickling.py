@@ -1,50 +1,56 @@
 """Pickling SharedArrays by reference, and unpickling them with no copy.
 
 A SharedArray (or any view of one) of the array's own dtype whose elements
-all lie inside its segment pickles as (name, byte offset from the data
-start, shape, strides, dtype, read-only, id).  Unpickling checks the
-reference against the segment: the dtype must be the array's (never one
-holding Python objects), every element must lie inside the data, and a
-read-only reference gives a read-only view (mapped read-only in a process
-that attaches afresh).  Unpickling attaches the segment by name (the
-attachment is shared by every view unpickled in this process while any of
-them lives) and rebuilds the same view.  Anything else (views of another
-dtype, results of computations) pickles as a plain ndarray.
+all lie inside its segment pickles as the library's saved reference to that
+view (npshm_ref_make): one line of text naming the array (canonical name,
+shm directory, random id) and the view (byte offset from the data start,
+shape, strides, dtype, read-only flag), with a checksum; docs/format.md
+specifies it.  The pickle is attach_reference(text).  Unpickling parses the
+text (npshm_ref_parse) and lets the library check it against the array:
+the very array referenced (a name removed and created again raises
+FileNotFoundError), its dtype, every element inside the data, and a
+read-only reference mapping read-only (npshm_ref_attach; npshm_ref_check
+for an attachment this process already has).  Anything else (views of
+another dtype, results of computations) pickles as a plain ndarray.
 
-The id is the array's random creation id (npshm_id; 0 for a plain .npy
-file).  When the name was removed and an array created again under it, the
-name now holds another id: unpickling raises FileNotFoundError instead of
-viewing the newer array's bytes.  References pickled before ids existed
-(six fields) are attached by name alone.
+Unpickling attaches the array once per process while any view unpickled
+from it lives: the attachment is cached by file path.  A process made by
+fork does not unpickle onto the mappings it inherited: an inherited handle
+shares the parent's open file description and lock, so it does not count
+as a holder of its own (the parent's release of a "last" array would remove
+the name under the child).  The cache is emptied in the child right after
+fork, and the child attaches its own handle.  An attachment is reused only
+while its path still names the same file (once known: an array created in
+this process is remembered without a stat, until first pickled; until then
+only a reference carrying a non-zero id, which the library compares, may
+reuse it); a cache entry goes away with its mapping.
 
-A process made by fork does not unpickle onto the mappings it inherited:
-an inherited handle shares the parent's open file description and lock, so
-it does not count as a holder of its own (the parent's release of a "last"
-array would remove the name under the child).  The attachment cache is
-emptied in the child right after fork, and the child attaches its own
-handle.  An attachment is reused only while its name still names the same
-file and, for a pickle that carries an id, while it is the array of that id;
-a cache entry goes away with its mapping.
+rebuild() unpickles the fields of a view (name, offset, shape, strides,
+dtype, read-only, id): the pickles of the previous release (seven fields,
+or six before ids: then attached by name alone) and npshm._remote's
+host-aware references.  It makes them the library's reference to that view
+of the array the name holds now (npshm_ref_make checks the view lies inside
+the data); the id and dtype, which a reference made from that array
+carries as the array's own, are compared with the fields first.
 """
 
 from __future__ import annotations
 
-import operator
 import os
 import weakref
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
 
 from . import _npshm
-from ._dtypes import dtype_of
+from ._dtypes import descr_of, dtype_of
 from ._names import as_name
 from .errors import of_slug
 from ._shared_array import SharedArray, mapping_of
 
-__all__ = ["reduce_shared", "remember"]
+__all__ = ["reduce_shared", "remember", "attach_reference", "rebuild"]
 
-# name -> (weak reference to Mapping, (st_dev, st_ino) of its file, or None
+# path -> (weak reference to Mapping, (st_dev, st_ino) of its file, or None
 # until the mapping is first pickled: creating an array costs no stat)
 _attachments: Dict[str, Tuple["weakref.ref[Any]",
                               Optional[Tuple[int, int]]]] = {}
@@ -53,15 +59,15 @@ _attachments: Dict[str, Tuple["weakref.ref[Any]",
 os.register_at_fork(after_in_child=_attachments.clear)
 
 
-def _store(name: str, mapping: Any,
+def _store(path: str, mapping: Any,
            identity: Optional[Tuple[int, int]]) -> None:
-    """Cache mapping under name until it dies (or is replaced)."""
-    def drop(ref: "weakref.ref[Any]", name: str = name,
+    """Cache mapping under path until it dies (or is replaced)."""
+    def drop(ref: "weakref.ref[Any]", path: str = path,
              attachments: Dict[str, Any] = _attachments) -> None:
-        entry = attachments.get(name)
+        entry = attachments.get(path)
         if entry is not None and entry[0] is ref:
-            del attachments[name]
-    _attachments[name] = (weakref.ref(mapping, drop), identity)
+            del attachments[path]
+    _attachments[path] = (weakref.ref(mapping, drop), identity)
 
 
 def _identity(path: str) -> Optional[Tuple[int, int]]:
@@ -75,104 +81,116 @@ def _identity(path: str) -> Optional[Tuple[int, int]]:
 def remember(mapping: Any) -> None:
     """Offer mapping for reuse by unpickling in this process (its file's
     identity is taken when it is first pickled, see _pickled)."""
-    _store(mapping.name, mapping, None)
+    _store(mapping.path, mapping, None)
 
 
 def _pickled(mapping: Any) -> None:
     """mapping is being pickled: if it was remembered without its file's
     identity, take it now (its name names it: it is being pickled)."""
-    entry = _attachments.get(mapping.name)
+    entry = _attachments.get(mapping.path)
     if entry is not None and entry[1] is None and entry[0]() is mapping:
         identity = _identity(mapping.path)
         if identity is not None:
-            _store(mapping.name, mapping, identity)
+            _store(mapping.path, mapping, identity)
 
 
-def _cached(name: str, readonly: bool, array_id: int) -> Any:
-    """The live cached mapping of name if it allows the access wanted and
-    is the array wanted: the one of array_id (unless that is 0) whose name
-    still names its file (when that file's identity is known; without it,
-    only a reference with the very same random id reuses it).  Else None."""
-    entry = _attachments.get(name)
+def _cached(path: str, array_id: int) -> Any:
+    """The live cached mapping of path while path still names its file
+    (when that file's identity is known; without it, only for a reference
+    to array_id != 0, which the library then compares).  Else None."""
+    entry = _attachments.get(path)
     if entry is None:
         return None
     mapping, identity = entry[0](), entry[1]
-    if mapping is None or (mapping.readonly and not readonly):
-        return None
-    if array_id != 0 and mapping.id != array_id:
+    if mapping is None:
         return None
     if identity is None:
         return mapping if array_id != 0 else None
-    return mapping if _identity(mapping.path) == identity else None
+    return mapping if _identity(path) == identity else None
 
 
-def _mapping_for(name: str, readonly: bool, array_id: int) -> Any:
-    """A mapping of name; that of array array_id unless it is 0 (then any).
-    Without a usable cached mapping the name is attached afresh, once, and
-    the caller checks what it got."""
-    cached = _cached(name, readonly, array_id)
-    if cached is not None:
-        return cached
-    before = _identity(_npshm.resolve_path(name))
-    options = _npshm.options_new()
-    try:
-        _npshm.options_set_readonly(options, int(readonly))
-        mapping = _npshm.attach_mapping(name, options)
-    finally:
-        _npshm.options_free(options)
-    # Keep a live cached mapping of the same array that allows as much
-    # (only the reference did not fit it); else offer the fresh one, if the name did not change
-    # while it was attached.
-    entry = _attachments.get(name)
+def _attached(path: str, attach: Callable[[], Any]) -> Any:
+    """A fresh mapping from attach(), offered for reuse unless a live cached
+    mapping of the same array allows as much, or path changed meanwhile."""
+    before = _identity(path)
+    mapping = attach()
+    entry = _attachments.get(path)
     previous = entry[0]() if entry is not None else None
     same_as_cached = (previous is not None and previous.id != 0
                       and previous.id == mapping.id
                       and (mapping.readonly or not previous.readonly))
     if (not same_as_cached and before is not None
             and _identity(mapping.path) == before):
-        _store(name, mapping, before)
+        _store(path, mapping, before)
     return mapping
 
 
+def attach_reference(text: str) -> SharedArray:
+    """Unpickle: the view a saved reference (npshm_ref_*) names, checked by
+    the library against the array (see the module docstring)."""
+    ref = _npshm.ref_parse(text)
+    try:
+        path = _npshm.ref_path(ref)
+        mapping = _cached(path, _npshm.ref_id(ref))
+        if mapping is None or not _npshm.ref_fits(ref, mapping):
+            mapping = _attached(
+                path, lambda: _npshm.ref_attach_mapping(ref, None))
+        return mapping.view(SharedArray, dtype_of(_npshm.ref_dtype(ref)),
+                            _npshm.ref_offset(ref), _npshm.ref_shape_tuple(ref),
+                            _npshm.ref_strides_tuple(ref),
+                            bool(_npshm.ref_is_readonly(ref)))
+    finally:
+        _npshm.ref_free(ref)
+
+
 def rebuild(name: str, offset: int, shape: Tuple[int, ...],
-            strides: Tuple[int, ...], dtype: np.dtype, readonly: bool,
+            strides: Tuple[int, ...], dtype: Any, readonly: bool,
             array_id: int = 0) -> SharedArray:
-    """Unpickle: the view (offset, shape, strides, dtype) of segment name,
-    which must still be the array array_id (unless that is 0: a plain .npy
-    file, or a reference pickled before ids existed)."""
+    """Unpickle the fields of a view of array array_id (0: whichever array
+    the name holds) of name; see the module docstring."""
     name = as_name(name)
-    view_dtype = _checked_dtype(name, dtype)
-    mapping = _mapping_for(name, bool(readonly), array_id)
+    readonly = bool(readonly)
+    descr = _fields_descr(name, dtype)
+    path = _npshm.resolve_path(name)
+    mapping = _cached(path, array_id)
+    if mapping is None or (mapping.readonly and not readonly):
+        mapping = _attached(path, lambda: _attach_by_name(name, readonly))
     if array_id != 0 and mapping.id != array_id:
         raise of_slug(
             "not_found",
             f"unpickle {mapping.name}: the array of that name is not the one "
             "that was pickled (it was removed and created again)")
-    header_dtype = dtype_of(mapping.dtype)
-    if view_dtype != header_dtype:
+    if descr != mapping.dtype:
         raise of_slug(
             "format",
-            f"unpickle {mapping.name}: the reference's dtype {view_dtype} is "
-            f"not the array's {header_dtype}")
-    # Mapping.view checks that every element lies inside the data, and a
-    # read-only reference (or mapping) gives a view that cannot be made
-    # writeable.
-    return mapping.view(SharedArray, view_dtype, operator.index(offset),
-                        tuple(shape), tuple(strides), bool(readonly))
+            f"unpickle {mapping.name}: the reference's dtype {descr} is not "
+            f"the array's {mapping.dtype}")
+    return attach_reference(_npshm.ref_text_of(
+        mapping, offset, shape, strides, int(readonly)))
 
 
-def _checked_dtype(name: str, dtype: Any) -> np.dtype:
-    """The reference's dtype, refusing anything holding Python objects
-    (shared bytes read as object pointers could crash this process)."""
+def _attach_by_name(name: str, readonly: bool) -> Any:
+    options = _npshm.options_new()
     try:
-        view_dtype = np.dtype(dtype)
+        _npshm.options_set_readonly(options, int(readonly))
+        return _npshm.attach_mapping(name, options)
+    finally:
+        _npshm.options_free(options)
+
+
+def _fields_descr(name: str, dtype: Any) -> str:
+    """The descr of the fields' dtype, refusing anything that is not a
+    dtype or holds Python objects (shared bytes read as object pointers
+    could crash this process)."""
+    try:
+        fields_dtype = np.dtype(dtype)
     except TypeError:
         raise of_slug("format", f"unpickle {name}: {dtype!r} is not a "
                                 "dtype") from None
-    if view_dtype.hasobject:
+    if fields_dtype.hasobject:
         raise of_slug("format", f"unpickle {name}: the reference's dtype "
-                                f"{view_dtype} holds Python objects")
-    return view_dtype
+                                f"{fields_dtype} holds Python objects")
+    return descr_of(fields_dtype)
 
 
 def _header_dtype(mapping: Any) -> Optional[np.dtype]:
@@ -194,5 +212,5 @@ def reduce_shared(array: SharedArray, protocol: Optional[int]) -> Any:
         return plain.__reduce_ex__(protocol)
     readonly = bool(mapping.readonly or not array.flags.writeable)
     _pickled(mapping)
-    return (rebuild, (mapping.name, offset, array.shape, array.strides,
-                      array.dtype, readonly, mapping.id))
+    return (attach_reference, (_npshm.ref_text_of(
+        mapping, offset, array.shape, array.strides, int(readonly)),))

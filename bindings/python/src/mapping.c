@@ -327,8 +327,8 @@ static PyObject *mapping_locate(Mapping *self, PyObject *arg) {
 /* Attributes                                                               */
 /* ------------------------------------------------------------------------ */
 
-static PyObject *int64_tuple(int n, const int64_t *values) {
-  PyObject *tuple = PyTuple_New(n);
+PyObject *npshm_py_int64_tuple(int n, const int64_t *values) {
+  PyObject *tuple = PyTuple_New(n > 0 ? n : 0);
   int i;
   if (tuple == NULL) {
     return NULL;
@@ -358,11 +358,11 @@ static PyObject *get_dtype(Mapping *self, void *c) {
 }
 static PyObject *get_shape(Mapping *self, void *c) {
   (void)c;
-  return int64_tuple(npshm_ndim(self->handle), npshm_shape(self->handle));
+  return npshm_py_int64_tuple(npshm_ndim(self->handle), npshm_shape(self->handle));
 }
 static PyObject *get_strides(Mapping *self, void *c) {
   (void)c;
-  return int64_tuple(npshm_ndim(self->handle), npshm_strides(self->handle));
+  return npshm_py_int64_tuple(npshm_ndim(self->handle), npshm_strides(self->handle));
 }
 static PyObject *get_order(Mapping *self, void *c) {
   (void)c;

@@ -9,6 +9,8 @@
  *            exception, with the library's message.
  * names.c    names and paths between Python (str, bytes) and C strings.
  * progress.c progress callbacks and Ctrl-C during long copies.
+ * reference.c saved references (npshm_ref_*) of Mappings' views.
+ * dtypes.c   what a dtype descr means (npshm_dtype_info_*), as tuples.
  *
  * Every function returning PyObject * returns a new reference, or NULL with
  * a Python exception set.
@@ -73,5 +75,25 @@ int npshm_py_progress_stopped(npshm_py_progress *progress);
 
 /* The handle a Mapping owns, or NULL with TypeError (not a Mapping). */
 npshm_array *npshm_py_mapping_handle(PyObject *mapping);
+
+/* A tuple of n ints (an empty one when n < 0). */
+PyObject *npshm_py_int64_tuple(int n, const int64_t *values);
+
+/* Saved references (reference.c).  The text of the reference to the view
+   (offset bytes from the data, shape, byte strides) of mapping's array:
+   npshm_ref_make, which refuses a view reaching outside the data. */
+PyObject *npshm_py_ref_text(PyObject *mapping, long long offset,
+                            PyObject *shape, PyObject *strides, int readonly);
+/* A parsed reference's shape and strides as tuples. */
+PyObject *npshm_py_ref_shape(const npshm_ref *ref);
+PyObject *npshm_py_ref_strides(const npshm_ref *ref);
+/* A new Mapping of the array ref names, checked by npshm_ref_attach. */
+PyObject *npshm_py_ref_attach(const npshm_ref *ref, const npshm_options *opts);
+/* True if mapping may stand for ref (npshm_ref_check passes), else False. */
+PyObject *npshm_py_ref_fits(const npshm_ref *ref, PyObject *mapping);
+
+/* The description of a dtype descr (dtypes.c): (descr, kind, itemsize,
+   byteorder, unit, fields), see dtypes.c; InvalidError for a bad descr. */
+PyObject *npshm_py_dtype_description(const char *descr);
 
 #endif /* NPSHM_PY_H */

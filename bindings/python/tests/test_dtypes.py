@@ -82,3 +82,38 @@ def test_many_dimensions(name):
     assert a.shape == shape and a.sum() == 6
     assert npshm.attach(name).shape == shape
     assert os.path.getsize(npshm.handle(a).path) >= 4096
+
+
+# What a descr means is the library's answer (npshm_dtype_info_*): the
+# numpy.dtype built from it is numpy's own reading of the same descr.
+PADDED = np.dtype([("a", "u1"), ("b", "<f8")], align=True)   # 7 bytes padding
+TITLED = np.dtype({"names": ["x", "y"], "formats": ["<i2", ">f4"],
+                   "titles": ["the x", None], "offsets": [0, 4],
+                   "itemsize": 8})
+
+
+@pytest.mark.parametrize("dtype", DTYPES + [PADDED, TITLED, "<M8", "|b1",
+                                            [("m", "<f8", (2, 3))]], ids=str)
+def test_dtype_of_a_descr_is_numpys_reading(dtype):
+    from numpy.lib import format as npy_format
+    from npshm._dtypes import descr_of, dtype_of
+    descr = descr_of(dtype)
+    expected = npy_format.descr_to_dtype(npy_format.dtype_to_descr(
+        np.dtype(dtype)))
+    got = dtype_of(descr)
+    assert got == expected and got.itemsize == expected.itemsize
+    assert got.descr == expected.descr
+
+
+def test_dtype_description_comes_from_the_library():
+    """The library describes a descr; Python reads fields from it."""
+    from npshm import _npshm
+    assert _npshm.dtype_description("f8") == ("<f8", "f", 8, "<", "", None)
+    assert _npshm.dtype_description("<m8[10s]")[1:5] == ("m", 8, "<", "10s")
+    described = _npshm.dtype_description(repr(PADDED.descr))
+    assert described[1:3] == ("V", 16)
+    names = [f[0] for f in described[5]]
+    offsets = [f[2] for f in described[5]]
+    assert names == ["a", "", "b"] and offsets == [0, 1, 8]
+    with pytest.raises(npshm.errors.InvalidError, match="dtype"):
+        _npshm.dtype_description("<q9")

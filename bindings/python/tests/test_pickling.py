@@ -3,6 +3,7 @@ process pools (fork, spawn, forkserver, ProcessPoolExecutor); no data."""
 
 import concurrent.futures
 import errno
+import io
 import multiprocessing
 import os
 import pickle
@@ -17,6 +18,15 @@ from npshm._shared_array import mapping_of
 
 METHODS = [m for m in ("fork", "spawn", "forkserver")
            if m in multiprocessing.get_all_start_methods()]
+
+
+def reference_text(view):
+    """The saved reference a view pickles as: the library's text."""
+    from npshm._pickling import attach_reference
+    function, args = view.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+    assert function is attach_reference and len(args) == 1, args
+    assert args[0].startswith("npshm-ref/1 uri="), args[0]
+    return args[0]
 
 
 def views_of(a):
@@ -80,8 +90,9 @@ def test_readonly_view_stays_readonly(name):
 def assert_recreated_error(info, name):
     """The error unpickling a view of a removed and re-created name."""
     assert info.value.errno == errno.ENOENT
+    assert isinstance(info.value, npshm.errors.NotFoundError)
     message = str(info.value)
-    assert f"unpickle shm://{name}:" in message, message
+    assert f"shm://{name}:" in message, message
     assert "removed and created again" in message, message
 
 
@@ -141,8 +152,7 @@ def test_stale_cache_entry_with_another_id_is_not_used(name):
     old_id = mapping_of(a).id
     npshm.delete(name)
     b = npshm.create(name, 6, "i8", fill=6)
-    key = "shm://" + name
-    entry = _pickling._attachments.get(key)
+    entry = _pickling._attachments.get(npshm.handle(b).path)
     assert entry is not None and entry[0]() is mapping_of(b)
     with pytest.raises(FileNotFoundError) as info:
         pickle.loads(data)
@@ -154,8 +164,8 @@ def test_pickle_carries_the_array_id(name):
     a = npshm.create(name, (3, 4), "<i8")
     array_id = mapping_of(a).id
     assert isinstance(array_id, int) and 0 < array_id < 2 ** 64
-    rebuild, args = a[1:].__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-    assert args[0] == "shm://" + name and args[-1] == array_id
+    text = reference_text(a[1:])
+    assert f" uri=shm://{name} " in text and f" id={array_id:016x} " in text
     for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
         assert len(pickle.dumps(a[::2, 1:], protocol=protocol)) < 400
     other = npshm.create(None, (3, 4), "<i8", lifetime="owner")
@@ -178,8 +188,8 @@ def test_plain_npy_file_has_id_zero_and_pickles(tmp_path):
     np.save(path, np.arange(6, dtype="<f4"))
     a = npshm.attach("file://" + str(path))
     assert mapping_of(a).id == 0
-    rebuild, args = a[2:].__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-    assert args[-1] == 0
+    text = reference_text(a[2:])
+    assert " id=0000000000000000 " in text and " dir= " in text
     w = pickle.loads(pickle.dumps(a[2:]))
     assert (w == np.arange(2, 6)).all() and mapping_of(w).id == 0
     w[0] = 40.0  # a mapping of the same file, not a copy
@@ -312,48 +322,102 @@ def test_fork_child_attaches_its_own_handle(name, run):
 def test_attachment_cache_drops_dead_entries(name):
     from npshm import _pickling
     a = npshm.create(name, 4, "f8")
-    _pickling._attachments.pop("shm://" + name, None)
-    _pickling._attachments.pop(name, None)
+    path = npshm.handle(a).path
+    _pickling._attachments.pop(path, None)
     reader = pickle.loads(pickle.dumps(npshm.attach(name, readonly=True)))
     writer = pickle.loads(pickle.dumps(a))  # replaces the read-only entry
     assert npshm.handle(writer).readonly is False
     del reader
-    entry = _pickling._attachments.get("shm://" + name)
+    entry = _pickling._attachments.get(path)
     assert entry is not None and entry[0]() is mapping_of(writer), \
         "a dead mapping's entry removed its successor's"
     del writer, a, entry
-    assert "shm://" + name not in _pickling._attachments
+    assert path not in _pickling._attachments
     for _ in range(20):
         b = npshm.create(None, 4, lifetime="owner")
-        label = npshm.handle(b).name
+        label = npshm.handle(b).path
         pickle.loads(pickle.dumps(b))
         del b
         assert label not in _pickling._attachments
 
 
 # ---- crafted references are checked against the segment -------------------
+#
+# A hostile pickle either carries a reference text (what this release
+# pickles: attach_reference) or the fields of a view (what the previous
+# release pickled: rebuild).  Both reach the library's checks.
 
-def crafted(name, offset, shape, strides, dtype, readonly, array_id):
-    """A pickle as a hostile writer could make it (protocol 2 reduce)."""
+def forge(name, array_id, offset, shape, strides, readonly, descr,
+          directory=None):
+    """A reference text as a hostile writer makes it: the grammar of
+    include/npshm.h (docs/format.md), with a correct checksum."""
+    def encode(text):
+        return "".join(
+            chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "-._~:/")
+            else f"%{b:02X}" for b in text.encode())
+    directory = directory or os.environ.get("NPSHM_DIR") or "/dev/shm"
+    body = (f"npshm-ref/1 uri={encode('shm://' + name)} dir={encode(directory)}"
+            f" id={array_id:016x} offset={offset}"
+            f" shape={','.join(map(str, shape))}"
+            f" strides={','.join(map(str, strides))} ro={int(readonly)}"
+            f" dtype={encode(descr)}")
+    checksum = 0xcbf29ce484222325
+    for b in body.encode():
+        checksum = ((checksum ^ b) * 0x100000001b3) % 2 ** 64
+    return f"{body} sum={checksum:016x}"
+
+
+class _Pickled:
+    def __init__(self, function, args):
+        self.reduced = (function, args)
+
+    def __reduce__(self):
+        return self.reduced
+
+
+def crafted_text(name, offset, shape, strides, dtype, readonly, array_id):
+    from npshm._pickling import attach_reference
+    text = forge(name, array_id, offset, shape, strides, readonly,
+                 np.lib.format.dtype_to_descr(np.dtype(dtype))
+                 if not isinstance(dtype, str) else dtype)
+    return pickle.dumps(_Pickled(attach_reference, (text,)))
+
+
+def crafted_fields(name, offset, shape, strides, dtype, readonly, array_id):
+    """The previous release's layout, pickled by protocol 2 as it did."""
     from npshm._pickling import rebuild
-
-    class Ref:
-        def __reduce__(self):
-            return (rebuild, ("shm://" + name, offset, shape, strides,
-                              dtype, readonly, array_id))
-    return pickle.dumps(Ref())
+    return pickle.dumps(_Pickled(rebuild, (
+        "shm://" + name, offset, shape, strides, dtype, readonly, array_id)),
+        protocol=2)
 
 
-@pytest.mark.parametrize("dtype", ["O", [("x", "<f8"), ("o", "O")], "<i8",
-                                   "<f4", "u1"], ids=str)
-def test_reference_dtype_must_be_the_arrays(name, dtype):
+CRAFTERS = {"text": crafted_text, "fields": crafted_fields}
+
+
+def test_forged_text_is_the_librarys(name):
+    """The forger above writes exactly what the library writes."""
     a = npshm.create(name, (4, 4), "<f8")
-    data = crafted(name, 0, (4,), (8,), np.dtype(dtype), False,
-                   mapping_of(a).id)
-    with pytest.raises(npshm.errors.FormatError, match="dtype"):
+    v = a[1:, ::-2]
+    assert forge(name, mapping_of(a).id, mapping_of(a).locate(v), v.shape,
+                 v.strides, False, "<f8") == reference_text(v)
+
+
+@pytest.mark.parametrize("path", CRAFTERS)
+@pytest.mark.parametrize("dtype", ["|O", [("x", "<f8"), ("o", "O")], "<i8",
+                                   "<f4", "|u1"], ids=str)
+def test_reference_dtype_must_be_the_arrays(name, dtype, path):
+    a = npshm.create(name, (4, 4), "<f8")
+    if path == "fields":
+        dtype = np.dtype(dtype)
+    elif not isinstance(dtype, str):
+        dtype = repr(np.dtype(dtype).descr)
+    data = CRAFTERS[path](name, 0, (4,), (8,), dtype, False, mapping_of(a).id)
+    with pytest.raises(ValueError, match="dtype") as info:
         pickle.loads(data)
+    assert isinstance(info.value, npshm.errors.Error)
 
 
+@pytest.mark.parametrize("path", CRAFTERS)
 @pytest.mark.parametrize("offset, shape, strides", [
     (128, (1,), (8,)),           # starts at the end
     (-8, (1,), (8,)),            # before the start
@@ -363,20 +427,66 @@ def test_reference_dtype_must_be_the_arrays(name, dtype):
     (0, (2 ** 40, 2 ** 40), (8, 8)),  # overflowing extent
     (0, (4, 4), (8,)),           # strides do not match the shape
 ], ids=str)
-def test_reference_must_lie_inside_the_data(name, offset, shape, strides):
+def test_reference_must_lie_inside_the_data(name, offset, shape, strides,
+                                            path):
     a = npshm.create(name, (4, 4), "<f8")
-    data = crafted(name, offset, shape, strides, np.dtype("<f8"), False,
-                   mapping_of(a).id)
+    data = CRAFTERS[path](name, offset, shape, strides, np.dtype("<f8"),
+                          False, mapping_of(a).id)
     with pytest.raises(ValueError):
         pickle.loads(data)
 
 
-def test_readonly_reference_maps_readonly_elsewhere(name, run):
+@pytest.mark.parametrize("damage", [
+    lambda t: t.replace("offset=8", "offset=0"),       # edited: checksum
+    lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),  # damaged checksum
+    lambda t: t[: len(t) // 2],                         # truncated
+    lambda t: t.replace("npshm-ref/1", "npshm-ref/9"),  # unknown version
+    lambda t: "",
+    lambda t: "hello",
+    lambda t: t + "\0junk",                             # NUL inside
+    lambda t: t.encode("ascii")[:-3] + b"\xff\xfe\xfd",  # not ASCII
+], ids=["edited", "checksum", "truncated", "version", "empty", "garbage",
+        "nul", "bytes"])
+def test_corrupt_reference_text_is_refused(name, damage):
+    from npshm._pickling import attach_reference
+    a = npshm.create(name, (4, 4), "<f8")
+    text = reference_text(a[0, 1:])
+    assert "offset=8" in text
+    data = pickle.dumps(_Pickled(attach_reference, (damage(text),)))
+    with pytest.raises(npshm.errors.InvalidError) as info:
+        pickle.loads(data)
+    assert "reference" in str(info.value), info.value
+
+
+def test_reference_text_of_another_type_is_refused(name):
+    from npshm._pickling import attach_reference
+    with pytest.raises(TypeError):
+        pickle.loads(pickle.dumps(_Pickled(attach_reference, (12,))))
+
+
+def test_forged_text_with_valid_checksum_names_only_what_the_array_allows(
+        name):
+    """A well-formed reference to the right array: accepted exactly as far
+    as the array's header allows (read-only stays read-only)."""
+    a = npshm.create(name, (4, 4), "<f8", fill=2.0)
+    array_id = mapping_of(a).id
+    ok = pickle.loads(crafted_text(name, 8, (3,), (32,), "<f8", True,
+                                   array_id))
+    assert ok.tolist() == [2.0, 2.0, 2.0] and not ok.flags.writeable
+    with pytest.raises(ValueError):
+        ok.flags.writeable = True
+    with pytest.raises(FileNotFoundError):
+        pickle.loads(crafted_text(name, 0, (1,), (8,), "<f8", False,
+                                  array_id ^ 1))
+
+
+@pytest.mark.parametrize("path", CRAFTERS)
+def test_readonly_reference_maps_readonly_elsewhere(name, run, path):
     a = npshm.create(name, 8, "<f8", fill=1.0)
     ro = npshm.readonly(a)
     assert not ro.flags.writeable and a.flags.writeable
-    data = crafted(name, 0, (8,), (8,), np.dtype("<f8"), True,
-                   mapping_of(a).id)
+    data = CRAFTERS[path](name, 0, (8,), (8,), np.dtype("<f8"), True,
+                          mapping_of(a).id)
     assert pickle.dumps(ro[2:]) != pickle.dumps(a[2:])
     proc = run("""
         import pickle, sys, npshm
@@ -393,14 +503,117 @@ def test_readonly_reference_maps_readonly_elsewhere(name, run):
         "False True", "stays read-only", "False True", "stays read-only"]
 
 
+# ---- pickles of the previous release still load ----------------------------
+#
+# LEGACY_* are real pickle bytes made by the previous release's code (commit
+# e525f20, npshm._pickling.reduce_shared), with NPSHM_DIR set to a private
+# directory:
+#
+#     a = npshm.create("npshm-legacy-pickle", (3, 4), "<i4")
+#     a[...] = np.arange(12).reshape(3, 4)           # its id: ceef6b4fc63b4446
+#     LEGACY_SEVEN = pickle.dumps(a[1:, ::2], protocol=2)
+#     LEGACY_SEVEN_RO = pickle.dumps(npshm.readonly(a)[::-1, 1], protocol=5)
+#     class Old:   # six fields (before ids), as that release still read
+#         def __reduce__(self):
+#             return (rebuild, ("shm://npshm-legacy-pickle", 4, (3,), (16,),
+#                               np.dtype("<i4"), True))
+#     LEGACY_SIX = pickle.dumps(Old(), protocol=2)
+#
+# A seven-field pickle carries its array's random id, which no array made
+# now has: loaded as is, it is refused as the "removed and created again"
+# array it is; its fields, read back from the very bytes and given the live
+# array's id, load as that release's unpickler would have.
+
+LEGACY_NAME = "npshm-legacy-pickle"
+LEGACY_ID = 0xceef6b4fc63b4446
+LEGACY_SEVEN = bytes.fromhex(
+    "8002636e7073686d2e5f7069636b6c696e670a72656275696c640a710028581900000073"
+    "686d3a2f2f6e7073686d2d6c65676163792d7069636b6c6571014b104b024b028671024b"
+    "104b08867103636e756d70790a64747970650a7104580200000069347105898887710652"
+    "7107284b0358010000003c71084e4e4e4affffffff4affffffff4b0074710962898a0946"
+    "443bc64f6befce0074710a52710b2e")
+LEGACY_SEVEN_RO = bytes.fromhex(
+    "8005958f000000000000008c0f6e7073686d2e5f7069636b6c696e67948c077265627569"
+    "6c64949394288c1973686d3a2f2f6e7073686d2d6c65676163792d7069636b6c65944b24"
+    "4b0385944af0ffffff85948c056e756d7079948c0564747970659493948c026934948988"
+    "87945294284b038c013c944e4e4e4affffffff4affffffff4b00749462888a0946443bc6"
+    "4f6befce00749452942e")
+LEGACY_SIX = bytes.fromhex(
+    "8002636e7073686d2e5f7069636b6c696e670a72656275696c640a710028581900000073"
+    "686d3a2f2f6e7073686d2d6c65676163792d7069636b6c6571014b044b038571024b1085"
+    "7103636e756d70790a64747970650a71045802000000693471058988877106527107284b"
+    "0358010000003c71084e4e4e4affffffff4affffffff4b00747109628874710a52710b2e")
+
+
+def legacy_fields(data):
+    """The arguments a legacy pickle hands npshm._pickling.rebuild."""
+    class Reader(pickle.Unpickler):
+        def find_class(self, module, qualname):
+            if (module, qualname) == ("npshm._pickling", "rebuild"):
+                return lambda *fields: fields
+            return super().find_class(module, qualname)
+    return Reader(io.BytesIO(data)).load()
+
+
+@pytest.fixture
+def legacy_array(private_shm_dir):
+    a = npshm.create(LEGACY_NAME, (3, 4), "<i4")
+    a[...] = np.arange(12).reshape(3, 4)
+    yield a
+    npshm.delete(LEGACY_NAME)
+
+
+def test_legacy_pickles_are_what_the_previous_release_wrote():
+    assert legacy_fields(LEGACY_SEVEN) == (
+        "shm://" + LEGACY_NAME, 16, (2, 2), (16, 8), np.dtype("<i4"), False,
+        LEGACY_ID)
+    assert legacy_fields(LEGACY_SEVEN_RO) == (
+        "shm://" + LEGACY_NAME, 36, (3,), (-16,), np.dtype("<i4"), True,
+        LEGACY_ID)
+    assert legacy_fields(LEGACY_SIX) == (
+        "shm://" + LEGACY_NAME, 4, (3,), (16,), np.dtype("<i4"), True)
+
+
+def test_legacy_six_field_pickle_loads(legacy_array):
+    w = pickle.loads(LEGACY_SIX)
+    assert isinstance(w, npshm.SharedArray)
+    assert w.tolist() == [1, 5, 9] and not w.flags.writeable
+    legacy_array[2, 1] = -9          # the same memory, not a copy
+    assert w.tolist() == [1, 5, -9]
+
+
+def test_legacy_seven_field_pickle_of_another_array_is_refused(legacy_array):
+    for data in (LEGACY_SEVEN, LEGACY_SEVEN_RO):
+        with pytest.raises(FileNotFoundError) as info:
+            pickle.loads(data)
+        assert "removed and created again" in str(info.value)
+
+
+def test_legacy_seven_field_pickle_loads(legacy_array):
+    from npshm._pickling import rebuild
+    array_id = mapping_of(legacy_array).id
+    for data, values, writeable in ((LEGACY_SEVEN, [[4, 6], [8, 10]], True),
+                                    (LEGACY_SEVEN_RO, [9, 5, 1], False)):
+        fields = legacy_fields(data)[:-1] + (array_id,)
+        w = pickle.loads(crafted_fields(LEGACY_NAME, *fields[1:]))
+        assert w.tolist() == values and w.flags.writeable == writeable
+        assert np.shares_memory(w, legacy_array)
+        again = rebuild(*fields)   # the same attachment, reused
+        assert mapping_of(again) is mapping_of(w)
+    w = pickle.loads(crafted_fields(LEGACY_NAME, 16, (2, 2), (16, 8),
+                                    np.dtype("<i4"), False, array_id))
+    w[0, 0] = -4
+    assert legacy_array[1, 0] == -4
+
+
 def test_seven_and_six_field_pickles_still_load(name):
     """References written by the previous release: 7 fields (with id) and
     6 fields (before ids), pickled by protocol 2 as that release did."""
     a = npshm.create(name, (3, 4), "<i4")
     a[...] = np.arange(12).reshape(3, 4)
     array_id = mapping_of(a).id
-    seven = crafted(name, 16, (2, 2), (16, 4), np.dtype("<i4"), False,
-                    array_id)
+    seven = crafted_fields(name, 16, (2, 2), (16, 4), np.dtype("<i4"), False,
+                           array_id)
     w = pickle.loads(seven)
     assert w.tolist() == [[4, 5], [8, 9]] and np.shares_memory(w, a)
 
