@@ -216,9 +216,9 @@ NPSHM_CHECK_PTR(npshm_ref_parse);
 %ignore npshm_location_basename;
 %ignore npshm_location_is_shm;
 /* Saved references: parsed and read through ref_parse() and its accessors;
-   made, attached and checked against a Mapping through ref_text_of(),
-   ref_attach_mapping() and ref_fits() below (raw handles stay in C);
-   shape and strides come back as tuples. */
+   made by Mapping.reference() (src/mapping.c), attached and checked against
+   a Mapping through ref_attach_mapping() and ref_fits() below (raw handles
+   stay in C); shape and strides come back as tuples. */
 %ignore npshm_ref_make;
 %ignore npshm_ref_attach;
 %ignore npshm_ref_check;
@@ -390,10 +390,6 @@ PyObject *info_shape_tuple(const npshm_info *info) {
 }
 
 /* Saved references (src/reference.c). */
-PyObject *ref_text_of(PyObject *mapping, long long offset, PyObject *shape,
-                      PyObject *strides, int readonly) {
-  return npshm_py_ref_text(mapping, offset, shape, strides, readonly);
-}
 PyObject *ref_shape_tuple(const npshm_ref *ref) {
   return npshm_py_ref_shape(ref);
 }

@@ -165,8 +165,8 @@ def rebuild(name: str, offset: int, shape: Tuple[int, ...],
             "format",
             f"unpickle {mapping.name}: the reference's dtype {descr} is not "
             f"the array's {mapping.dtype}")
-    return attach_reference(_npshm.ref_text_of(
-        mapping, offset, shape, strides, int(readonly)))
+    return attach_reference(mapping.reference(offset, shape, strides,
+                                              readonly))
 
 
 def _attach_by_name(name: str, readonly: bool) -> Any:
@@ -179,9 +179,9 @@ def _attach_by_name(name: str, readonly: bool) -> Any:
 
 
 def _fields_descr(name: str, dtype: Any) -> str:
-    """The descr of the fields' dtype, refusing anything that is not a
-    dtype or holds Python objects (shared bytes read as object pointers
-    could crash this process)."""
+    """The descr of the fields' dtype, as the library normalises it;
+    refusing anything that is not a dtype or holds Python objects (shared
+    bytes read as object pointers could crash this process)."""
     try:
         fields_dtype = np.dtype(dtype)
     except TypeError:
@@ -190,7 +190,7 @@ def _fields_descr(name: str, dtype: Any) -> str:
     if fields_dtype.hasobject:
         raise of_slug("format", f"unpickle {name}: the reference's dtype "
                                 f"{fields_dtype} holds Python objects")
-    return descr_of(fields_dtype)
+    return _npshm.dtype_description(descr_of(fields_dtype))[0]
 
 
 def _header_dtype(mapping: Any) -> Optional[np.dtype]:
@@ -212,5 +212,5 @@ def reduce_shared(array: SharedArray, protocol: Optional[int]) -> Any:
         return plain.__reduce_ex__(protocol)
     readonly = bool(mapping.readonly or not array.flags.writeable)
     _pickled(mapping)
-    return (attach_reference, (_npshm.ref_text_of(
-        mapping, offset, array.shape, array.strides, int(readonly)),))
+    return (attach_reference, (mapping.reference(
+        offset, array.shape, array.strides, readonly),))

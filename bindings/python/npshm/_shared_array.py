@@ -3,8 +3,8 @@
 Every SharedArray made by npshm has, at the end of its .base chain, the
 Mapping that owns the segment's handle; slices, transposes and reshapes of
 it stay SharedArrays and keep that chain.  That chain is the link to the
-segment: a SharedArray pickles by reference (segment name and position of
-the view) when its data lies inside the segment, and by value otherwise
+segment: a SharedArray pickles by reference (the library's saved reference
+to the view) when its data lies inside the segment, and by value otherwise
 (results of arithmetic, copies).
 """
 
@@ -34,8 +34,9 @@ def mapping_of(array: Any) -> Optional[Any]:
 class SharedArray(np.ndarray):
     """An ndarray whose data lives in an npshm segment (/dev/shm/NAME).
 
-    Behaves as a normal ndarray.  Pickling sends only the segment's name and
-    the view's offset, shape, strides and dtype, so handing it to
+    Behaves as a normal ndarray.  Pickling sends only a saved reference
+    (the segment's name and id, the view's offset, shape, strides and
+    dtype: the library's npshm_ref text), so handing it to
     multiprocessing or concurrent.futures workers copies no data; the worker
     attaches the segment (once while it holds views of it) and sees the same
     memory.  Arrays computed from it (a + 1, a.sum(axis=0), a.copy()) are

@@ -266,6 +266,28 @@ static PyObject *mapping_array(Mapping *self, PyObject *args) {
   return make_view(self, subtype, descr, 0, ndim, shape, strides, 0);
 }
 
+/* Fill shape and strides of a view from two sequences of ints.  Returns
+   ndim, or -1 with an exception set (also when their lengths differ). */
+static int view_geometry(const Mapping *self, PyObject *shape_seq,
+                         PyObject *strides_seq, npy_intp *shape,
+                         npy_intp *strides) {
+  int ndim = intp_sequence(shape_seq, shape, "shape");
+  int nstrides;
+  if (ndim < 0) {
+    return -1;
+  }
+  nstrides = intp_sequence(strides_seq, strides, "strides");
+  if (nstrides < 0) {
+    return -1;
+  }
+  if (nstrides != ndim) {
+    PyErr_Format(PyExc_ValueError, "view of %s: %d strides for %d dimensions",
+                 npshm_name(self->handle), nstrides, ndim);
+    return -1;
+  }
+  return ndim;
+}
+
 static PyObject *mapping_view(Mapping *self, PyObject *args) {
   PyTypeObject *subtype;
   PyArray_Descr *descr;
@@ -273,27 +295,50 @@ static PyObject *mapping_view(Mapping *self, PyObject *args) {
   PyObject *shape_seq, *strides_seq;
   int readonly;
   npy_intp shape[NPY_MAXDIMS], strides[NPY_MAXDIMS];
-  int ndim, nstrides;
+  int ndim;
   if (!PyArg_ParseTuple(args, "O!O!nOOp:view", &PyType_Type, &subtype,
                         &PyArrayDescr_Type, &descr, &offset, &shape_seq,
                         &strides_seq, &readonly)) {
     return NULL;
   }
-  ndim = intp_sequence(shape_seq, shape, "shape");
+  ndim = view_geometry(self, shape_seq, strides_seq, shape, strides);
   if (ndim < 0) {
-    return NULL;
-  }
-  nstrides = intp_sequence(strides_seq, strides, "strides");
-  if (nstrides < 0) {
-    return NULL;
-  }
-  if (nstrides != ndim) {
-    PyErr_Format(PyExc_ValueError, "view of %s: %d strides for %d dimensions",
-                 npshm_name(self->handle), nstrides, ndim);
     return NULL;
   }
   return make_view(self, subtype, descr, offset, ndim, shape, strides,
                    readonly);
+}
+
+/* The text of the library's saved reference to a view of this array
+   (npshm_ref_make, which refuses a view reaching outside the data). */
+static PyObject *mapping_reference(Mapping *self, PyObject *args) {
+  Py_ssize_t offset;
+  PyObject *shape_seq, *strides_seq, *text;
+  int readonly;
+  npy_intp shape[NPY_MAXDIMS], strides[NPY_MAXDIMS];
+  int64_t shape64[NPY_MAXDIMS], strides64[NPY_MAXDIMS];
+  int ndim, i;
+  npshm_ref *ref;
+  if (!PyArg_ParseTuple(args, "nOOp:reference", &offset, &shape_seq,
+                        &strides_seq, &readonly)) {
+    return NULL;
+  }
+  ndim = view_geometry(self, shape_seq, strides_seq, shape, strides);
+  if (ndim < 0) {
+    return NULL;
+  }
+  for (i = 0; i < ndim; i++) {
+    shape64[i] = (int64_t)shape[i];
+    strides64[i] = (int64_t)strides[i];
+  }
+  ref = npshm_ref_make(self->handle, (int64_t)offset, ndim, shape64,
+                       strides64, readonly);
+  if (ref == NULL) {
+    return npshm_py_raise_last_error();
+  }
+  text = PyUnicode_FromString(npshm_ref_text(ref));
+  npshm_ref_free(ref);
+  return text;
 }
 
 /* Byte offset of array's data from the start of this mapping's data, or
@@ -412,6 +457,9 @@ static PyMethodDef mapping_methods[] = {
     {"view", (PyCFunction)mapping_view, METH_VARARGS,
      "view(subtype, dtype, offset, shape, strides, readonly) -> an ndarray "
      "viewing the data at byte offset (checked to lie inside the data)."},
+    {"reference", (PyCFunction)mapping_reference, METH_VARARGS,
+     "reference(offset, shape, strides, readonly) -> the text of the "
+     "library's saved reference to that view (npshm_ref_make)."},
     {"locate", (PyCFunction)mapping_locate, METH_O,
      "locate(ndarray) -> byte offset of its data in this mapping, or None."},
     {"unlink", (PyCFunction)mapping_unlink, METH_NOARGS,

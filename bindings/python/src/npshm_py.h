@@ -9,7 +9,7 @@
  *            exception, with the library's message.
  * names.c    names and paths between Python (str, bytes) and C strings.
  * progress.c progress callbacks and Ctrl-C during long copies.
- * reference.c saved references (npshm_ref_*) of Mappings' views.
+ * reference.c saved references (npshm_ref_*) against Mappings.
  * dtypes.c   what a dtype descr means (npshm_dtype_info_*), as tuples.
  *
  * Every function returning PyObject * returns a new reference, or NULL with
@@ -79,12 +79,8 @@ npshm_array *npshm_py_mapping_handle(PyObject *mapping);
 /* A tuple of n ints (an empty one when n < 0). */
 PyObject *npshm_py_int64_tuple(int n, const int64_t *values);
 
-/* Saved references (reference.c).  The text of the reference to the view
-   (offset bytes from the data, shape, byte strides) of mapping's array:
-   npshm_ref_make, which refuses a view reaching outside the data. */
-PyObject *npshm_py_ref_text(PyObject *mapping, long long offset,
-                            PyObject *shape, PyObject *strides, int readonly);
-/* A parsed reference's shape and strides as tuples. */
+/* Saved references (reference.c).  A parsed reference's shape and strides
+   as tuples. */
 PyObject *npshm_py_ref_shape(const npshm_ref *ref);
 PyObject *npshm_py_ref_strides(const npshm_ref *ref);
 /* A new Mapping of the array ref names, checked by npshm_ref_attach. */
