@@ -162,7 +162,7 @@ def rebuild(name: str, offset: int, shape: Tuple[int, ...],
             "that was pickled (it was removed and created again)")
     if descr != mapping.dtype:
         raise of_slug(
-            "format",
+            "mismatch",
             f"unpickle {mapping.name}: the reference's dtype {descr} is not "
             f"the array's {mapping.dtype}")
     return attach_reference(mapping.reference(offset, shape, strides,
@@ -185,11 +185,11 @@ def _fields_descr(name: str, dtype: Any) -> str:
     try:
         fields_dtype = np.dtype(dtype)
     except TypeError:
-        raise of_slug("format", f"unpickle {name}: {dtype!r} is not a "
-                                "dtype") from None
+        raise of_slug("invalid", f"unpickle {name}: {dtype!r} is not a "
+                                 "dtype") from None
     if fields_dtype.hasobject:
-        raise of_slug("format", f"unpickle {name}: the reference's dtype "
-                                f"{fields_dtype} holds Python objects")
+        raise of_slug("invalid", f"unpickle {name}: the reference's dtype "
+                                 f"{fields_dtype} holds Python objects")
     return _npshm.dtype_description(descr_of(fields_dtype))[0]
 
 
