@@ -15,20 +15,22 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   if (!is.numeric(dim) || anyNA(dim))
     .stop_invalid("npshm_create ", name, ": dim must be a numeric vector of extents")
   dtype <- .dtype_of(type)
-  if (!dtype %in% .view_dtypes)
+  types <- .view_dtypes()
+  if (!dtype %in% types)
     .stop_invalid(sprintf("npshm_create %s: type '%s' has no R view (use one of %s)", name, type,
-                 paste(names(.view_dtypes), collapse = ", ")))
+                 paste(names(types), collapse = ", ")))
+  is_integer64 <- names(types)[types == dtype] == "integer64"
   mode_bits <- strtoi(as.character(mode), 8L)
   if (length(mode_bits) != 1L || is.na(mode_bits) || mode_bits < 0L || mode_bits > 511L)
     .stop_invalid("npshm_create ", name, ": mode must be octal permission bits such as \"0600\"")
   if (!is.null(init)) {
-    if (.type_of_value(init) != names(.view_dtypes)[.view_dtypes == dtype])
+    if (.type_of_value(init) != names(types)[types == dtype])
       .stop_invalid(sprintf("npshm_create %s: init is %s, the array is %s", name,
-                   .type_of_value(init), names(.view_dtypes)[.view_dtypes == dtype]))
+                   .type_of_value(init), names(types)[types == dtype]))
     init <- unclass(as.vector(init))
-    if (dtype == "<i8") init <- as.vector(init, "double")
+    if (is_integer64) init <- as.vector(init, "double")
   }
-  if (dtype == "<i8") .load_bit64()
+  if (is_integer64) .load_bit64()
   opts <- .new_options()
   on.exit(npc_options_free(opts))
   .check(npc_options_set_lifetime(opts, npc_lifetime_from_name(lifetime)))

@@ -1,7 +1,6 @@
 /* Converting copies for attach(copy = TRUE); see converted_copy.h. */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <R.h>
@@ -22,15 +21,16 @@ static int host_is_little_endian(void) {
   return *(const uint8_t *)&one == 1;
 }
 
-/* Parses a normalised simple descr such as "<f4", "|b1", ">i8". */
-static int parse_descr(const char *descr, item_format *f) {
-  if (descr[0] != '<' && descr[0] != '>' && descr[0] != '|') return 0;
-  f->kind = descr[1];
-  char *end = NULL;
-  long size = strtol(descr + 2, &end, 10);
-  if (end == descr + 2 || *end != '\0' || size <= 0) return 0;
-  f->size = (size_t)size;
-  f->swap = descr[0] != '|' && (descr[0] == '<') != host_is_little_endian();
+/* The item format of a dtype, as the core describes it; 0 if the core does
+   not know the dtype. */
+static int item_format_of(const char *descr, item_format *f) {
+  npshm_dtype_info *info = npshm_dtype_info_new(descr);
+  if (info == NULL) return 0;
+  int order = npshm_dtype_info_byteorder(info);
+  f->kind = (char)npshm_dtype_info_kind(info);
+  f->size = npshm_dtype_info_itemsize(info);
+  f->swap = order != '|' && (order == '<') != host_is_little_endian();
+  npshm_dtype_info_free(info);
   return 1;
 }
 
@@ -111,7 +111,7 @@ static void close_guarded(SEXP guard) {
 SEXP npshm_r_converted_copy(npshm_array *a) {
   item_format f;
   SEXPTYPE type = NILSXP;
-  if (parse_descr(npshm_dtype(a), &f)) type = target_type(&f);
+  if (item_format_of(npshm_dtype(a), &f)) type = target_type(&f);
   if (type == NILSXP) {
     char msg[512];
     snprintf(msg, sizeof msg,

@@ -8,6 +8,8 @@
 
 #include "r_entry_points.h"
 #include "view_class.h"
+#include "view_state.h"
+#include "r_types.h"
 #include "converted_copy.h"
 #include "r_errors.h"
 
@@ -65,16 +67,16 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
   int in_place = flag_arg(inplace, "inplace");
   int64_t extents[NPSHM_MAX_NDIM];
   int ndim = npshm_r_shape_from_double(shape, extents, "dim");
-  SEXPTYPE type = npshm_r_view_type(cdtype);
-  if (type == NILSXP)
+  const npshm_r_view_type *vtype = npshm_r_view_type_of(cdtype);
+  if (vtype == NULL)
     npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: dtype '%s' has no R view type", cdtype);
 
   double total = 1;
   for (int i = 0; i < ndim; i++) total *= (double)extents[i];
   if (init != R_NilValue) {
-    if ((SEXPTYPE)TYPEOF(init) != type)
+    if ((SEXPTYPE)TYPEOF(init) != vtype->sexptype)
       npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_create %s: init must be of type %s, not %s", cname,
-               Rf_type2char(type), Rf_type2char(TYPEOF(init)));
+               Rf_type2char(vtype->sexptype), Rf_type2char(TYPEOF(init)));
     if (XLENGTH(init) != 1 && (double)XLENGTH(init) != total)
       npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_create %s: init has %lld elements; the array has %.0f "
                "(or give 1 to fill)", cname, (long long)XLENGTH(init), total);
@@ -116,12 +118,12 @@ SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
 
   if (want_copy) return npshm_r_converted_copy(a); /* closes a */
 
-  if (npshm_r_view_type(npshm_dtype(a)) == NILSXP) {
-    char msg[600];
+  if (npshm_r_view_type_of(npshm_dtype(a)) == NULL) {
+    char msg[800];
     snprintf(msg, sizeof msg,
-             "npshm_attach %s: dtype '%s' has no zero-copy R type (<f8 double, "
-             "<i4 integer, <c16 complex, |u1 raw, <i8 integer64); use copy = "
-             "TRUE for a converted copy", npshm_name(a), npshm_dtype(a));
+             "npshm_attach %s: dtype '%s' has no zero-copy R type (%s); use copy = "
+             "TRUE for a converted copy", npshm_name(a), npshm_dtype(a),
+             npshm_r_view_types_text());
     npshm_close(a);
     npshm_r_stop(NPSHM_E_FORMAT, 0, "%s", msg);
   }
@@ -179,4 +181,27 @@ SEXP npshm_r_view_info(SEXP x) {
 SEXP npshm_r_is_view(SEXP x) {
   x = npshm_r_find_view(x);
   return Rf_ScalarLogical(x != NULL && !npshm_r_view_materialised(x));
+}
+
+SEXP npshm_r_view_reference(SEXP x) {
+  x = npshm_r_find_view(x);
+  if (x == NULL || npshm_r_view_materialised(x)) return R_NilValue;
+  npshm_r_handle *h = npshm_r_view_handle(x);
+  static const char *names[] = {"reference", "inplace"};
+  SEXP out = PROTECT(named_list(2, names));
+  SET_VECTOR_ELT(out, 0, npshm_r_reference_text(h->array));
+  SET_VECTOR_ELT(out, 1, Rf_ScalarLogical(npshm_r_view_inplace(x)));
+  UNPROTECT(1);
+  return out;
+}
+
+SEXP npshm_r_attach_reference(SEXP reference, SEXP inplace, SEXP attributes) {
+  const char *text = string_arg(reference, "the reference");
+  int in_place = flag_arg(inplace, "inplace");
+  if (attributes != R_NilValue && TYPEOF(attributes) != LISTSXP)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: the attributes must be a pairlist");
+  SEXP view = PROTECT(npshm_r_view_of_reference(text, in_place, "attach"));
+  npshm_r_set_attributes(view, attributes);
+  UNPROTECT(1);
+  return view;
 }

@@ -28,4 +28,18 @@ SEXP npshm_r_view_info(SEXP x);
    into a private copy by a write). */
 SEXP npshm_r_is_view(SEXP x);
 
+/* The R types that view arrays with no copy: a character vector of their
+   dtypes named by R type, c(double = "<f8", integer = "<i4", ...). */
+SEXP npshm_r_view_types(void);
+
+/* What npshm_ref(x) holds of the view x: list(reference = the core's
+   reference text, inplace = TRUE/FALSE); NULL when x is not an npshm view
+   still reading shared memory. */
+SEXP npshm_r_view_reference(SEXP x);
+
+/* The view a reference text names, attached in this process, writing in
+   place if inplace, with the attributes (a pairlist, or NULL) set one by
+   one as R's own setters check them. */
+SEXP npshm_r_attach_reference(SEXP reference, SEXP inplace, SEXP attributes);
+
 #endif

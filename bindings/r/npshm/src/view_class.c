@@ -30,16 +30,10 @@
  *   unreferenced inplace view gets a private copy, as for a duplicate.
  * A read-only mapping is thus never written.
  *
- * Serialization is by reference: the state is the array's name, directory,
- * dtype, shape, flags and id (npshm_id, as 16 hex digits: an R double
- * cannot hold 64 bits), and unserializing attaches the array again.  An
- * array that was removed and created again under the same name has another
- * id, and unserializing the old state is then an error, not a view of the
- * new data.  States written before ids (tag "npshm-view-1", no id field)
- * are still read, without that check. */
-#include <inttypes.h>
+ * Serialization is by reference: the state is the core's saved reference
+ * to the array plus the in-place flag, and unserializing attaches the
+ * array again (view_state.c). */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +42,9 @@
 #include <R_ext/Altrep.h>
 
 #include "view_class.h"
+#include "view_state.h"
 #include "r_errors.h"
+#include "r_types.h"
 
 static R_altrep_class_t real_class;
 static R_altrep_class_t integer_class;
@@ -58,22 +54,6 @@ static SEXP inplace_marker = NULL;
 
 /* What Dataptr returns for a zero-length array. */
 static double empty_data[2];
-
-/* The state: a list of STATE_FIELDS, the first being STATE_TAG.  Before
-   ids it had the tag OLD_STATE_TAG and no id (the last field). */
-#define STATE_TAG "npshm-view-2"
-#define STATE_FIELDS 8
-#define OLD_STATE_TAG "npshm-view-1"
-#define OLD_STATE_FIELDS 7
-#define ID_DIGITS 16
-
-SEXPTYPE npshm_r_view_type(const char *dtype) {
-  if (strcmp(dtype, "<f8") == 0 || strcmp(dtype, "<i8") == 0) return REALSXP;
-  if (strcmp(dtype, "<i4") == 0) return INTSXP;
-  if (strcmp(dtype, "<c16") == 0) return CPLXSXP;
-  if (strcmp(dtype, "|u1") == 0) return RAWSXP;
-  return NILSXP;
-}
 
 static size_t element_size(SEXPTYPE type) {
   switch (type) {
@@ -111,16 +91,17 @@ typedef struct {
 static SEXP wrap_body(void *data) {
   wrap_state *st = (wrap_state *)data;
   npshm_array *a = st->array;
-  SEXPTYPE type = npshm_r_view_type(npshm_dtype(a));
-  if (type == NILSXP)
+  const npshm_r_view_type *vtype = npshm_r_view_type_of(npshm_dtype(a));
+  if (vtype == NULL)
     npshm_r_stop(NPSHM_E_FORMAT, 0, "%s: dtype '%s' has no zero-copy R type",
                  npshm_name(a), npshm_dtype(a));
   npshm_r_handle *h = (npshm_r_handle *)calloc(1, sizeof *h);
   if (h == NULL) npshm_r_stop(NPSHM_E_NO_MEMORY, 0, "npshm %s: out of memory", npshm_name(a));
   st->handle = h;
   h->array = a;
-  h->type = type;
-  h->length = (R_xlen_t)(npshm_nbytes(a) / element_size(type));
+  h->type = vtype->sexptype;
+  h->r_class = vtype->r_class;
+  h->length = (R_xlen_t)(npshm_nbytes(a) / element_size(h->type));
   h->data = h->length > 0 ? npshm_data(a) : (void *)empty_data;
   SEXP name = PROTECT(Rf_mkString(npshm_name(a)));
   SEXP length = PROTECT(Rf_ScalarReal((double)h->length));
@@ -293,156 +274,24 @@ static Rboolean view_inspect(SEXP x, int pre, int deep, int pvec,
   return TRUE;
 }
 
-static SEXP string1(const char *s) { return Rf_ScalarString(Rf_mkCharCE(s, CE_UTF8)); }
-
-/* The directory of a "shm://" name's file, so a process with another
-   NPSHM_DIR finds the same file; "" for other names. */
-static SEXP directory_of(const npshm_array *a) {
-  const char *path = npshm_path(a);
-  const char *slash = strrchr(path, '/');
-  if (strncmp(npshm_name(a), "shm://", 6) != 0 || slash == NULL) return string1("");
-  SEXP dir = PROTECT(Rf_allocVector(STRSXP, 1));
-  SET_STRING_ELT(dir, 0, Rf_mkCharLenCE(path, (int)(slash - path), CE_UTF8));
-  UNPROTECT(1);
-  return dir;
-}
-
 static SEXP view_serialized_state(SEXP x) {
   if (private_copy(x) != NULL) return NULL; /* serialize the values */
-  const npshm_array *a = handle_of(x)->array;
-  int ndim = npshm_ndim(a);
-  SEXP state = PROTECT(Rf_allocVector(VECSXP, STATE_FIELDS));
-  SET_VECTOR_ELT(state, 0, string1(STATE_TAG));
-  SET_VECTOR_ELT(state, 1, string1(npshm_name(a)));
-  SET_VECTOR_ELT(state, 2, directory_of(a));
-  SET_VECTOR_ELT(state, 3, string1(npshm_dtype(a)));
-  SEXP shape = Rf_allocVector(REALSXP, ndim);
-  SET_VECTOR_ELT(state, 4, shape);
-  for (int i = 0; i < ndim; i++) REAL(shape)[i] = (double)npshm_shape(a)[i];
-  SET_VECTOR_ELT(state, 5, Rf_ScalarLogical(npshm_is_readonly(a)));
-  SET_VECTOR_ELT(state, 6, Rf_ScalarLogical(npshm_r_view_inplace(x)));
-  char id[ID_DIGITS + 1];
-  snprintf(id, sizeof id, "%016" PRIx64, npshm_id(a));
-  SET_VECTOR_ELT(state, 7, string1(id));
-  UNPROTECT(1);
-  return state;
+  return npshm_r_view_state(x);
 }
 
-static int is_string1(SEXP v) {
-  return TYPEOF(v) == STRSXP && XLENGTH(v) == 1 && STRING_ELT(v, 0) != NA_STRING;
-}
-
-/* The id written as ID_DIGITS lowercase hex digits; 0 if v is not one. */
-static int parse_id(SEXP v, uint64_t *id) {
-  if (!is_string1(v)) return 0;
-  const char *s = CHAR(STRING_ELT(v, 0));
-  if (strlen(s) != ID_DIGITS) return 0;
-  uint64_t value = 0;
-  for (int i = 0; i < ID_DIGITS; i++) {
-    int digit;
-    if (s[i] >= '0' && s[i] <= '9') digit = s[i] - '0';
-    else if (s[i] >= 'a' && s[i] <= 'f') digit = s[i] - 'a' + 10;
-    else return 0;
-    value = value << 4 | (uint64_t)digit;
-  }
-  *id = value;
-  return 1;
-}
-
-/* Checks the state's layout; sets *id to the saved id (0: none saved). */
-static int valid_state(SEXP state, uint64_t *id) {
-  if (TYPEOF(state) != VECSXP || XLENGTH(state) < 1 ||
-      !is_string1(VECTOR_ELT(state, 0)))
-    return 0;
-  const char *tag = CHAR(STRING_ELT(VECTOR_ELT(state, 0), 0));
-  if (strcmp(tag, STATE_TAG) == 0) {
-    if (XLENGTH(state) != STATE_FIELDS || !parse_id(VECTOR_ELT(state, 7), id))
-      return 0;
-  } else if (strcmp(tag, OLD_STATE_TAG) == 0) {
-    if (XLENGTH(state) != OLD_STATE_FIELDS) return 0;
-    *id = 0;
-  } else {
-    return 0;
-  }
-  return is_string1(VECTOR_ELT(state, 1)) && is_string1(VECTOR_ELT(state, 2)) &&
-         is_string1(VECTOR_ELT(state, 3)) && TYPEOF(VECTOR_ELT(state, 4)) == REALSXP;
-}
-
-/* A state is data anyone can craft: nothing in it is trusted.  The name,
-   directory, dtype and shape only select and check what to attach (the core
-   validates the file's header; dtype and shape must equal the header's);
-   the view's type, length and data come from the attached handle alone.
-   A view over a read-only mapping never writes in place, whatever the
-   state says (a crafted "inplace" with "readonly" is refused). */
 static SEXP view_unserialize(SEXP cls, SEXP state) {
   (void)cls;
-  uint64_t id = 0;
-  if (!valid_state(state, &id))
-    npshm_r_stop(NPSHM_E_FORMAT, 0, "npshm: cannot unserialize a view: unknown state format");
-  const char *name = CHAR(STRING_ELT(VECTOR_ELT(state, 1), 0));
-  const char *dir = CHAR(STRING_ELT(VECTOR_ELT(state, 2), 0));
-  const char *dtype = CHAR(STRING_ELT(VECTOR_ELT(state, 3), 0));
-  SEXP ro = VECTOR_ELT(state, 5), ip = VECTOR_ELT(state, 6);
-  if (TYPEOF(ro) != LGLSXP || XLENGTH(ro) != 1 || LOGICAL(ro)[0] == NA_LOGICAL ||
-      TYPEOF(ip) != LGLSXP || XLENGTH(ip) != 1 || LOGICAL(ip)[0] == NA_LOGICAL)
-    npshm_r_stop(NPSHM_E_FORMAT, 0,
-                 "npshm: cannot unserialize the view of %s: its read-only and "
-                 "in-place flags must be TRUE or FALSE", name);
-  int readonly = LOGICAL(ro)[0];
-  int inplace = LOGICAL(ip)[0];
-  if (readonly && inplace)
-    npshm_r_stop(NPSHM_E_FORMAT, 0,
-                 "npshm: cannot unserialize the view of %s: a read-only view "
-                 "cannot write in place (the state was altered)", name);
-  if (npshm_r_view_type(dtype) == NILSXP)
-    npshm_r_stop(NPSHM_E_FORMAT, 0,
-                 "npshm: cannot unserialize the view of %s: dtype '%s' has no "
-                 "R view", name, dtype);
-  int64_t shape[NPSHM_MAX_NDIM];
-  int ndim = npshm_r_shape_from_double(VECTOR_ELT(state, 4), shape, "shape");
-
-  npshm_options *opts = npshm_options_new();
-  if (opts == NULL) npshm_r_stop(NPSHM_E_NO_MEMORY, 0, "npshm: out of memory");
-  if ((dir[0] != '\0' && npshm_options_set_directory(opts, dir) != NPSHM_OK) ||
-      npshm_options_set_readonly(opts, readonly) != NPSHM_OK ||
-      npshm_options_set_expected_dtype(opts, dtype) != NPSHM_OK ||
-      npshm_options_set_expected_shape(opts, ndim, shape) != NPSHM_OK) {
-    npshm_options_free(opts);
-    npshm_r_stop(npshm_last_error(), npshm_last_errno(),
-                 "npshm: cannot unserialize the view of %s: %s", name,
-                 npshm_last_message());
-  }
-  npshm_array *a = npshm_attach(name, opts);
-  npshm_options_free(opts);
-  if (a == NULL)
-    npshm_r_stop(npshm_last_error(), npshm_last_errno(),
-                 "npshm: cannot unserialize the view of %s in this process: %s",
-                 name, npshm_last_message());
-  if (id != 0 && npshm_id(a) != id) {
-    npshm_close(a);
-    npshm_r_stop(NPSHM_E_MISMATCH, 0,
-                 "npshm: %s is not the array that was serialized (it was "
-                 "removed and created again)", name);
-  }
-  SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
-  SEXP view = npshm_r_new_view(hptr, inplace && !npshm_is_readonly(a), 0);
-  UNPROTECT(1);
-  return view;
+  return npshm_r_view_from_state(state);
 }
 
 /* R's default sets the serialized attributes as they are (SET_ATTRIB), so
    a crafted stream could give a view a dim larger than its data and make
-   x[i, j] read outside the mapping.  Each attribute goes through
-   setAttrib instead, which refuses a dim that does not match the length. */
+   x[i, j] read outside the mapping: each goes through Rf_setAttrib. */
 static SEXP view_unserialize_ex(SEXP cls, SEXP state, SEXP attr, int objf,
                                 int levs) {
   (void)objf; (void)levs;
   SEXP view = PROTECT(view_unserialize(cls, state));
-  for (SEXP a = attr; a != R_NilValue; a = CDR(a)) {
-    if (TYPEOF(a) != LISTSXP || TYPEOF(TAG(a)) != SYMSXP)
-      npshm_r_stop(NPSHM_E_FORMAT, 0, "npshm: cannot unserialize a view: bad attributes");
-    Rf_setAttrib(view, TAG(a), CAR(a));
-  }
+  npshm_r_set_attributes(view, attr);
   UNPROTECT(1);
   return view;
 }
@@ -459,8 +308,7 @@ SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes) {
   if (!inplace) MARK_NOT_MUTABLE(view);
   if (with_attributes) {
     npshm_r_set_dim(view, h->array);
-    if (strcmp(npshm_dtype(h->array), "<i8") == 0)
-      Rf_setAttrib(view, R_ClassSymbol, Rf_mkString("integer64"));
+    if (h->r_class != NULL) Rf_setAttrib(view, R_ClassSymbol, Rf_mkString(h->r_class));
   }
   UNPROTECT(1);
   return view;

@@ -13,17 +13,15 @@ typedef struct npshm_r_handle {
   void *data;      /* npshm_data(array) */
   R_xlen_t length; /* number of elements */
   SEXPTYPE type;   /* REALSXP, INTSXP, CPLXSXP or RAWSXP */
+  const char *r_class; /* the view's class attribute, or NULL (r_types.h) */
 } npshm_r_handle;
 
 /* Registers the ALTREP classes; called from R_init_npshm (see npshm.i). */
 void npshm_r_register_classes(DllInfo *dll);
 
-/* The R type that views dtype with no copy ("<f8" and "<i8": REALSXP,
-   "<i4": INTSXP, "<c16": CPLXSXP, "|u1": RAWSXP), or NILSXP. */
-SEXPTYPE npshm_r_view_type(const char *dtype);
-
 /* Takes ownership of a (closed here on any failure) and returns the
-   external pointer that owns it.  The dtype must have a view type. */
+   external pointer that owns it.  The dtype must have an R view
+   (r_types.h). */
 SEXP npshm_r_wrap_handle(npshm_array *a);
 /* The same; unlink_on_failure: on failure, also unlink the array before
    closing it (for a handle that just created it). */
@@ -32,7 +30,7 @@ SEXP npshm_r_wrap_handle_ex(npshm_array *a, int unlink_on_failure);
 /* A new view of the handle in hptr.  inplace: R's writes go to the shared
    memory; otherwise the view is marked not mutable, so R writes only to
    duplicates, which copy the data on their first write.
-   with_attributes: set dim (and class "integer64" for "<i8"). */
+   with_attributes: set dim (and the class of r_types.h, "integer64"). */
 SEXP npshm_r_new_view(SEXP hptr, int inplace, int with_attributes);
 
 /* x if it is an npshm view, the npshm view inside R's wrapper objects

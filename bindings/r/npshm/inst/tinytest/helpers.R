@@ -1,5 +1,6 @@
 # Shared by the test files (each sources it): unique segment names, the
-# NumPy side (pyarrays.py) and the check that no segment is left behind.
+# NumPy side (pyarrays.py), child R processes and the check that no segment
+# is left behind.
 
 shm_dir <- Sys.getenv("NPSHM_DIR", "/dev/shm")
 test_prefix <- sprintf("npshm-r-test-%d-%s", Sys.getpid(),
@@ -52,5 +53,17 @@ py <- function(...) {
   if (!is.null(status) && status != 0L)
     stop("pyarrays.py ", paste(c(...), collapse = " "), " failed:\n",
          paste(out, collapse = "\n"))
+  out
+}
+
+# Runs code in a new Rscript with this package; returns its output lines
+# with the exit status as attribute "status" (0 when it succeeded).
+run_r <- function(code) {
+  script <- tempfile(fileext = ".R")
+  on.exit(unlink(script))
+  writeLines(c("library(npshm)", code), script)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  out <- suppressWarnings(system2(rscript, shQuote(script), stdout = TRUE, stderr = TRUE))
+  if (is.null(attr(out, "status"))) attr(out, "status") <- 0L
   out
 }

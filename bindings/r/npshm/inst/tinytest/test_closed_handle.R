@@ -4,18 +4,6 @@
 source("helpers.R")
 library(npshm)
 
-# Runs code in a new Rscript with this package; returns its output lines
-# with the exit status as attribute "status" (0 when it succeeded).
-run_r <- function(code) {
-  script <- tempfile(fileext = ".R")
-  on.exit(unlink(script))
-  writeLines(c("library(npshm)", code), script)
-  rscript <- file.path(R.home("bin"), "Rscript")
-  out <- suppressWarnings(system2(rscript, shQuote(script), stdout = TRUE, stderr = TRUE))
-  if (is.null(attr(out, "status"))) attr(out, "status") <- 0L
-  out
-}
-
 ## An exit-time finalizer that reads a view after the handle finalizer ran:
 ## an R error naming the array, no crash; lifetime "owner" still removes it.
 nm <- new_name("exitread")

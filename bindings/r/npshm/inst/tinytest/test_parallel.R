@@ -36,7 +36,7 @@ nm2 <- new_name("gone")
 g <- npshm_create(nm2, 3)
 gb <- serialize(g, NULL)
 npshm_delete(nm2)
-expect_error(unserialize(gb), pattern = "cannot unserialize the view of shm://.*gone")
+expect_error(unserialize(gb), pattern = "cannot unserialize a view: attach shm://.*gone")
 rm(g)
 
 ## Forked workers (mclapply): results come back by reference.

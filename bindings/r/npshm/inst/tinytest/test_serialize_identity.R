@@ -1,12 +1,13 @@
 # A serialized view names one array, not whatever array has its name: the
-# state carries the array's id, and unserializing a state whose array was
-# removed and created again (same name, dtype and shape) is an error.
+# state carries the core's reference to the array, with its id, and
+# unserializing a state whose array was removed and created again (same
+# name, dtype and shape) is an error (npshm_not_found).
 source("helpers.R")
 library(npshm)
 
-recreated <- function(nm) sprintf(
-  "npshm: shm://%s is not the array that was serialized (it was removed and created again)",
-  nm)
+recreated <- function(nm) sprintf(paste(
+  "npshm: cannot unserialize a view: attach shm://%s: the array of that name is not",
+  "the one referenced (it was removed and created again)"), nm)
 
 ## Re-created with the same dtype and shape: an error naming the array,
 ## not the new array's data.
@@ -17,6 +18,7 @@ rm(x)
 npshm_delete(nm)
 x2 <- npshm_create(nm, c(3, 2), init = as.double(11:16))
 expect_error(unserialize(bytes), pattern = recreated(nm), fixed = TRUE)
+expect_true(inherits(tryCatch(unserialize(bytes), error = identity), "npshm_not_found"))
 ## The failed unserialize kept no handle: only x2 holds the array.
 invisible(gc())
 expect_identical(npshm_info(nm)$holders, 1L)
@@ -57,25 +59,16 @@ rm(v)
 invisible(gc())
 expect_identical(unserialize(b2)[], as.double(1:5))
 
-## The state as written before ids existed (tag npshm-view-1, 7 fields, no
-## id) still unserializes, without the id check.  It is made from a
-## current state in R's ascii format: the id is the last field, a string
-## of 16 hex digits.
-id_field <- "16\n1\n262153\n16\n[0-9a-f]{16}\n"
+## The state is the core's reference text (with the array's id) and the
+## in-place flag; npshm_ref() holds the same text.
 text <- rawToChar(serialize(x, NULL, ascii = TRUE))
-expect_true(grepl("npshm-view-2", text, fixed = TRUE))
-expect_true(grepl(paste0("\n19\n8\n16\n1\n262153\n12\nnpshm-view-2\n"), text))
-expect_identical(lengths(regmatches(text, gregexpr(id_field, text))), 1L)
-old <- sub(id_field, "", text)
-old <- sub("\n19\n8\n16\n1\n262153\n12\nnpshm-view-2\n",
-           "\n19\n7\n16\n1\n262153\n12\nnpshm-view-1\n", old, fixed = TRUE)
-expect_identical(unserialize(charToRaw(old))[], as.double(1:5))
-
-## A state whose id is not 16 hex digits is refused, naming no other array.
-bad <- sub(id_field, "16\n1\n262153\n16\nnot-an-id-zzzzzz\n", text)
-expect_error(unserialize(charToRaw(bad)), pattern = "unknown state format")
-invisible(gc())
-expect_identical(npshm_info(nm)$holders, 1L)
+ref <- npshm_ref(x)$reference
+expect_true(startsWith(ref, sprintf("npshm-ref/1 uri=shm://%s dir=", nm)), info = ref)
+expect_true(grepl(" id=[0-9a-f]{16} offset=0 shape=5 strides=8 ro=0 dtype=%3Cf8 sum=", ref),
+            info = ref)
+expect_true(grepl(paste0("\nnpshm-view-3\n16\n1\n262153\n", nchar(ref), "\n",
+                         gsub(" ", "\\040", ref, fixed = TRUE), "\n10\n1\n0\n"),
+                  text, fixed = TRUE), info = text)
 
 ## Forked workers re-creating the array under the same name: the parent's
 ## old state is refused, the worker's new one attaches.

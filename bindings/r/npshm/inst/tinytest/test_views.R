@@ -15,7 +15,7 @@ for (type in names(values)) {
   y <- npshm_attach(nm)
   expect_identical(as.vector(y), values[[type]], info = type)
   expect_true(npshm_is_view(y), info = type)
-  expect_identical(npshm_info(y)$dtype, npshm:::.view_dtypes[[type]], info = type)
+  expect_identical(npshm_info(y)$dtype, npshm:::.view_dtypes()[[type]], info = type)
   rm(x, y)
   npshm_delete(nm)
 }
