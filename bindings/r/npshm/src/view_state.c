@@ -41,13 +41,13 @@ SEXP npshm_r_reference_text(const npshm_array *a) {
   npshm_ref *ref = npshm_ref_make(a, 0, npshm_ndim(a), npshm_shape(a), npshm_strides(a),
                                   npshm_is_readonly(a));
   if (ref == NULL) npshm_r_stop_last();
-  /* Rf_mkChar allocates and may fail: copy the text out first. */
-  char text[4096];
-  int fits = snprintf(text, sizeof text, "%s", npshm_ref_text(ref)) < (int)sizeof text;
+  /* Making the R string may fail with an R error (out of memory): copy
+     the text out first into memory R frees at the end of the call. */
+  const char *text = npshm_ref_text(ref);
+  char *copy = R_alloc(strlen(text) + 1, 1);
+  memcpy(copy, text, strlen(text) + 1);
   npshm_ref_free(ref);
-  if (!fits)
-    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: the reference to %s is too long", npshm_name(a));
-  return string1(text);
+  return string1(copy);
 }
 
 SEXP npshm_r_view_state(SEXP x) {
