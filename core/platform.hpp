@@ -1,8 +1,8 @@
 // Everything that differs between operating systems lives behind this
 // header; platform_linux.cpp implements it for Linux (OFD locks, /proc,
 // fallocate) with POSIX fallbacks (flock, ftruncate) for other systems;
-// platform_posix.cpp holds what is the same on every POSIX system (msync,
-// mlock).
+// platform_posix.cpp holds what is the same on every POSIX system (mmap,
+// msync, mlock, fchmod, fstat).
 //
 // Holder locks: every handle holds a shared lock on byte 0 of its file
 // through its own open file description.  The kernel releases it when the
@@ -75,10 +75,28 @@ std::size_t huge_page_size(int fd, const struct stat &st);
 // base page size.  Reads /proc/self/mountinfo: not for hot paths.
 std::size_t backing_page_size(dev_t dev, std::size_t hugetlb_block);
 
-// Pre-fault len bytes mapped at addr from fd (with prot, MAP_SHARED):
+// Map the first len bytes of the open file fd, shared with every process
+// mapping it, read-write if writable, else read-only.  Returns 0 with addr
+// set, or an errno.
+int map_file(int fd, std::size_t len, bool writable, void *&addr);
+
+// Unmap len bytes mapped at addr by map_file.
+void unmap_file(void *addr, std::size_t len);
+
+// Pre-fault len bytes mapped at addr from fd by map_file:
 // MADV_POPULATE_WRITE / _READ, or mapping it again in place with
 // MAP_POPULATE where the kernel lacks them.  Returns 0 or an errno.
-int populate(void *addr, std::size_t len, int prot, int fd);
+int populate(void *addr, std::size_t len, bool writable, int fd);
+
+// The status of an open file (fstat).  Returns 0 or an errno.
+int file_status(int fd, struct stat &st);
+
+// Give an open file the permission bits mode, exactly (whatever the umask
+// took away when it was made).  Returns 0 or an errno.
+int set_mode(int fd, mode_t mode);
+
+// Whether anything has the name path now (without following a link).
+bool name_taken(const std::string &path);
 
 // 64 unpredictable bits (not for cryptography: to tell arrays apart),
 // never 0.  From a per-process generator seeded once from the kernel's

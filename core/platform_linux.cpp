@@ -269,7 +269,8 @@ std::size_t huge_page_size(int fd, const struct stat &st) {
   return 0;
 }
 
-int populate(void *addr, std::size_t len, int prot, int fd) {
+int populate(void *addr, std::size_t len, bool writable, int fd) {
+  const int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
   if (len == 0) return 0;
 #if defined(__linux__)
 #ifndef MADV_POPULATE_READ
@@ -277,7 +278,7 @@ int populate(void *addr, std::size_t len, int prot, int fd) {
 #define MADV_POPULATE_WRITE 23
 #endif
   for (;;) {
-    if (::madvise(addr, len, (prot & PROT_WRITE) ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) == 0) return 0;
+    if (::madvise(addr, len, writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) == 0) return 0;
     if (errno == EINTR || errno == EAGAIN) continue;
     if (errno != EINVAL) return errno;
     break;  // a kernel before 5.14

@@ -1,7 +1,6 @@
 #include "segment.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -140,9 +139,10 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   // Exactly the mode asked for, whatever the umask says (the file was made
   // with it, so this is needed only when the umask took bits away).
   struct stat st;
-  if (::fstat(seg->fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
-  if ((st.st_mode & 07777) != opts.mode && ::fchmod(seg->fd_, static_cast<mode_t>(opts.mode)) != 0)
-    throw_system(what + ": cannot set mode", errno);
+  if (int err = platform::file_status(seg->fd_, st)) throw_system(what + ": cannot stat", err);
+  if ((st.st_mode & 07777) != opts.mode)
+    if (int err = platform::set_mode(seg->fd_, static_cast<mode_t>(opts.mode)))
+      throw_system(what + ": cannot set mode", err);
   // Bind the lifetime to this very file, known before it has a name: a
   // copy of it (another inode) is never treated as this array.
   trailer.dev = static_cast<std::uint64_t>(st.st_dev);
@@ -172,13 +172,12 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     seg->write_through_mapping(header, trailer_bytes, opts, source, what, no_space);
   } else {
     seg->write_before_mapping(header, trailer_bytes, opts, source, what, no_space);
-    void *map = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, seg->fd_, 0);
-    if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(total), errno);
-    seg->map_ = map;
+    if (int err = platform::map_file(seg->fd_, total, true, seg->map_))
+      throw_system(what + ": cannot map " + human_bytes(total), err);
     seg->map_size_ = total;
   }
 
-  if (opts.populate) seg->populate(what, PROT_READ | PROT_WRITE);
+  if (opts.populate) seg->populate(what, true);
 
   if (int err = platform::publish(file, loc.path)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
@@ -250,7 +249,7 @@ void Segment::write_before_mapping(const std::string &header, const unsigned cha
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
   if (source) {
     // A taken name would only be found at publish time: fail before copying.
-    if (::access(loc_.path.c_str(), F_OK) == 0)
+    if (platform::name_taken(loc_.path))
       throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
     // Reserve the whole file first: a load larger than the free space fails
     // here, before filling the shm file system page by page (which would
@@ -296,17 +295,15 @@ void Segment::write_through_mapping(const std::string &header, const unsigned ch
                                     const std::string &what, const NoSpace &no_space) {
   const Layout &layout = layout_;
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
-  if (source && ::access(loc_.path.c_str(), F_OK) == 0)
+  if (source && platform::name_taken(loc_.path))
     throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
   // The file is whole huge pages long: a writable mapping would make it so
   // anyway (hugetlbfs extends the file to the mapped length).
   const std::uint64_t size = round_up(total, map_block_);
   if (int err = platform::reserve(fd_, size)) no_space(err, "reserve memory");
-  void *map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
-  if (map == MAP_FAILED) throw_system(what + ": cannot map " + human_bytes(size), errno);
-  map_ = map;
+  if (int err = platform::map_file(fd_, size, true, map_)) throw_system(what + ": cannot map " + human_bytes(size), err);
   map_size_ = size;
-  auto *bytes = static_cast<char *>(map);
+  auto *bytes = static_cast<char *>(map_);
   std::memcpy(bytes, header.data(), header.size());
   char *data = bytes + header.size();
   if (source) {
@@ -379,11 +376,10 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     seg->file_ = open_files::share(fd, st, writable,
                                    [&](int f) { lock_shared_waiting(f, what); });
     fd = seg->fd_ = seg->file_->fd;
-    const int prot = opts.readonly ? PROT_READ : PROT_READ | PROT_WRITE;
     seg->map_block_ = platform::huge_page_size(fd, st);  // hugetlbfs maps whole huge pages
-    void *map = ::mmap(nullptr, static_cast<std::size_t>(round_up(size, seg->map_block_)), prot, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) throw_system(what + ": cannot map", errno);
-    seg->map_ = map;
+    if (int err = platform::map_file(fd, static_cast<std::size_t>(round_up(size, seg->map_block_)), !opts.readonly,
+                                     seg->map_))
+      throw_system(what + ": cannot map", err);
     seg->map_size_ = static_cast<std::size_t>(size);
     seg->layout_ = std::move(header.layout);
     seg->data_offset_ = header.data_offset;
@@ -391,14 +387,14 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     // in the shm directory: a copy, or any file:// name, is persistent.
     seg->lifetime_ = effective_lifetime(file_header, st.st_dev, st.st_ino, loc.is_shm);
     seg->id_ = file_header.has_trailer ? file_header.trailer.id : 0;
-    if (opts.populate) seg->populate(what, prot);
+    if (opts.populate) seg->populate(what, !opts.readonly);
     if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
     // A LAST close or gc may have unlinked the name between our open and our
     // lock (they unlink holding the lock exclusively); then look again, a
     // new array may have that name.  Persistent arrays are never removed
     // that way, so they skip this.
     seg->pid_ = ::getpid();
-    if (::fstat(fd, &st) != 0) throw_system(what + ": cannot stat", errno);
+    if (int err = platform::file_status(fd, st)) throw_system(what + ": cannot stat", err);
     if (st.st_nlink > 0) break;
     seg->release();
     if (attempt == kReopenAttempts)
@@ -438,7 +434,7 @@ void Segment::check_owner(const struct stat &st, const Options &opts, const unsi
 
 void Segment::check_size(const std::string &what) const {
   struct stat st;
-  if (::fstat(fd_, &st) != 0) throw_system(what + ": cannot stat", errno);
+  if (int err = platform::file_status(fd_, st)) throw_system(what + ": cannot stat", err);
   if (static_cast<std::uint64_t>(st.st_size) != map_size_)
     throw Error(NPSHM_E_FORMAT, what + ": the file changed size under the mapping (" + std::to_string(st.st_size) +
                                     " bytes, mapped " + std::to_string(map_size_) +
@@ -535,9 +531,9 @@ void Segment::close() {
     throw Error(failure_errno ? code_from_errno(failure_errno) : NPSHM_E_FORMAT, failure, failure_errno);
 }
 
-void Segment::populate(const std::string &what, int prot) {
+void Segment::populate(const std::string &what, bool writable) {
   const auto len = static_cast<std::size_t>(round_up(map_size_, map_block_));
-  if (int err = platform::populate(map_, len, prot, fd_))
+  if (int err = platform::populate(map_, len, writable, fd_))
     throw_system(what + ": cannot populate the mapping", err, err == ENOMEM ? NPSHM_E_NO_MEMORY : code_from_errno(err));
 }
 
@@ -552,7 +548,7 @@ bool Segment::leave_file() noexcept {
 }
 
 void Segment::release() noexcept {
-  if (map_) ::munmap(map_, static_cast<std::size_t>(round_up(map_size_, map_block_)));
+  if (map_) platform::unmap_file(map_, static_cast<std::size_t>(round_up(map_size_, map_block_)));
   map_ = nullptr;
   if (file_) {
     leave_file();

@@ -112,7 +112,7 @@ class Segment {
   Segment() = default;
   void release() noexcept;
   // Pre-fault the whole mapping (npshm_options_set_populate).  Throws Error.
-  void populate(const std::string &what, int prot);
+  void populate(const std::string &what, bool writable);
   // Create's two ways of writing a new file (see segment.cpp).
   using NoSpace = std::function<void(int, const char *)>;
   void write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,
