@@ -1,31 +1,12 @@
 #include "human_units.hpp"
 
-#include <cstdio>
+#include "../core/byte_size.hpp"
 
 namespace npshm_cli {
 
-namespace {
+std::string human_bytes(std::uint64_t bytes) { return npshm::human_bytes(bytes); }
 
-std::string scaled(double value, const char *suffix) {
-  static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  int unit = 0;
-  while (value >= 1024.0 && unit < 6) {
-    value /= 1024.0;
-    ++unit;
-  }
-  char text[48];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s%s" : "%.1f %s%s", value, units[unit],
-                suffix);
-  return text;
-}
-
-}  // namespace
-
-std::string human_bytes(std::uint64_t bytes) { return scaled(static_cast<double>(bytes), ""); }
-
-std::string human_rate(double bytes_per_second) {
-  return scaled(bytes_per_second < 0 ? 0 : bytes_per_second, "/s");
-}
+std::string human_rate(double bytes_per_second) { return npshm::human_bytes(bytes_per_second) + "/s"; }
 
 std::string human_age(std::int64_t seconds) {
   if (seconds < 0) seconds = 0;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "byte_size.hpp"
 #include "error.hpp"
 #include "file_io.hpp"
 #include "npy_file.hpp"
@@ -30,18 +31,6 @@ constexpr auto kLockPause = std::chrono::milliseconds(10);
 constexpr int kReopenAttempts = 5;
 constexpr int kRemoverWaitMs = 2000;  // another npshm process removing the same file
 
-std::string human_bytes(std::uint64_t n) {
-  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double v = static_cast<double>(n);
-  int u = 0;
-  while (v >= 1024 && u < 5) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
 
 
 // Take the shared holder lock, waiting out a short exclusive holder (a
