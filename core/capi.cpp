@@ -100,10 +100,7 @@ npshm_list *new_list(std::vector<npshm::ArrayInfo> infos) {
 
 npshm::Dtype dtype_or_throw(const char *descr, const std::string &what) {
   if (!descr) invalid(what + ": dtype is NULL");
-  npshm::Dtype dtype;
-  std::string why;
-  if (!npshm::parse_dtype(descr, dtype, why)) invalid(what + ": " + why);
-  return dtype;
+  return npshm::in_context(what, [&] { return npshm::parse_dtype(descr); });
 }
 
 std::vector<std::int64_t> shape_or_throw(int ndim, const int64_t *shape, const std::string &what) {

@@ -50,19 +50,16 @@ void fill_from_stat(ArrayInfo &info, const struct stat &st) {
 // Read the header of an open file into info (status, layout, lifetime).
 void read_into(ArrayInfo &info, int fd, const struct stat &st) {
   FileHeader fh;
-  std::string why;
-  int err = read_file_header(fd, static_cast<std::uint64_t>(st.st_size), fh, why);
-  if (err > 0) {
-    info.status = code_from_errno(err);
-    info.message = std::string("cannot read the header (") + std::strerror(err) + ")";
-  } else if (err < 0) {
-    info.status = NPSHM_E_FORMAT;
-    info.message = escape_text(why);
-  } else {
-    info.status = NPSHM_OK;
-    info.layout = fh.header.layout;
-    info.lifetime = effective_lifetime(fh, st.st_dev, st.st_ino, info.location.is_shm);
+  try {
+    fh = read_file_header(fd, static_cast<std::uint64_t>(st.st_size));
+  } catch (const Error &e) {
+    info.status = e.code();
+    info.message = escape_text(e.what());
+    return;
   }
+  info.status = NPSHM_OK;
+  info.layout = fh.header.layout;
+  info.lifetime = effective_lifetime(fh, st.st_dev, st.st_ino, info.location.is_shm);
 }
 
 // Why a file could not be opened, as an info status.

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "error.hpp"
 #include "escape.hpp"
 
 namespace npshm {
@@ -14,6 +15,8 @@ namespace {
 
 constexpr std::size_t kMaxItemsize = std::size_t{1} << 31;
 constexpr int kMaxDepth = 16;
+
+[[noreturn]] void fail(const std::string &why) { throw Error(NPSHM_E_INVALID, why); }
 
 char native_order() {
   const std::uint16_t probe = 1;
@@ -34,7 +37,7 @@ bool valid_time_unit(std::string_view unit) {
 }
 
 // One type string such as "<f8", "f8", "|S10", "<M8[ns]".
-bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
+void parse_simple(std::string_view text, Dtype &out) {
   const std::string shown = quote_string(text);
   std::string_view s = text;
   char order = '=';
@@ -43,41 +46,35 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
     s.remove_prefix(1);
   }
   if (s.empty()) {
-    error = "empty dtype " + shown;
-    return false;
+    fail("empty dtype " + shown);
   }
   const char kind = s[0];
   s.remove_prefix(1);
   if (std::string_view("biufcSUVMm").find(kind) == std::string_view::npos) {
-    error = "unsupported dtype " + shown +
-            " (kinds b i u f c S U V M m only; Python objects and other types cannot be shared)";
-    return false;
+    fail("unsupported dtype " + shown +
+            " (kinds b i u f c S U V M m only; Python objects and other types cannot be shared)");
   }
   std::string_view unit;
   if (kind == 'M' || kind == 'm') {
     std::size_t open = s.find('[');
     if (open != std::string_view::npos) {
       if (s.back() != ']') {
-        error = "bad datetime unit in dtype " + shown;
-        return false;
+        fail("bad datetime unit in dtype " + shown);
       }
       unit = s.substr(open + 1, s.size() - open - 2);
       s = s.substr(0, open);
       if (!valid_time_unit(unit)) {
-        error = "unknown datetime unit in dtype " + shown;
-        return false;
+        fail("unknown datetime unit in dtype " + shown);
       }
     }
   }
   if (s.empty() || s.size() > 10) {
-    error = "dtype " + shown + " needs an item size (for example '<f8')";
-    return false;
+    fail("dtype " + shown + " needs an item size (for example '<f8')");
   }
   std::uint64_t size = 0;
   for (char c : s) {
     if (c < '0' || c > '9') {
-      error = "bad item size in dtype " + shown;
-      return false;
+      fail("bad item size in dtype " + shown);
     }
     size = size * 10 + static_cast<unsigned>(c - '0');
   }
@@ -101,8 +98,7 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
       break;  // excluded above
   }
   if (!size_ok) {
-    error = "unsupported item size in dtype " + shown;
-    return false;
+    fail("unsupported item size in dtype " + shown);
   }
   // Byte order: '|' when it cannot matter, else explicit.
   const bool one_byte = kind == 'b' || kind == 'S' || kind == 'V' || size == 1;
@@ -117,17 +113,15 @@ bool parse_simple(std::string_view text, Dtype &out, std::string &error) {
   out.byteorder = order;
   out.unit = std::string(unit);
   out.fields.clear();
-  return true;
 }
 
-bool from_literal(const Literal &value, Dtype &out, std::string &error, int depth);
+void from_literal(const Literal &value, Dtype &out, int depth);
 
 // One field: its normalised text into out, and its description into info
 // (offset left to the caller).
-bool parse_field(const Literal &field, Dtype &out, DtypeField &info, std::string &error, int depth) {
+void parse_field(const Literal &field, Dtype &out, DtypeField &info, int depth) {
   if (field.kind != Literal::Kind::Tuple || field.items.size() < 2 || field.items.size() > 3) {
-    error = "a structured dtype field must be (name, dtype) or (name, dtype, shape)";
-    return false;
+    fail("a structured dtype field must be (name, dtype) or (name, dtype, shape)");
   }
   const Literal &name = field.items[0];
   std::string name_text;
@@ -142,11 +136,10 @@ bool parse_field(const Literal &field, Dtype &out, DtypeField &info, std::string
     info.has_title = true;
     info.name = name.items[1].text;
   } else {
-    error = "a structured dtype field name must be a string or (title, name)";
-    return false;
+    fail("a structured dtype field name must be a string or (title, name)");
   }
   Dtype inner;
-  if (!from_literal(field.items[1], inner, error, depth + 1)) return false;
+  from_literal(field.items[1], inner, depth + 1);
   std::uint64_t count = 1;
   std::string shape_suffix;
   if (field.items.size() == 3) {
@@ -156,20 +149,17 @@ bool parse_field(const Literal &field, Dtype &out, DtypeField &info, std::string
       const bool single = shape.kind == Literal::Kind::Integer;
       for (const Literal &d : single ? std::vector<Literal>{shape} : shape.items) {
         if (d.kind != Literal::Kind::Integer || d.integer > kMaxItemsize) {
-          error = "a structured dtype field shape must hold integers below 2**31";
-          return false;
+          fail("a structured dtype field shape must hold integers below 2**31");
         }
         dims.push_back(static_cast<std::int64_t>(d.integer));
       }
     } else {
-      error = "a structured dtype field shape must be an integer or a tuple";
-      return false;
+      fail("a structured dtype field shape must be an integer or a tuple");
     }
     for (std::int64_t extent : dims) {
       const auto d = static_cast<std::uint64_t>(extent);
       if (d != 0 && count > kMaxItemsize / d) {
-        error = "structured dtype field too large";
-        return false;
+        fail("structured dtype field too large");
       }
       count *= d;
     }
@@ -177,29 +167,24 @@ bool parse_field(const Literal &field, Dtype &out, DtypeField &info, std::string
     info.shape = dims;
   }
   if (count != 0 && inner.itemsize > kMaxItemsize / count) {
-    error = "structured dtype field too large";
-    return false;
+    fail("structured dtype field too large");
   }
   const std::string inner_text = inner.descr[0] == '[' ? inner.descr : quote_string(inner.descr);
   out.descr = "(" + name_text + ", " + inner_text + shape_suffix + ")";
   out.itemsize = static_cast<std::size_t>(inner.itemsize * count);
   info.type = std::move(inner);
-  return true;
 }
 
-bool from_literal(const Literal &value, Dtype &out, std::string &error, int depth) {
+void from_literal(const Literal &value, Dtype &out, int depth) {
   if (depth > kMaxDepth) {
-    error = "structured dtype nested too deeply";
-    return false;
+    fail("structured dtype nested too deeply");
   }
-  if (value.kind == Literal::Kind::String) return parse_simple(value.text, out, error);
+  if (value.kind == Literal::Kind::String) return parse_simple(value.text, out);
   if (value.kind != Literal::Kind::List) {
-    error = "a dtype must be a type string or a list of fields";
-    return false;
+    fail("a dtype must be a type string or a list of fields");
   }
   if (value.items.empty()) {
-    error = "a structured dtype needs at least one field";
-    return false;
+    fail("a structured dtype needs at least one field");
   }
   std::string descr = "[";
   std::size_t itemsize = 0;
@@ -207,32 +192,28 @@ bool from_literal(const Literal &value, Dtype &out, std::string &error, int dept
   std::vector<DtypeField> fields(value.items.size());
   for (std::size_t i = 0; i < value.items.size(); ++i) {
     Dtype field;
-    if (!parse_field(value.items[i], field, fields[i], error, depth)) return false;
+    parse_field(value.items[i], field, fields[i], depth);
     fields[i].offset = itemsize;
     const Literal &name = value.items[i].items[0];
     for (const Literal *n : name.kind == Literal::Kind::String
                                 ? std::vector<const Literal *>{&name}
                                 : std::vector<const Literal *>{&name.items[0], &name.items[1]}) {
       if (!valid_utf8(n->text)) {
-        error = "a structured dtype field name is not valid UTF-8";
-        return false;
+        fail("a structured dtype field name is not valid UTF-8");
       }
       if (!names.insert(n->text).second) {
-        error = "duplicate field name " + quote_string(n->text) + " in a structured dtype";
-        return false;
+        fail("duplicate field name " + quote_string(n->text) + " in a structured dtype");
       }
     }
     if (itemsize + field.itemsize >= kMaxItemsize) {
-      error = "structured dtype too large";
-      return false;
+      fail("structured dtype too large");
     }
     itemsize += field.itemsize;
     if (i) descr += ", ";
     descr += field.descr;
   }
   if (itemsize == 0) {
-    error = "a structured dtype must not have size 0";
-    return false;
+    fail("a structured dtype must not have size 0");
   }
   out.descr = descr + "]";
   out.itemsize = itemsize;
@@ -240,26 +221,30 @@ bool from_literal(const Literal &value, Dtype &out, std::string &error, int dept
   out.byteorder = '|';
   out.unit.clear();
   out.fields = std::move(fields);
-  return true;
 }
 
 }  // namespace
 
-bool dtype_from_literal(const Literal &value, Dtype &out, std::string &error) {
-  return from_literal(value, out, error, 0);
+Dtype dtype_from_literal(const Literal &value) {
+  Dtype out;
+  from_literal(value, out, 0);
+  return out;
 }
 
-bool parse_dtype(std::string_view text, Dtype &out, std::string &error) {
+Dtype parse_dtype(std::string_view text) {
   std::size_t start = text.find_first_not_of(" \t");
   if (start != std::string_view::npos && (text[start] == '[' || text[start] == '\'' || text[start] == '"')) {
     Literal value;
-    if (!parse_literal(text, value, error)) {
-      error = "cannot parse dtype " + quote_string(text) + ": " + error;
-      return false;
+    try {
+      value = parse_literal(text);
+    } catch (const Error &e) {
+      throw e.in("cannot parse dtype " + quote_string(text));
     }
-    return dtype_from_literal(value, out, error);
+    return dtype_from_literal(value);
   }
-  return parse_simple(text, out, error);
+  Dtype out;
+  parse_simple(text, out);
+  return out;
 }
 
 }  // namespace npshm

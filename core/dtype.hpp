@@ -38,10 +38,11 @@ struct DtypeField {
 };
 
 // Parse a descr given as text (as a user passes it or as it appears in a
-// header's 'descr' value).  On failure returns false and sets error.
-bool parse_dtype(std::string_view text, Dtype &out, std::string &error);
+// header's 'descr' value).  Throws Error(NPSHM_E_INVALID) with the cause
+// alone (the caller adds the context, see error.hpp).
+Dtype parse_dtype(std::string_view text);
 
 // The same for an already parsed header value.
-bool dtype_from_literal(const Literal &value, Dtype &out, std::string &error);
+Dtype dtype_from_literal(const Literal &value);
 
 }  // namespace npshm

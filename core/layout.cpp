@@ -90,18 +90,17 @@ namespace npshm {
 
 void check_view_inside(std::int64_t offset, const std::vector<std::int64_t> &shape,
                        const std::vector<std::int64_t> &strides, std::size_t itemsize, std::size_t nbytes) {
-  auto fail = [](const std::string &why) { throw Error(NPSHM_E_INVALID, why); };
   if (shape.size() != strides.size())
-    fail("the view has " + std::to_string(shape.size()) + " extents but " + std::to_string(strides.size()) +
+    invalid("the view has " + std::to_string(shape.size()) + " extents but " + std::to_string(strides.size()) +
          " strides");
-  if (shape.size() > NPSHM_MAX_NDIM) fail("the view has more than " + std::to_string(NPSHM_MAX_NDIM) + " dimensions");
+  if (shape.size() > NPSHM_MAX_NDIM) invalid("the view has more than " + std::to_string(NPSHM_MAX_NDIM) + " dimensions");
   const auto size = static_cast<std::int64_t>(nbytes);  // nbytes < 2**62 (make_layout)
   if (offset < 0 || offset > size)
-    fail("the view's offset " + std::to_string(offset) + " is outside the data (" + std::to_string(nbytes) +
+    invalid("the view's offset " + std::to_string(offset) + " is outside the data (" + std::to_string(nbytes) +
          " bytes)");
   bool empty = false;
   for (std::int64_t n : shape) {
-    if (n < 0) fail("negative extent in the view's shape " + shape_text(shape));
+    if (n < 0) invalid("negative extent in the view's shape " + shape_text(shape));
     if (n == 0) empty = true;
   }
   if (empty) return;
@@ -112,14 +111,14 @@ void check_view_inside(std::int64_t offset, const std::vector<std::int64_t> &sha
   for (std::size_t i = 0; i < shape.size(); ++i) {
     std::int64_t reach = 0;
     if (__builtin_mul_overflow(shape[i] - 1, strides[i], &reach) || reach > size || reach < -size)
-      fail("the view's extent " + std::to_string(shape[i]) + " with stride " + std::to_string(strides[i]) +
+      invalid("the view's extent " + std::to_string(shape[i]) + " with stride " + std::to_string(strides[i]) +
            " reaches outside the data (" + std::to_string(nbytes) + " bytes)");
     (reach < 0 ? low : high) += reach;
-    if (low < -size || high > size) fail("the view reaches outside the data (" + std::to_string(nbytes) + " bytes)");
+    if (low < -size || high > size) invalid("the view reaches outside the data (" + std::to_string(nbytes) + " bytes)");
   }
   const std::int64_t room = size - offset;  // >= 0
   if (offset + low < 0 || high > room || static_cast<std::int64_t>(itemsize) > room - high)
-    fail("the view (offset " + std::to_string(offset) + ", shape " + shape_text(shape) + ", strides " +
+    invalid("the view (offset " + std::to_string(offset) + ", shape " + shape_text(shape) + ", strides " +
          shape_text(strides) + ", itemsize " + std::to_string(itemsize) + ") reaches outside the data (" +
          std::to_string(nbytes) + " bytes)");
 }

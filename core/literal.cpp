@@ -1,5 +1,7 @@
 #include "literal.hpp"
 
+#include "error.hpp"
+
 namespace npshm {
 
 namespace {
@@ -10,27 +12,20 @@ class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
 
-  bool parse(Literal &out, std::string &error) {
-    if (!value(out, 0)) {
-      error = error_ + " at offset " + std::to_string(pos_);
-      return false;
-    }
+  Literal parse() {
+    Literal out;
+    value(out, 0);
     skip_space();
-    if (pos_ != text_.size()) {
-      error = "unexpected text after the literal at offset " + std::to_string(pos_);
-      return false;
-    }
-    return true;
+    if (pos_ != text_.size())
+      throw Error(NPSHM_E_INVALID, "unexpected text after the literal at offset " + std::to_string(pos_));
+    return out;
   }
 
  private:
   std::string_view text_;
   std::size_t pos_ = 0;
-  std::string error_;
-
-  bool fail(const char *message) {
-    error_ = message;
-    return false;
+  [[noreturn]] void fail(const char *message) const {
+    throw Error(NPSHM_E_INVALID, std::string(message) + " at offset " + std::to_string(pos_));
   }
   bool at_end() const { return pos_ >= text_.size(); }
   char peek() const { return at_end() ? '\0' : text_[pos_]; }
@@ -44,7 +39,7 @@ class Parser {
     return true;
   }
 
-  bool value(Literal &out, int depth) {
+  void value(Literal &out, int depth) {
     if (depth > kMaxDepth) return fail("literal nested too deeply");
     skip_space();
     if (at_end()) return fail("unexpected end of text");
@@ -57,17 +52,17 @@ class Parser {
     if (consume("True")) {
       out.kind = Literal::Kind::Boolean;
       out.boolean = true;
-      return true;
+      return;
     }
     if (consume("False")) {
       out.kind = Literal::Kind::Boolean;
       out.boolean = false;
-      return true;
+      return;
     }
     return fail("unexpected character");
   }
 
-  bool integer(Literal &out) {
+  void integer(Literal &out) {
     std::uint64_t v = 0;
     while (!at_end() && peek() >= '0' && peek() <= '9') {
       unsigned digit = static_cast<unsigned>(peek() - '0');
@@ -78,7 +73,7 @@ class Parser {
     if (!at_end() && (peek() == 'L' || peek() == 'l')) ++pos_;  // Python 2 longs
     out.kind = Literal::Kind::Integer;
     out.integer = v;
-    return true;
+    return;
   }
 
   static int hex_value(char c) {
@@ -106,7 +101,7 @@ class Parser {
     }
   }
 
-  bool hex_escape(int digits, std::string &s) {
+  void hex_escape(int digits, std::string &s) {
     std::uint32_t cp = 0;
     for (int i = 0; i < digits; ++i) {
       if (at_end()) return fail("truncated escape in string");
@@ -117,10 +112,10 @@ class Parser {
     }
     if (cp > 0x10FFFF) return fail("escape out of Unicode range");
     append_utf8(s, cp);
-    return true;
+    return;
   }
 
-  bool string(Literal &out) {
+  void string(Literal &out) {
     char quote = peek();
     ++pos_;
     std::string s;
@@ -145,18 +140,18 @@ class Parser {
         case 't': s += '\t'; break;
         case 'r': s += '\r'; break;
         case '0': s += '\0'; break;
-        case 'x': if (!hex_escape(2, s)) return false; break;
-        case 'u': if (!hex_escape(4, s)) return false; break;
-        case 'U': if (!hex_escape(8, s)) return false; break;
+        case 'x': hex_escape(2, s); break;
+        case 'u': hex_escape(4, s); break;
+        case 'U': hex_escape(8, s); break;
         default: return fail("unsupported escape in string");
       }
     }
     out.kind = Literal::Kind::String;
     out.text = std::move(s);
-    return true;
+    return;
   }
 
-  bool sequence(Literal &out, Literal::Kind kind, char close, int depth) {
+  void sequence(Literal &out, Literal::Kind kind, char close, int depth) {
     ++pos_;  // opening bracket
     out.kind = kind;
     out.items.clear();
@@ -170,7 +165,7 @@ class Parser {
       }
       if (!out.items.empty() && !saw_comma) return fail("expected ',' between items");
       Literal item;
-      if (!value(item, depth + 1)) return false;
+      value(item, depth + 1);
       out.items.push_back(std::move(item));
       skip_space();
       saw_comma = false;
@@ -184,10 +179,10 @@ class Parser {
       Literal inner = std::move(out.items[0]);
       out = std::move(inner);
     }
-    return true;
+    return;
   }
 
-  bool dict(Literal &out, int depth) {
+  void dict(Literal &out, int depth) {
     ++pos_;  // '{'
     out.kind = Literal::Kind::Dict;
     out.items.clear();
@@ -197,15 +192,15 @@ class Parser {
       if (at_end()) return fail("unterminated dict");
       if (peek() == '}') {
         ++pos_;
-        return true;
+        return;
       }
       if (!saw_comma) return fail("expected ',' between dict items");
       Literal key, value_;
-      if (!value(key, depth + 1)) return false;
+      value(key, depth + 1);
       skip_space();
       if (peek() != ':') return fail("expected ':' in dict");
       ++pos_;
-      if (!value(value_, depth + 1)) return false;
+      value(value_, depth + 1);
       out.items.push_back(std::move(key));
       out.items.push_back(std::move(value_));
       skip_space();
@@ -220,10 +215,7 @@ class Parser {
 
 }  // namespace
 
-bool parse_literal(std::string_view text, Literal &out, std::string &error) {
-  Parser parser(text);
-  return parser.parse(out, error);
-}
+Literal parse_literal(std::string_view text) { return Parser(text).parse(); }
 
 std::string quote_string(std::string_view s) {
   std::string out = "'";

@@ -1,8 +1,8 @@
 // A parser for the small subset of Python literals that NPY headers use:
 // strings, non-negative integers, True/False, tuples, lists and dicts.
 // The input is untrusted (it comes from a file header), so the parser never
-// reads past the given text, limits nesting depth, and reports errors as
-// messages instead of failing in any other way.
+// reads past the given text, limits nesting depth, and reports errors only
+// by throwing npshm::Error.
 #pragma once
 
 #include <cstdint>
@@ -23,8 +23,9 @@ struct Literal {
 };
 
 // Parse exactly one literal filling all of text (surrounding whitespace
-// allowed).  On failure returns false and sets error.
-bool parse_literal(std::string_view text, Literal &out, std::string &error);
+// allowed).  Throws Error(NPSHM_E_INVALID) with the cause and its offset
+// (the caller adds the context, see error.hpp).
+Literal parse_literal(std::string_view text);
 
 // Python repr of a string: single quotes, backslash escapes as needed.
 std::string quote_string(std::string_view s);

@@ -39,10 +39,7 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
   if (err0 == EWOULDBLOCK)
     throw_system(what + ": another process holds a lease on the file (not waiting for it)", err0, NPSHM_E_BUSY);
   if (err0) throw_system(what + ": cannot open", err0);
-  std::string why;
-  int err = read_header(file.fd, static_cast<std::uint64_t>(st.st_size), file.header, why);
-  if (err > 0) throw_system(what + ": cannot read the header", err);
-  if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
+  file.header = in_context(what, [&] { return read_header(file.fd, static_cast<std::uint64_t>(st.st_size)); });
   return file;
 }
 

@@ -21,6 +21,9 @@ const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 const char kTrailerMagic[8] = {'N', 'P', 'S', 'H', 'M', 'T', 'R', 'L'};
 constexpr std::uint32_t kTrailerVersion = 1;
 
+// A bad header: the cause alone (callers add the file, see error.hpp).
+[[noreturn]] void fail(const std::string &why) { throw Error(NPSHM_E_FORMAT, why); }
+
 void put_le(unsigned char *p, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
 }
@@ -125,36 +128,30 @@ std::string format_header(const Layout &layout, std::size_t align) {
   return out;
 }
 
-bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size,
-                  ParsedHeader &out, std::string &error) {
+ParsedHeader parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size) {
+  ParsedHeader out;
   if (len < 10 || std::memcmp(bytes, kMagic, 6) != 0) {
-    error = "not a .npy file (no \\x93NUMPY magic)";
-    return false;
+    fail("not a .npy file (no \\x93NUMPY magic)");
   }
   const unsigned major = bytes[6], minor = bytes[7];
   if (major < 1 || major > 3 || minor != 0) {
-    error = "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor);
-    return false;
+    fail("unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor));
   }
   const std::size_t prefix = major == 1 ? 10 : 12;
   if (len < prefix) {
-    error = "truncated .npy header";
-    return false;
+    fail("truncated .npy header");
   }
   const std::uint64_t header_len = get_le(bytes + 8, major == 1 ? 2 : 4);
   if (header_len > kMaxHeaderBytes) {
-    error = "header length " + std::to_string(header_len) + " is too large";
-    return false;
+    fail("header length " + std::to_string(header_len) + " is too large");
   }
   if (prefix + header_len > len || prefix + header_len > file_size) {
-    error = "truncated .npy header (header says " + std::to_string(header_len) +
-            " bytes, file has " + std::to_string(file_size) + ")";
-    return false;
+    fail("truncated .npy header (header says " + std::to_string(header_len) +
+            " bytes, file has " + std::to_string(file_size) + ")");
   }
   std::string_view text(reinterpret_cast<const char *>(bytes + prefix), header_len);
   if (text.find('\0') != std::string_view::npos) {
-    error = "NUL byte in .npy header";
-    return false;
+    fail("NUL byte in .npy header");
   }
   text = text.substr(0, padding_start(text));
   // Versions 1.0 and 2.0 are latin-1, 3.0 is UTF-8; inside, text is UTF-8.
@@ -163,64 +160,51 @@ bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t fil
     decoded = latin1_to_utf8(text);
     text = decoded;
   } else if (!valid_utf8(text)) {
-    error = "a version 3.0 .npy header that is not valid UTF-8";
-    return false;
+    fail("a version 3.0 .npy header that is not valid UTF-8");
   }
   Literal dict;
-  std::string why;
-  if (!parse_literal(text, dict, why)) {
-    error = "cannot parse .npy header: " + why;
-    return false;
+  try {
+    dict = parse_literal(text);
+  } catch (const Error &e) {
+    fail(std::string("cannot parse .npy header: ") + e.what());
   }
   if (dict.kind != Literal::Kind::Dict || dict.items.size() != 6) {
-    error = ".npy header must be a dict with exactly 'descr', 'fortran_order' and 'shape'";
-    return false;
+    fail(".npy header must be a dict with exactly 'descr', 'fortran_order' and 'shape'");
   }
   const Literal *descr = dict_get(dict, "descr");
   const Literal *fortran = dict_get(dict, "fortran_order");
   const Literal *shape = dict_get(dict, "shape");
   if (!descr || !fortran || !shape) {
-    error = ".npy header must be a dict with exactly 'descr', 'fortran_order' and 'shape'";
-    return false;
+    fail(".npy header must be a dict with exactly 'descr', 'fortran_order' and 'shape'");
   }
   if (fortran->kind != Literal::Kind::Boolean) {
-    error = ".npy header: 'fortran_order' is not True or False";
-    return false;
+    fail(".npy header: 'fortran_order' is not True or False");
   }
   if (shape->kind != Literal::Kind::Tuple) {
-    error = ".npy header: 'shape' is not a tuple";
-    return false;
+    fail(".npy header: 'shape' is not a tuple");
   }
   if (shape->items.size() > NPSHM_MAX_NDIM) {
-    error = ".npy header: too many dimensions (" + std::to_string(shape->items.size()) + ")";
-    return false;
+    fail(".npy header: too many dimensions (" + std::to_string(shape->items.size()) + ")");
   }
   std::vector<std::int64_t> extents;
   for (const Literal &d : shape->items) {
     if (d.kind != Literal::Kind::Integer || d.integer > static_cast<std::uint64_t>(INT64_MAX)) {
-      error = ".npy header: 'shape' holds something other than a non-negative integer";
-      return false;
+      fail(".npy header: 'shape' holds something other than a non-negative integer");
     }
     extents.push_back(static_cast<std::int64_t>(d.integer));
   }
-  Dtype dtype;
-  if (!dtype_from_literal(*descr, dtype, why)) {
-    error = ".npy header: " + why;
-    return false;
-  }
   try {
-    out.layout = make_layout(dtype, static_cast<int>(extents.size()), extents.data(), fortran->boolean);
+    out.layout = make_layout(dtype_from_literal(*descr), static_cast<int>(extents.size()), extents.data(),
+                             fortran->boolean);
   } catch (const Error &e) {
-    error = std::string(".npy header: ") + e.what();
-    return false;
+    fail(std::string(".npy header: ") + e.what());
   }
   out.data_offset = prefix + header_len;
   if (out.layout.nbytes > file_size - out.data_offset) {
-    error = "truncated: the header needs " + std::to_string(out.data_offset + out.layout.nbytes) +
-            " bytes, the file has " + std::to_string(file_size);
-    return false;
+    fail("truncated: the header needs " + std::to_string(out.data_offset + out.layout.nbytes) +
+            " bytes, the file has " + std::to_string(file_size));
   }
-  return true;
+  return out;
 }
 
 void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint64_t nbytes,
@@ -256,11 +240,11 @@ int effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t in
   return static_cast<int>(fh.trailer.lifetime);
 }
 
-int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string &error) {
+ParsedHeader read_header(int fd, std::uint64_t file_size) {
   // Read one page first: npshm headers fit in it; a longer header says its
   // length in the first 12 bytes, and then the rest is read.
   std::vector<unsigned char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(file_size, 4096)));
-  if (int err = pread_all(fd, buf.data(), buf.size(), 0)) return err;
+  if (int err = pread_all(fd, buf.data(), buf.size(), 0)) throw_system("cannot read the header", err);
   const bool v1 = buf.size() >= 10 && buf[6] == 1;
   const bool v2 = buf.size() >= 12 && (buf[6] == 2 || buf[6] == 3);
   if (v1 || v2) {
@@ -271,24 +255,26 @@ int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string 
     if (wanted > buf.size()) {
       const std::size_t have = buf.size();
       buf.resize(static_cast<std::size_t>(wanted));
-      if (int err = pread_all(fd, buf.data() + have, buf.size() - have, have)) return err;
+      if (int err = pread_all(fd, buf.data() + have, buf.size() - have, have))
+        throw_system("cannot read the header", err);
     }
   }
-  return parse_header(buf.data(), buf.size(), file_size, out, error) ? 0 : -1;
+  return parse_header(buf.data(), buf.size(), file_size);
 }
 
-int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error) {
-  if (int err = read_header(fd, file_size, out.header, error)) return err;
+FileHeader read_file_header(int fd, std::uint64_t file_size) {
+  FileHeader out;
+  out.header = read_header(fd, file_size);
   const std::uint64_t end = out.header.data_offset + out.header.layout.nbytes;
   out.has_trailer = false;
   out.trailer = Trailer{};
   if (file_size - end >= kTrailerSize) {
     unsigned char trailer[kTrailerSize];
-    if (int err = pread_all(fd, trailer, kTrailerSize, end)) return err;
+    if (int err = pread_all(fd, trailer, kTrailerSize, end)) throw_system("cannot read the header", err);
     out.has_trailer = parse_trailer(trailer, out.header.data_offset, out.header.layout.nbytes,
                                     out.trailer);
   }
-  return 0;
+  return out;
 }
 
 }  // namespace npshm

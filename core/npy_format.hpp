@@ -41,10 +41,9 @@ struct ParsedHeader {
 
 // Parse and check an NPY header found at the start of a file of file_size
 // bytes; bytes holds the first min(file_size, kMaxHeaderBytes + 12) bytes.
-// Every field is checked against file_size.  On failure returns false and
-// sets error (the cause only; callers add the array name).
-bool parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size,
-                  ParsedHeader &out, std::string &error);
+// Every field is checked against file_size.  Throws Error(NPSHM_E_FORMAT)
+// with the cause alone (callers add the file, see error.hpp).
+ParsedHeader parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size);
 
 struct Trailer {
   std::uint32_t lifetime = 0;
@@ -72,12 +71,13 @@ struct FileHeader {
 };
 
 // Read and check the header of an open file of file_size bytes with pread
-// (no mapping, so a short file cannot SIGBUS).  Returns 0 on success, an
-// errno if reading failed, or -1 with error set for a bad file.
-int read_header(int fd, std::uint64_t file_size, ParsedHeader &out, std::string &error);
+// (no mapping, so a short file cannot SIGBUS).  Throws Error with the cause
+// alone: NPSHM_E_FORMAT for a bad file, or the system error of a failed
+// read ("cannot read the header (...)").
+ParsedHeader read_header(int fd, std::uint64_t file_size);
 
-// read_header, then the trailer with pread.
-int read_file_header(int fd, std::uint64_t file_size, FileHeader &out, std::string &error);
+// read_header, then the trailer with pread.  Throws as read_header.
+FileHeader read_file_header(int fd, std::uint64_t file_size);
 
 // The lifetime policy that applies to a file: the trailer's, but only for
 // the very file it was created for (same device and inode) and only in the

@@ -192,8 +192,11 @@ Reference parse_reference(std::string_view text) {
     bad(std::string("bad uri: ") + e.what());
   }
   if (ref.location.name != uri) bad("the uri is not canonical (expected " + encode(ref.location.name) + ")");
-  std::string why;
-  if (!parse_dtype(dtype, ref.dtype, why)) bad("bad dtype: " + why);
+  try {
+    ref.dtype = parse_dtype(dtype);
+  } catch (const Error &e) {
+    bad(std::string("bad dtype: ") + e.what());
+  }
   if (ref.dtype.descr != dtype) bad("the dtype is not normalised (expected " + encode(ref.dtype.descr) + ")");
   return ref;
 }

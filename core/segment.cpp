@@ -349,14 +349,10 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     check_owner(st, opts, exist_ok_mode, what);
 
     // Headers never change once published: read and check before locking.
-    FileHeader file_header;
-    ParsedHeader &header = file_header.header;
-    std::string why;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    err = read_file_header(fd, size, file_header, why);
-    if (err > 0) throw_system(what + ": cannot read the header", err);
-    if (err < 0) throw Error(NPSHM_E_FORMAT, what + ": " + why);
-    why = layout_mismatch(header.layout, opts.expected_dtype ? &*opts.expected_dtype : nullptr,
+    FileHeader file_header = in_context(what, [&] { return read_file_header(fd, size); });
+    ParsedHeader &header = file_header.header;
+    const std::string why = layout_mismatch(header.layout, opts.expected_dtype ? &*opts.expected_dtype : nullptr,
                           opts.expected_shape ? &*opts.expected_shape : nullptr);
     if (!why.empty()) throw Error(NPSHM_E_MISMATCH, what + ": " + why);
     if (check) check(file_header);
