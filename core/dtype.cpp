@@ -195,7 +195,12 @@ void from_literal(const Literal &value, Dtype &out, int depth) {
     parse_field(value.items[i], field, fields[i], depth);
     fields[i].offset = itemsize;
     const Literal &name = value.items[i].items[0];
-    for (const Literal *n : name.kind == Literal::Kind::String
+    // Padding, as numpy.save writes a struct with gaps: fields named '' of
+    // a plain void type, as many as there are gaps (numpy.load skips them).
+    const bool padding = name.kind == Literal::Kind::String && name.text.empty() &&
+                         fields[i].type.kind == 'V' && fields[i].type.fields.empty();
+    for (const Literal *n : padding ? std::vector<const Literal *>{}
+                            : name.kind == Literal::Kind::String
                                 ? std::vector<const Literal *>{&name}
                                 : std::vector<const Literal *>{&name.items[0], &name.items[1]}) {
       if (!valid_utf8(n->text)) {

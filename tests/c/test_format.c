@@ -28,6 +28,11 @@ static void test_dtypes_normalised(void **state) {
       {"[('a','<i4'),('b',[('x','<f4'),('y','<f4')]),(('title','c'),'u1',(2,3))]",
        "[('a', '<i4'), ('b', [('x', '<f4'), ('y', '<f4')]), (('title', 'c'), '|u1', (2, 3))]", 18},
       {"[(\"q'uote\", '|V3')]", "[('q\\'uote', '|V3')]", 3},
+      /* numpy.save's padding: several fields named '' of plain void type */
+      {"[('', '|V4'), ('a', '<i4'), ('', '|V8'), ('b', '<f8'), ('', '|V8')]",
+       "[('', '|V4'), ('a', '<i4'), ('', '|V8'), ('b', '<f8'), ('', '|V8')]", 32},
+      {"[('', '|V2', (2,)), ('x', '<u4'), ('', '|V4')]",
+       "[('', '|V2', (2,)), ('x', '<u4'), ('', '|V4')]", 12},
   };
   const int64_t shape[1] = {3};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {

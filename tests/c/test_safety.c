@@ -573,6 +573,11 @@ static void test_header_encodings(void **state) {
   assert_last_error(NPSHM_E_INVALID, "duplicate field name", NULL);
   assert_null(npshm_create("dup", "[(('t', 'a'), '<f8'), ('t', '<i4')]", 1, shape, NPSHM_ORDER_C, NULL));
   assert_last_error(NPSHM_E_INVALID, "duplicate field name", NULL);
+  /* only plain void fields named '' are padding: other '' names are names */
+  assert_null(npshm_create("dup", "[('', '<f8'), ('', '<i4')]", 1, shape, NPSHM_ORDER_C, NULL));
+  assert_last_error(NPSHM_E_INVALID, "duplicate field name", NULL);
+  assert_null(npshm_create("dup", "[('', [('x', '|V2')]), ('', [('y', '|V2')])]", 1, shape, NPSHM_ORDER_C, NULL));
+  assert_last_error(NPSHM_E_INVALID, "duplicate field name", NULL);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)

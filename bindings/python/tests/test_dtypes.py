@@ -17,6 +17,10 @@ DTYPES = [
     "S1", "S7", "<U3", ">U5", "V4",
     [("a", "<i4"), ("b", ">f8", (2,))],
     [("x", "u1"), ("name", "S4"), ("nested", [("p", "<f4"), ("q", ">i2")])],
+    # gaps before, between and after the fields: numpy.save writes one
+    # padding field named '' per gap
+    np.dtype({"names": ["a", "b"], "formats": ["<i4", "<f8"], "offsets": [4, 16],
+              "itemsize": 32}),
 ]
 
 
