@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """npshm on dask.distributed against plain dask and the Pool/npshm floor.
 
-A program, not a test: it prints tables of timings, memory and ratios.
+A program, not a test: it prints tables of timings, memory and ratios
+(lines starting with ROW feed bench/tables.py).
 
   1. One host, a LocalCluster of WORKERS worker processes (1 thread each):
      hand a SIZE array to every worker, then every worker sums all of it.
@@ -159,6 +160,24 @@ def one_host(args):
         copies = statistics.median(r[2] for r in rows)
         print(f"{label:14}{ready:10.3f}{summed:10.3f}{copies:12.2f}"
               f"{ready / plain_ready:15.3f}x")
+    ours = results["npshm.dask"]
+    size = f"{args.size_mib} MiB, {args.workers} workers"
+    for peer, target in (("plain dask", "<= 0.1x"), ("Pool/npshm", "-")):
+        row(f"dask hand-over until every worker has it, {size}", [r[0] for r in ours],
+            peer, [r[0] for r in results[peer]], "s", target)
+    row(f"dask summed PSS after the sums, {size}", [r[2] for r in ours], "plain dask",
+        [r[2] for r in results["plain dask"]], "copies", "npshm <= 1.05 copies")
+
+
+def row(what, ours, peer, theirs, unit, target):
+    """A ROW line for bench/tables.py: medians, 25th-75th percentiles, ratio."""
+    def stats(samples):
+        s = sorted(samples)
+        return statistics.median(s), s[len(s) // 4], s[min(len(s) - 1, 3 * len(s) // 4)]
+    m, lo, hi = stats(ours)
+    pm, plo, phi = stats(theirs)
+    print(f"ROW\tdask\t{what}\t{m:.2f} {unit}\t{lo:.2f}-{hi:.2f}\t{peer}\t{pm:.2f} {unit}\t"
+          f"{plo:.2f}-{phi:.2f}\t{m / pm:.3f}x\t{target}", flush=True)
 
 
 # ----------------------------------------------------------- two hosts
@@ -245,6 +264,13 @@ def two_hosts(args):
         label = "plain dask" if kind == "plain" else "npshm.dask"
         print(f"{label:14}{r['bytes']:14d}{r['bytes'] / r['nbytes']:8.2f}"
               f"{r['seconds']:9.2f}")
+    arrays = {kind: [r["bytes"] / r["nbytes"]] for kind, r in rows}
+    seconds = {kind: [r["seconds"]] for kind, r in rows}
+    if "plain" in arrays and "npshm" in arrays:
+        what = f"dask, 2 hosts x 2 workers, {args.two_host_mib} MiB broadcast"
+        row(f"{what}: arrays on the link", arrays["npshm"], "plain dask", arrays["plain"],
+            "arrays", "npshm: 1 per other host")
+        row(f"{what}: seconds", seconds["npshm"], "plain dask", seconds["plain"], "s", "-")
 
 
 def main():

@@ -5,8 +5,13 @@ in alternating rounds in one run; medians with the 25th-75th percentile.
   create / close+unlink   npshm vs multiprocessing.shared_memory (+ ndarray),
                           and vs shared_memory + posix_fallocate (the memory
                           reserved at create, as npshm does)
+  attach                  npshm.attach vs shared_memory by name + ndarray, and
+                          vs np.load(mmap_mode="r+") of a .npy in /dev/shm
   from_array              npshm.from_array vs one pwrite of the same bytes
-  save                    npshm.save vs cp
+  load                    npshm.load of a .npy in the page cache vs np.load +
+                          a copy into shared memory, and vs sendfile of the
+                          file into /dev/shm
+  save                    npshm.save (which syncs) vs cp + fsync, and vs cp
   row sums                the row-sum example (Pool, 100 tasks): workers on
                           a read-write view, on npshm.readonly(), joblib
                           (memmapping), and pickling the array by value
@@ -25,6 +30,8 @@ import statistics
 import subprocess
 import time
 from multiprocessing import shared_memory
+
+from numpy.lib import format as npy_format
 
 import numpy as np
 
@@ -122,6 +129,50 @@ def bench_create_close(reps):
               f"{1 / statistics.median(whole_res):,.0f}")
 
 
+# -------------------------------------------------------------------- attach
+
+def bench_attach(reps, nbytes=1 << 20):
+    shape = (nbytes // 8,)
+    name = tag()
+    keep = npshm.create(name, shape, np.float64, lifetime="owner")
+    stdlib = shared_memory.SharedMemory(create=True, size=nbytes)
+    path = f"/dev/shm/{tag()}.npy"
+    npy_format.open_memmap(path, "w+", np.float64, shape).flush()
+
+    def timed(attach, release=lambda view: None):
+        def run():
+            t0 = time.perf_counter()
+            view = attach()
+            t = time.perf_counter() - t0
+            release(view)  # untimed
+            return t
+        return run
+
+    def stdlib_attach():
+        shm = shared_memory.SharedMemory(name=stdlib.name)
+        return shm, np.ndarray(shape, np.float64, buffer=shm.buf)
+
+    def stdlib_release(view):
+        shm, a = view
+        del a
+        shm.close()  # (the creator's unlink below unregisters the name once)
+
+    try:
+        ours, shm, mm = alternate(reps, timed(lambda: npshm.attach(name)),
+                                  timed(stdlib_attach, stdlib_release),
+                                  timed(lambda: np.load(path, mmap_mode="r+")))
+    finally:
+        del keep
+        stdlib.close()
+        stdlib.unlink()
+        os.unlink(path)
+    size = f"{nbytes >> 20} MiB"
+    report(f"Python attach, {size}", ours, "shared_memory by name + ndarray", shm, "us",
+           "<= 1.0x", 1e6)
+    report(f"Python attach, {size}", ours, "np.load(mmap_mode='r+') of a .npy", mm, "us",
+           "<= 1.0x", 1e6)
+
+
 # ---------------------------------------------------------------- from_array
 
 def bench_from_array(mib, reps):
@@ -164,16 +215,73 @@ def bench_save(mib, reps, directory):
         os.unlink(target)
         return t
 
-    def cp():
+    def cp(sync):
+        def run():
+            t0 = time.perf_counter()
+            subprocess.run(["cp", f"/dev/shm/{name}", copy], check=True)
+            if sync:
+                fd = os.open(copy, os.O_RDONLY)
+                os.fsync(fd)
+                os.close(fd)
+            t = time.perf_counter() - t0
+            os.unlink(copy)
+            return t
+        return run
+
+    x, y, z = alternate(reps, ours, cp(True), cp(False))
+    # npshm.save syncs the file before naming it: cp + fsync does the same work
+    report(f"Python save by name, {mib} MiB", x, "cp + fsync", y, "ms", "<= 1.2x", 1e3)
+    report(f"Python save by name, {mib} MiB", x, "cp (not synced)", z, "ms", "-", 1e3)
+    del a
+
+
+# ---------------------------------------------------------------------- load
+
+def bench_load(mib, reps, directory):
+    path = os.path.join(directory, "load.npy")
+    np.save(path, np.random.default_rng(2).random((mib << 20) // 8))
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:  # into the page cache
+        while f.read(1 << 24):
+            pass
+
+    def ours():
+        name = tag()
         t0 = time.perf_counter()
-        subprocess.run(["cp", f"/dev/shm/{name}", copy], check=True)
+        a = npshm.load(path, name)
         t = time.perf_counter() - t0
-        os.unlink(copy)
+        del a
+        npshm.delete(name)
         return t
 
-    x, y = alternate(reps, ours, cp)
-    report(f"Python save by name, {mib} MiB", x, "cp", y, "ms", "<= 1.2x", 1e3)
-    del a
+    def numpy_copy():
+        name = tag()
+        t0 = time.perf_counter()
+        x = np.load(path)
+        a = npshm.create(name, x.shape, x.dtype)
+        a[...] = x
+        t = time.perf_counter() - t0
+        del a, x
+        npshm.delete(name)
+        return t
+
+    def sendfile():
+        target = f"/dev/shm/{tag()}"
+        t0 = time.perf_counter()
+        with open(path, "rb") as src, open(target, "wb") as dst:
+            done = 0
+            while done < size:
+                done += os.sendfile(dst.fileno(), src.fileno(), done, size - done)
+        t = time.perf_counter() - t0
+        os.unlink(target)
+        return t
+
+    try:
+        x, y, z = alternate(reps, ours, numpy_copy, sendfile)
+    finally:
+        os.unlink(path)
+    report(f"Python load of a .npy, {mib} MiB", x, "np.load + copy into npshm", y, "ms", "-", 1e3)
+    report(f"Python load of a .npy, {mib} MiB", x, "sendfile into /dev/shm", z, "ms", "<= 1.2x", 1e3)
 
 
 # ------------------------------------------------------------------ row sums
@@ -208,8 +316,8 @@ def bench_row_sums(rows, cols, workers, tasks_n, reps):
                 return time.perf_counter() - t0
         return run
 
-    contenders = [pool_run(data), pool_run(npshm.readonly(data)), pool_run(plain)]
-    labels = ["read-write view", "npshm.readonly", "pickled by value"]
+    contenders = [pool_run(data), pool_run(npshm.readonly(data))]
+    labels = ["read-write view", "npshm.readonly"]
     try:
         import joblib
 
@@ -223,12 +331,16 @@ def bench_row_sums(rows, cols, workers, tasks_n, reps):
     except ImportError:
         print("  joblib is not installed: its row is left out")
     times = alternate(reps, *contenders)
+    # Pickling the array into every task is two orders of magnitude slower
+    # (every task copies the whole array through a pipe): one round only.
+    times.append([pool_run(plain)()])
+    labels.append("pickled by value (1 round)")
     mb = rows * cols * 8 / 1e6
     ro = times[1]
     for label, t in zip(labels, times):
         if label != "npshm.readonly":
             report(f"Python row sums {mb:.0f} MB, {len(bounds)} tasks: npshm.readonly", ro, label, t,
-                   "s", "<= 1.0x" if label != "pickled by value" else "-")
+                   "s", "-" if label.startswith("pickled") else "<= 1.0x")
     del data
 
 
@@ -237,6 +349,7 @@ def main():
     p.add_argument("--repeat", type=int, default=201, help="rounds of create/close")
     p.add_argument("--from-array-mib", type=int, default=200)
     p.add_argument("--save-mib", type=int, default=64)
+    p.add_argument("--load-mib", type=int, default=64)
     p.add_argument("--save-dir", default="/var/tmp")
     p.add_argument("--rows", type=int, default=2000)
     p.add_argument("--cols", type=int, default=5000)
@@ -247,11 +360,13 @@ def main():
     print(f"npshm {npshm.__version__}, numpy {np.__version__}: median [25th-75th percentile], "
           "alternating rounds")
     bench_create_close(args.repeat)
+    bench_attach(args.repeat)
     bench_from_array(args.from_array_mib, args.rounds)
     save_dir = os.path.join(args.save_dir, tag())
     os.mkdir(save_dir)
     try:
         bench_save(args.save_mib, args.rounds, save_dir)
+        bench_load(args.load_mib, args.rounds, save_dir)
     finally:
         os.rmdir(save_dir)
     bench_row_sums(args.rows, args.cols, args.workers, args.tasks, args.rounds)
