@@ -1,8 +1,27 @@
-// Everything that differs between operating systems lives behind this
-// header; platform_linux.cpp implements it for Linux (OFD locks, /proc,
-// fallocate) with POSIX fallbacks (flock, ftruncate) for other systems;
-// platform_posix.cpp holds what is the same on every POSIX system (mmap,
-// msync, mlock, fchmod, fstat).
+// Every system call that differs between operating systems lives behind
+// this header.  Its implementations:
+//   platform_linux.cpp           Linux (OFD locks, /proc, O_TMPFILE,
+//                                copy_file_range, MADV_POPULATE, getrandom,
+//                                fstatfs); core/meson.build builds it on Linux.
+//   platform_posix_fallback.cpp  any other POSIX system (flock, temporary
+//                                names, pread/pwrite, no lock or mapping
+//                                tables); built elsewhere, and on Linux by
+//                                tests/c (the *-posix-fallback tests).
+//   platform_posix.cpp           what every POSIX system has in the same
+//                                form (mmap, msync, mlock, fchmod, fstat,
+//                                open_regular, unlink_if_same), and the
+//                                pieces both implementations share
+//                                (platform_posix.hpp).
+// A function has one definition per system file, never #if branches for
+// another system inside one function.
+//
+// The rule for the rest of the core: a call whose form or behaviour differs
+// between systems (locks, O_TMPFILE, linkat with AT_EMPTY_PATH, /proc,
+// copy offload, page population, randomness) goes through this header.
+// Calls that are the same on every POSIX system (open/openat, close, read,
+// fstat/fstatat, fchmod, fsync, renameat, unlinkat, readdir, getpid,
+// geteuid, kill(pid, 0)) may be made directly where they are used:
+// wrapping them would add a name and no portability.
 //
 // Holder locks: every handle holds a shared lock on byte 0 of its file
 // through its own open file description.  The kernel releases it when the

@@ -1,0 +1,38 @@
+// Building blocks that both system-specific implementations of platform.hpp
+// use: platform_linux.cpp (Linux) and platform_posix_fallback.cpp (any
+// other POSIX system).  Internal to the platform layer: the rest of the core
+// includes platform.hpp only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "platform.hpp"
+
+namespace npshm {
+namespace platform {
+
+// 64 bits to seed random_id with, from the system's random source where it
+// has one (each system file defines it).
+std::uint64_t fresh_seed();
+
+// A seed from the clock and the process id, mixed (platform_posix.cpp).
+std::uint64_t clock_seed();
+
+// A new file under a hidden temporary name (".npshm-tmp-<pid>-<n>", which gc
+// recognises) in directory, open read-write, with mode & 0700 until
+// set_mode.  Returns 0 or an errno.
+int create_temp_named(const std::string &directory, mode_t mode, NewFile &out);
+
+// Link the temporary name of file to path (EEXIST if taken).  Returns 0 or
+// an errno.
+int publish_temp_name(const NewFile &file, const std::string &path);
+
+// Copy left bytes from src at in to dst at out with pread and pwrite.
+// Returns 0 or an errno (EIO if the source is shorter).
+int copy_by_reads(int src, off_t in, int dst, off_t out, std::uint64_t left);
+
+}  // namespace platform
+}  // namespace npshm

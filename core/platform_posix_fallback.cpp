@@ -1,0 +1,120 @@
+// platform.hpp on POSIX systems other than Linux: flock holder locks,
+// temporary names instead of O_TMPFILE, pread/pwrite copies, no lock or
+// mapping tables to read.  Linux builds platform_linux.cpp instead; the
+// tests also build this file on Linux (tests/c/meson.build, the
+// *-posix-fallback tests) so it is compiled and run there too.
+#include "platform.hpp"
+
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "platform_posix.hpp"
+
+namespace npshm {
+namespace platform {
+
+// Holder locks: flock locks also belong to the open file description, but
+// the upgrade from shared to exclusive is not atomic, and no system call
+// asks about one file's locks.
+int try_lock_shared(int fd) {
+  if (flock(fd, LOCK_SH | LOCK_NB) == 0) return 0;
+  return errno == EWOULDBLOCK ? EAGAIN : errno;
+}
+
+int try_lock_exclusive(int fd) {
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0) return 0;
+  return errno == EWOULDBLOCK ? EAGAIN : errno;
+}
+
+void unlock(int fd) { flock(fd, LOCK_UN); }
+
+int is_held(int fd) {
+  (void)fd;
+  return -1;
+}
+
+HolderCounts::HolderCounts() {}  // no lock table to read: count() says -1
+
+bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings) {
+  (void)dev;
+  (void)ino;
+  pids.clear();
+  mappings = 0;
+  return false;
+}
+
+bool unnamed_files_supported(const std::string &directory) {
+  (void)directory;
+  return false;
+}
+
+std::size_t huge_page_size(int fd, const struct stat &st) {
+  (void)fd;
+  (void)st;
+  return 0;
+}
+
+int populate(void *addr, std::size_t len, bool writable, int fd) {
+  (void)writable;
+  (void)fd;
+  if (len == 0) return 0;
+  // No MAP_POPULATE: ask for read-ahead, then touch every page (a read, so
+  // the contents stay as they are).
+  ::posix_madvise(addr, len, POSIX_MADV_WILLNEED);
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const volatile unsigned char *bytes = static_cast<const volatile unsigned char *>(addr);
+  for (std::size_t at = 0; at < len; at += page) (void)bytes[at];
+  return 0;
+}
+
+std::size_t backing_page_size(dev_t dev, std::size_t hugetlb_block) {
+  (void)dev;
+  if (hugetlb_block) return hugetlb_block;
+  return static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+std::uint64_t fresh_seed() { return clock_seed(); }
+
+int create_unnamed(const std::string &directory, mode_t mode, NewFile &out) {
+  return create_temp_named(directory, mode, out);
+}
+
+int publish(const NewFile &file, const std::string &path) {
+  if (file.temp_path.empty()) return EINVAL;  // every new file has a temporary name here
+  return publish_temp_name(file, path);
+}
+
+int create_unnamed_at(int dirfd, mode_t mode, int &fd) {
+  (void)dirfd;
+  (void)mode;
+  fd = -1;
+  return EOPNOTSUPP;
+}
+
+int link_unnamed_at(int fd, int dirfd, const std::string &name) {
+  (void)fd;
+  (void)dirfd;
+  (void)name;
+  return EOPNOTSUPP;  // create_unnamed_at never makes one
+}
+
+int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,
+               std::uint64_t len) {
+  return copy_by_reads(src, static_cast<off_t>(src_offset), dst, static_cast<off_t>(dst_offset), len);
+}
+
+int boot_id(std::string &out) {
+  // No boot identity: the host name stands for it.
+  char host[256];
+  if (::gethostname(host, sizeof host) != 0) return errno;
+  host[sizeof host - 1] = '\0';
+  out = host;
+  return 0;
+}
+
+}  // namespace platform
+}  // namespace npshm
