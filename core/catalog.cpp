@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "array_file.hpp"
 #include "error.hpp"
 #include "npshm.h"
 #include "npy_file.hpp"
@@ -114,18 +115,28 @@ ArrayInfo inspect(const Location &loc, const platform::HolderCounts *holders) {
     open_failure(info, platform::kNotRegular, st);
     return info;
   }
-  int fd = -1;
-  int err = platform::open_regular(loc.path, O_RDONLY, fd, st);
-  Fd guard(fd);
-  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
-  if (err != 0) {
-    open_failure(info, err, st);
+  ArrayFile opened;
+  int err;
+  try {
+    err = open_array_file(loc.path, ArrayFileAccess::read_only, "", opened, [&](const ArrayFile &f) {
+      fill_from_stat(info, f.st);  // the file opened (the name may have changed since lstat)
+      if (holders) info.holders = holders->count(f.st.st_dev, f.st.st_ino);
+      info.in_use = platform::is_held(f.fd);
+    });
+  } catch (const Error &e) {  // not an array
+    info.status = e.code();
+    info.message = escape_text(e.what());
     return info;
   }
-  fill_from_stat(info, st);  // the file opened (the name may have changed since lstat)
-  if (holders) info.holders = holders->count(st.st_dev, st.st_ino);
-  info.in_use = platform::is_held(fd);
-  read_into(info, fd, st);
+  Fd guard(opened.fd);
+  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
+  if (err != 0) {
+    open_failure(info, err, opened.st);
+    return info;
+  }
+  info.status = NPSHM_OK;
+  info.layout = opened.header.header.layout;
+  info.lifetime = effective_lifetime(opened.header, opened.st.st_dev, opened.st.st_ino, info.location.is_shm);
   return info;
 }
 

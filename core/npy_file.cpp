@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "array_file.hpp"
 #include "error.hpp"
 #include "file_io.hpp"
 #include "platform.hpp"
@@ -30,16 +31,17 @@ NpyFile::~NpyFile() {
 
 NpyFile open_npy(const std::string &path, const std::string &what) {
   NpyFile file;
-  struct stat st;
-  const int err0 = platform::open_regular(path, O_RDONLY, file.fd, st);
-  if (err0 == platform::kNotRegular)
-    throw Error(NPSHM_E_FORMAT, what + ": not a regular file (" + platform::file_kind(st.st_mode) +
+  ArrayFile opened;
+  const int err = open_array_file(path, ArrayFileAccess::read_only, what, opened);
+  if (err == platform::kNotRegular)
+    throw Error(NPSHM_E_FORMAT, what + ": not a regular file (" + platform::file_kind(opened.st.st_mode) +
                                     "; links are never followed)");
-  if (err0 == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err0);
-  if (err0 == EWOULDBLOCK)
-    throw_system(what + ": another process holds a lease on the file (not waiting for it)", err0, NPSHM_E_BUSY);
-  if (err0) throw_system(what + ": cannot open", err0);
-  file.header = in_context(what, [&] { return read_header(file.fd, static_cast<std::uint64_t>(st.st_size)); });
+  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err);
+  if (err == EWOULDBLOCK)
+    throw_system(what + ": another process holds a lease on the file (not waiting for it)", err, NPSHM_E_BUSY);
+  if (err) throw_system(what + ": cannot open", err);
+  file.fd = opened.fd;
+  file.header = std::move(opened.header.header);
   return file;
 }
 

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "array_file.hpp"
 #include "byte_size.hpp"
 #include "error.hpp"
 #include "file_io.hpp"
@@ -325,14 +326,12 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     // take the exclusive lock a LAST-lifetime close needs; it maps read-only.
     // Another user may have put anything at the path: no link is followed,
     // no FIFO or lease makes us wait, and nothing but a regular file is used.
-    int fd = -1;
-    struct stat st;
-    int err = platform::open_regular(loc.path, O_RDWR, fd, st);
-    const bool writable = err == 0;
-    if (opts.readonly && (err == EACCES || err == EROFS || err == EPERM))
-      err = platform::open_regular(loc.path, O_RDONLY, fd, st);
+    ArrayFile opened;
+    const int err = open_array_file(
+        loc.path, opts.readonly ? ArrayFileAccess::read_write_else_read_only : ArrayFileAccess::read_write, what,
+        opened, [&](const ArrayFile &f) { check_owner(f.st, opts, exist_ok_mode, what); });
     if (err == platform::kNotRegular)
-      throw Error(NPSHM_E_FORMAT, what + ": refusing " + platform::file_kind(st.st_mode) +
+      throw Error(NPSHM_E_FORMAT, what + ": refusing " + platform::file_kind(opened.st.st_mode) +
                                       " (only regular files are arrays; links are never followed)");
     if (err != 0) {
       if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
@@ -345,12 +344,13 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
                      NPSHM_E_BUSY);
       throw_system(what + ": cannot open", err);
     }
-    seg->fd_ = fd;
-    check_owner(st, opts, exist_ok_mode, what);
+    int fd = seg->fd_ = opened.fd;
+    struct stat st = opened.st;
+    const bool writable = opened.writable;
 
-    // Headers never change once published: read and check before locking.
+    // Headers never change once published: checked before locking.
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    FileHeader file_header = in_context(what, [&] { return read_file_header(fd, size); });
+    FileHeader &file_header = opened.header;
     ParsedHeader &header = file_header.header;
     const std::string why = layout_mismatch(header.layout, opts.expected_dtype ? &*opts.expected_dtype : nullptr,
                           opts.expected_shape ? &*opts.expected_shape : nullptr);

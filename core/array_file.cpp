@@ -1,0 +1,35 @@
+#include "array_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "error.hpp"
+#include "platform.hpp"
+
+namespace npshm {
+
+int open_array_file(const std::string &path, ArrayFileAccess access, const std::string &what, ArrayFile &file,
+                    const std::function<void(const ArrayFile &)> &opened) {
+  file.fd = -1;
+  file.writable = false;
+  int err = platform::open_regular(path, access == ArrayFileAccess::read_only ? O_RDONLY : O_RDWR, file.fd, file.st);
+  file.writable = err == 0 && access != ArrayFileAccess::read_only;
+  if (access == ArrayFileAccess::read_write_else_read_only && (err == EACCES || err == EROFS || err == EPERM))
+    err = platform::open_regular(path, O_RDONLY, file.fd, file.st);
+  if (err != 0) return err;
+  try {
+    if (opened) opened(file);
+    const auto size = static_cast<std::uint64_t>(file.st.st_size);
+    file.header = what.empty() ? read_file_header(file.fd, size)
+                               : in_context(what, [&] { return read_file_header(file.fd, size); });
+  } catch (...) {
+    ::close(file.fd);
+    file.fd = -1;
+    throw;
+  }
+  return 0;
+}
+
+}  // namespace npshm
