@@ -4,6 +4,10 @@
 // same form is in platform_posix.cpp.
 #include "platform.hpp"
 
+// Builds that compile every core file (the R package's src/, which has no
+// configure step) get code from this file only on Linux.
+#if defined(__linux__) && !defined(NPSHM_POSIX_FALLBACK)
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -63,12 +67,15 @@ int try_lock_shared(int fd) { return set_lock(fd, F_RDLCK); }
 void unlock(int fd) { set_lock(fd, F_UNLCK); }
 int try_lock_exclusive(int fd) { return set_lock(fd, F_WRLCK); }
 
-HolderCounts::HolderCounts() {
+namespace {
+
+// One reading of /proc/locks: the holder locks of every file.
+bool read_lock_table(std::map<std::pair<dev_t, ino_t>, int> &counts) {
+  counts.clear();
   // Lines look like "12: OFDLCK ADVISORY  READ  -1 00:1a:4711 0 0";
   // blocked waiters ("12: -> ...") are not holders.
   std::FILE *f = std::fopen("/proc/locks", "re");
-  if (!f) return;
-  known_ = true;
+  if (!f) return false;
   char line[256];
   while (std::fgets(line, sizeof line, f)) {
     char kind[16], mode[16], access[16];
@@ -82,9 +89,26 @@ HolderCounts::HolderCounts() {
     // flock locks are removers (unlink_if_same), not holders.
     if (std::strcmp(kind, "OFDLCK") != 0) continue;
     if (std::strcmp(start, "0") != 0) continue;
-    ++counts_[{makedev(maj, min), static_cast<ino_t>(inode)}];
+    ++counts[{makedev(maj, min), static_cast<ino_t>(inode)}];
   }
   std::fclose(f);
+  return true;
+}
+
+}  // namespace
+
+HolderCounts::HolderCounts() {
+  // The kernel hands /proc/locks out a page at a time, each page a snapshot
+  // of its own: locks taken or dropped between two pages shift the lines,
+  // so one line may come twice, or not at all.  Two readings that agree
+  // are taken as the count (at most a few readings while locks churn).
+  std::map<std::pair<dev_t, ino_t>, int> again;
+  if (!read_lock_table(counts_)) return;
+  known_ = true;
+  for (int reading = 0; reading < 4; ++reading) {
+    if (!read_lock_table(again) || again == counts_) return;
+    counts_.swap(again);
+  }
 }
 
 bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings) {
@@ -288,3 +312,5 @@ int boot_id(std::string &out) {
 
 }  // namespace platform
 }  // namespace npshm
+
+#endif
