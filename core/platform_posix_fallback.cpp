@@ -5,6 +5,10 @@
 // *-posix-fallback tests) so it is compiled and run there too.
 #include "platform.hpp"
 
+// Builds that compile every core file (the R package's src/, which has no
+// configure step) get code from this file only on other systems, or where NPSHM_POSIX_FALLBACK asks for it (the *-posix-fallback tests).
+#if !defined(__linux__) || defined(NPSHM_POSIX_FALLBACK)
+
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -118,3 +122,5 @@ int boot_id(std::string &out) {
 
 }  // namespace platform
 }  // namespace npshm
+
+#endif
