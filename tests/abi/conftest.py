@@ -51,7 +51,7 @@ def lib() -> Lib:
 @pytest.fixture
 def shm_dir(monkeypatch):
     """A private directory under /dev/shm made the library's default."""
-    path = tempfile.mkdtemp(prefix="npshm-pytest-", dir="/dev/shm")
+    path = tempfile.mkdtemp(prefix=f"npshm-pytest-{os.getpid()}-", dir="/dev/shm")
     monkeypatch.setenv("NPSHM_DIR", path)
     yield pathlib.Path(path)
     shutil.rmtree(path, ignore_errors=True)
@@ -59,8 +59,9 @@ def shm_dir(monkeypatch):
 
 def _ours(name: str) -> bool:
     """Names this session makes in /dev/shm: unique() names and private
-    directories (other suites may run at the same time)."""
-    return f"-{os.getpid()}-" in name or name.startswith("npshm-pytest-")
+    directories, both carrying this process's pid (other suites, and other
+    runs of this one, may use /dev/shm at the same time)."""
+    return f"-{os.getpid()}-" in name
 
 
 @pytest.fixture(autouse=True)
