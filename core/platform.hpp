@@ -13,7 +13,9 @@
 //                                pieces both implementations share
 //                                (platform_posix.hpp).
 // A function has one definition per system file, never #if branches for
-// another system inside one function.
+// another system inside one function.  Each system file compiles to nothing
+// where it does not apply, so a build that compiles every core file (the R
+// package's src/, which has no configure step) links as well.
 //
 // The rule for the rest of the core: a call whose form or behaviour differs
 // between systems (locks, O_TMPFILE, linkat with AT_EMPTY_PATH, /proc,
