@@ -37,7 +37,7 @@ for (file in list.files(dir, pattern = "^test.*\\.[rR]$", full.names = TRUE)) {
 }
 
 shm_dir <- Sys.getenv("NPSHM_DIR", "/dev/shm")
-left <- list.files(shm_dir, pattern = sprintf("^npshm-r-test-%d-", Sys.getpid()),
+left <- list.files(shm_dir, pattern = sprintf("^npshm-test-r-%d-", Sys.getpid()),
                    full.names = TRUE)
 if (length(left) > 0L) {
   cat("segments left behind (removed now):", basename(left), sep = "\n  ")

@@ -61,7 +61,7 @@ class DemoRun:
     lines are collected by a thread."""
 
     def __init__(self, demo: str, build: str, extra: List[str]) -> None:
-        self.shm_dir = tempfile.mkdtemp(prefix="npshm-demo-test-", dir="/dev/shm")
+        self.shm_dir = tempfile.mkdtemp(prefix="npshm-test-demo-", dir="/dev/shm")
         env = dict(os.environ, NPSHM_DIR=self.shm_dir, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             [demo, "--no-setup", "--build-dir", build] + extra, env=env,

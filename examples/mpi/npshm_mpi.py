@@ -16,7 +16,10 @@ The array is an ordinary npshm array: `npshm ls` shows it on every node
 during the job, and it outlives the job unless deleted (here: rank 0 of
 each node deletes it at the end unless KEEP=1 is in the environment).
 Rank 0 prints one JSON line: per rank, its language, node index (in
-HOSTS), the sum it computed and the PSS of its mapping of the array.
+HOSTS), the sum it computed and the PSS of its mapping of the array,
+measured once every rank has read every page (a page's PSS is its size
+divided by the processes mapping it at that moment, so the ranks of a node
+sum to one copy only when they all hold it).
 """
 
 import json
@@ -74,7 +77,8 @@ def main():
     if not leader:
         a = npshm.attach(name, readonly=True)
 
-    total = float(np.sum(a, dtype=np.float64))
+    total = float(np.sum(a, dtype=np.float64))      # every rank touches every page
+    world.Barrier()                                  # ... before anyone measures
     path = npshm.handle(a).path
     host = hosts.index(socket.gethostname()) if socket.gethostname() in hosts else -1
     mine = np.array([PYTHON, host, total, mapping_pss(path)], dtype="f8")

@@ -22,7 +22,8 @@ mapping_pss <- function(path) {
 invisible(mpi.allgather(1L, 1, integer(size), comm = 0))  # "an R rank"
 invisible(mpi.barrier(0))                       # the node's copy exists
 x <- npshm_attach(name, readonly = TRUE)
-total <- sum(x)
+total <- sum(x)                                 # touches every page
+invisible(mpi.barrier(0))                       # ... before anyone measures
 host <- match(Sys.info()[["nodename"]], hosts) - 1
 if (is.na(host)) host <- -1
 path <- file.path(Sys.getenv("NPSHM_DIR", "/dev/shm"), name)

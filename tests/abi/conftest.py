@@ -51,7 +51,7 @@ def lib() -> Lib:
 @pytest.fixture
 def shm_dir(monkeypatch):
     """A private directory under /dev/shm made the library's default."""
-    path = tempfile.mkdtemp(prefix=f"npshm-pytest-{os.getpid()}-", dir="/dev/shm")
+    path = tempfile.mkdtemp(prefix=f"npshm-test-abi-{os.getpid()}-", dir="/dev/shm")
     monkeypatch.setenv("NPSHM_DIR", path)
     yield pathlib.Path(path)
     shutil.rmtree(path, ignore_errors=True)

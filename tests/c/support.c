@@ -24,7 +24,7 @@ const char *private_path(const char *basename) {
 
 int setup_private_dir(void **state) {
   (void)state;
-  snprintf(dir_buf, sizeof dir_buf, "/dev/shm/npshm-ctest-XXXXXX");
+  snprintf(dir_buf, sizeof dir_buf, "/dev/shm/npshm-test-c-XXXXXX");
   if (!mkdtemp(dir_buf)) return -1;
   return setenv("NPSHM_DIR", dir_buf, 1);
 }

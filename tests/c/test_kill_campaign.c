@@ -218,7 +218,7 @@ int main(void) {
          (unsigned long long)seed, trials, kWorkers);
   fflush(stdout);
 
-  snprintf(dir, sizeof dir, "/dev/shm/npshm-kill-XXXXXX");
+  snprintf(dir, sizeof dir, "/dev/shm/npshm-test-kill-XXXXXX");
   if (!mkdtemp(dir)) return 1;
   snprintf(out_dir, sizeof out_dir, "%s-out", dir);
   if (mkdir(out_dir, 0700) != 0) return 1;

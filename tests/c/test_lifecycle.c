@@ -345,7 +345,7 @@ static void test_default_dev_shm(void **state) {
   (void)state;
   unsetenv("NPSHM_DIR");
   char name[64], path[128];
-  unique_name(name, sizeof name, "npshm-ctest-default");
+  unique_name(name, sizeof name, "npshm-test-c-default");
   snprintf(path, sizeof path, "/dev/shm/%s", name);
   const int64_t shape[1] = {2};
   npshm_array *a = create_or_fail(name, "<u2", 1, shape, NPSHM_ORDER_C, NULL);

@@ -14,7 +14,7 @@ static int mounted;
 
 static int setup_small_tmpfs(void **state) {
   (void)state;
-  snprintf(mountpoint, sizeof mountpoint, "/tmp/npshm-ctest-tmpfs-XXXXXX");
+  snprintf(mountpoint, sizeof mountpoint, "/tmp/npshm-test-c-tmpfs-XXXXXX");
   if (!mkdtemp(mountpoint)) return -1;
   mounted = mount("npshm-test", mountpoint, "tmpfs", 0, "size=1m") == 0;
   if (!mounted) fprintf(stderr, "note: cannot mount a tmpfs (%s): full-space tests skip\n", strerror(errno));
@@ -56,7 +56,7 @@ static void test_full_directory_gives_no_space(void **state) {
 
   /* loading a file that does not fit fails cleanly too */
   char source[128];
-  snprintf(source, sizeof source, "/tmp/npshm-ctest-load-%ld.npy", (long)getpid());
+  snprintf(source, sizeof source, "/tmp/npshm-test-c-load-%ld.npy", (long)getpid());
   b = npshm_attach("b", o);
   assert_non_null(b);
   assert_int_equal(npshm_save(b, source, NULL), NPSHM_OK);

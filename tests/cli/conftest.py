@@ -116,7 +116,7 @@ class Shm:
 
 @pytest.fixture
 def shm():
-    directory = tempfile.mkdtemp(prefix=f"npshm-cli-test-{os.getpid()}-", dir="/dev/shm")
+    directory = tempfile.mkdtemp(prefix=f"npshm-test-cli-{os.getpid()}-", dir="/dev/shm")
     try:
         yield Shm(directory)
     finally:

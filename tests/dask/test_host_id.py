@@ -14,7 +14,7 @@ def boot_id():
 
 
 def test_host_id_names_boot_id_and_shm_directory(monkeypatch):
-    with tempfile.TemporaryDirectory(dir="/dev/shm") as d:
+    with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="npshm-test-hostid-") as d:
         monkeypatch.setenv("NPSHM_DIR", d)
         st = os.stat(d)
         assert npshm.host_id() == (f"{boot_id()}:{os.major(st.st_dev)}:"

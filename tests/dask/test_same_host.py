@@ -20,7 +20,7 @@ WORKERS = 3
 @pytest.fixture(scope="module")
 def shm_dir():
     old = os.environ.get("NPSHM_DIR")
-    directory = tempfile.mkdtemp(prefix="npshm-dask-test-", dir="/dev/shm")
+    directory = tempfile.mkdtemp(prefix="npshm-test-dask-", dir="/dev/shm")
     os.environ["NPSHM_DIR"] = directory  # the workers inherit it
     yield directory
     shutil.rmtree(directory, ignore_errors=True)
@@ -34,7 +34,7 @@ def shm_dir():
 def client(shm_dir):
     import npshm.dask
     from distributed import Client, LocalCluster
-    scratch = tempfile.mkdtemp(prefix="npshm-dask-test-")  # dask's own files
+    scratch = tempfile.mkdtemp(prefix="npshm-test-dask-")  # dask's own files
     cluster = LocalCluster(n_workers=WORKERS, threads_per_worker=1,
                            processes=True, dashboard_address=None,
                            local_directory=scratch)

@@ -18,7 +18,7 @@ import npshm.xarray  # noqa: E402
 @pytest.fixture(autouse=True)
 def private_dir(monkeypatch):
     with tempfile.TemporaryDirectory(dir="/dev/shm",
-                                     prefix="npshm-xarray-test-") as d:
+                                     prefix="npshm-test-xarray-") as d:
         monkeypatch.setenv("NPSHM_DIR", d)
         yield d
         assert os.listdir(d) == [], "a test left arrays behind"

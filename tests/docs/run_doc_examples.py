@@ -114,7 +114,7 @@ def main():
             code = "\n".join(c for _, c in blocks)
             with tempfile.TemporaryDirectory(prefix="npshm-doc-") as tmp:
                 workdir = Path(tmp)
-                shm = Path(tempfile.mkdtemp(prefix="npshm-doc-shm-", dir="/dev/shm"))
+                shm = Path(tempfile.mkdtemp(prefix="npshm-test-docs-", dir="/dev/shm"))
                 env = dict(os.environ, NPSHM_DIR=str(shm),
                            PYTHONPATH=str(build / "bindings" / "python"),
                            R_LIBS=r_libs,

@@ -1,7 +1,8 @@
 """What every install-path test shares: a clean copy of the source tree (its
 tracked files, as a fresh clone has them), fresh virtual environments, an
 environment with nothing of the build tree in it, timed steps, temporary
-directories that are removed at the end (also on failure or SIGTERM), and
+directories that are removed at the end (also on failure or SIGTERM), a
+private shm directory (NPSHM_DIR) that must be empty at the end, and
 the closing line "SUMMARY: N passed, M failed, K skipped" that
 scripts/summarize-tests.py counts.
 
@@ -78,11 +79,27 @@ class InstallTest:
         # the scratch directory too, so that they go with it.
         os.mkdir(os.path.join(self.scratch, "tmp"))
         os.environ["TMPDIR"] = os.path.join(self.scratch, "tmp")
+        # Every array a step makes goes to a shm directory of the test's
+        # own (clean_env() passes NPSHM_DIR on): the shared /dev/shm holds
+        # other programs' arrays, which no check here may count.
+        self.shm_dir = tempfile.mkdtemp(prefix="npshm-test-install-", dir="/dev/shm")
+        os.environ["NPSHM_DIR"] = self.shm_dir
         signal.signal(signal.SIGTERM, self._terminated)
         print(f"# {title} (scratch: {self.scratch})", flush=True)
 
     def _terminated(self, signum, frame):
         raise SystemExit(f"terminated by signal {signum}")
+
+    def cli_lists_its_own_array(self, cli, cwd, env):
+        """`npshm create` then `npshm ls` names the array (in the test's
+        own shm directory), then `npshm rm`: the command works end to end."""
+        name = f"npshm-test-install-ls-{os.getpid()}"
+        run([*cli, "create", name, "--shape", "3", "--dtype", "f8"], cwd=cwd, env=env)
+        try:
+            out = run([*cli, "ls", "--names"], cwd=cwd, env=env)
+            check(out.split() == [name], f"npshm ls --names printed {out!r}, expected {name!r}")
+        finally:
+            run([*cli, "rm", name], cwd=cwd, env=env)
 
     def path(self, *parts):
         return os.path.join(self.scratch, *parts)
@@ -150,6 +167,11 @@ class InstallTest:
         return where
 
     def finish(self):
+        left = sorted(os.listdir(self.shm_dir))
+        if left:
+            print(f"FAIL arrays left in the shm directory: {left}", flush=True)
+            self.failed += 1
+        shutil.rmtree(self.shm_dir, ignore_errors=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
         left = os.path.exists(self.scratch)
         if left:

@@ -47,9 +47,8 @@ def body(t):
         out = run([os.path.join(bindir, "npshm"), "--version"], cwd=elsewhere, env=env)
         check(out.startswith(f"npshm {expected} "), f"npshm --version: {out!r}")
 
-    with t.step("python3 -m npshm ls"):
-        out = run([python, "-m", "npshm", "ls"], cwd=elsewhere, env=env)
-        check("arrays" in out, f"python3 -m npshm ls printed {out!r}")
+    with t.step("python3 -m npshm create, ls, rm"):
+        t.cli_lists_its_own_array([python, "-m", "npshm"], elsewhere, env)
         # The same, with the venv's bin not on PATH: the package finds its tool.
         bare = clean_env(PATH="/usr/bin:/bin")
         run([python, "-m", "npshm", "--version"], cwd=elsewhere, env=bare)

@@ -31,7 +31,9 @@ def tools(tmp_path_factory):
     if why:
         pytest.skip(why)
     # A copy of the helper and the library that any user can run.
-    bindir = tempfile.mkdtemp(prefix="npshm-users-bin-")
+    # In /tmp itself, not $TMPDIR: the other accounts must reach it, and a
+    # test run's TMPDIR is private to root.
+    bindir = tempfile.mkdtemp(prefix="npshm-test-users-bin-", dir="/tmp")
     os.chmod(bindir, 0o755)
     step = os.environ["NPSHM_STEP"]
     shutil.copy(step, os.path.join(bindir, "npshm_step"))
@@ -71,7 +73,7 @@ def accounts(tools):
 @pytest.fixture
 def shm_dir():
     """A private directory like /dev/shm: sticky and world-writable."""
-    d = tempfile.mkdtemp(prefix="npshm-users-", dir="/dev/shm")
+    d = tempfile.mkdtemp(prefix="npshm-test-users-", dir="/dev/shm")
     os.chmod(d, 0o1777)
     yield d
     shutil.rmtree(d, ignore_errors=True)

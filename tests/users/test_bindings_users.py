@@ -19,7 +19,7 @@ def python_path():
     package = os.path.join(BUILD, "bindings", "python", "npshm")
     if not os.path.isfile(os.path.join(package, "__init__.py")):
         pytest.skip(f"the Python binding is not built (no {package})")
-    top = tempfile.mkdtemp(prefix="npshm-users-py-")
+    top = tempfile.mkdtemp(prefix="npshm-test-users-py-", dir="/tmp")  # reachable by every user
     shutil.copytree(package, os.path.join(top, "npshm"), symlinks=False,
                     ignore=shutil.ignore_patterns("__pycache__"))
     for root, dirs, files in os.walk(top):

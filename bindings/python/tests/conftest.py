@@ -14,7 +14,7 @@ import npshm
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 SHM_DIR = os.environ.get("NPSHM_DIR") or "/dev/shm"
-SESSION = f"pyt{os.getpid()}"
+SESSION = f"npshm-test-py{os.getpid()}"
 # Every segment a test makes is named with one of these markers: ours when
 # tests pick names, npshm.unique_name()'s default when they pass name=None.
 MARKERS = (SESSION, f"npshm-{os.getpid()}-")

@@ -3,7 +3,7 @@
 # is left behind.
 
 shm_dir <- Sys.getenv("NPSHM_DIR", "/dev/shm")
-test_prefix <- sprintf("npshm-r-test-%d-%s", Sys.getpid(),
+test_prefix <- sprintf("npshm-test-r-%d-%s", Sys.getpid(),
                        sub("^file", "", basename(tempfile())))
 name_counter <- 0L
 new_name <- function(tag) {
@@ -22,7 +22,8 @@ leftovers <- function() {
 skip_file <- function(why) {
   log <- Sys.getenv("NPSHM_R_SKIPS")
   if (nzchar(log)) cat(why, "\n", file = log, append = TRUE)
-  exit_file(why)
+  # tinytest defines exit_file in the test file's environment only.
+  get("exit_file", envir = parent.frame())(why)
 }
 
 python <- Sys.getenv("NPSHM_PYTHON", "/usr/bin/python3")
