@@ -1,7 +1,5 @@
 #include "dtype.hpp"
 
-#include "layout.hpp"
-
 #include <cstdint>
 #include <set>
 #include <vector>

@@ -11,16 +11,6 @@ namespace {
 constexpr std::uint64_t kMaxBytes = (std::uint64_t{1} << 62);
 }  // namespace
 
-std::string shape_text(const std::vector<std::int64_t> &shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
-
 namespace {
 [[noreturn]] void invalid(const std::string &why) { throw Error(NPSHM_E_INVALID, why); }
 

@@ -28,9 +28,6 @@ Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool
 // extent.  Throws Error(NPSHM_E_INVALID) with the cause alone.
 std::vector<std::int64_t> checked_shape(int ndim, const std::int64_t *shape);
 
-// "(3, 4)", "(5,)", "()": the NPY/Python text of a shape.
-std::string shape_text(const std::vector<std::int64_t> &shape);
-
 }  // namespace npshm
 
 namespace npshm {

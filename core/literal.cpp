@@ -234,4 +234,14 @@ std::string quote_string(std::string_view s) {
   return out;
 }
 
+std::string shape_text(const std::vector<std::int64_t> &shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) s += ",";
+  return s + ")";
+}
+
 }  // namespace npshm

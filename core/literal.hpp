@@ -30,4 +30,8 @@ Literal parse_literal(std::string_view text);
 // Python repr of a string: single quotes, backslash escapes as needed.
 std::string quote_string(std::string_view s);
 
+// Python repr of a tuple of integers, as a shape is written in an NPY
+// header: "(3, 4)", "(5,)", "()".
+std::string shape_text(const std::vector<std::int64_t> &shape);
+
 }  // namespace npshm
