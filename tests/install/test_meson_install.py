@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Install path for C and C++: `meson setup` + `meson install` of a clean copy
-of the tree into a temporary prefix (library and CLI only: -Dtests=false
--Dparts=cli), then, as a user: the installed files (library with its soname
+of the tree into a temporary prefix with the default options (which build
+only what a C user installs: the library, header, pkg-config and CMake
+files, the CLI with its man page and completion; no tests, examples,
+benchmarks or bindings), then, as a user: the installed files (library with its soname
 links, header, npshm.pc, the CMake package, the CLI, its man page and bash
 completion), a pkg-config consumer and a CMake consumer (find_package +
 npshm::npshm) that build and run, the installed CLI running with no
@@ -35,16 +37,21 @@ def body(t):
     env = clean_env()
     unique = f"npshm-test-install-{os.getpid()}"
 
-    with t.step("meson setup --prefix <tmp> -Dtests=false -Dparts=cli && meson install"):
-        run(["meson", "setup", build, f"--prefix={prefix}", "-Dtests=false",
-             "-Dparts=cli", "-Dpython=disabled", "-Dr=disabled", "-Dfuzz=disabled"],
-            cwd=src, env=env)
+    with t.step("meson setup --prefix <tmp> (default options) && meson install"):
+        run(["meson", "setup", build, f"--prefix={prefix}"], cwd=src, env=env)
         run(["meson", "install", "-C", build, "--quiet"], cwd=t.scratch, env=env)
         libdir = json.loads(run(["meson", "introspect", build, "--buildoptions"],
                                 cwd=t.scratch, env=env))
         libdir = next(o["value"] for o in libdir if o["name"] == "libdir")
         installed = json.loads(run(["meson", "introspect", build, "--installed"],
                                    cwd=t.scratch, env=env)).values()
+
+    with t.step("the default build is the C user's: no tests, no bindings"):
+        tests = json.loads(run(["meson", "introspect", build, "--tests"], cwd=t.scratch, env=env))
+        check(tests == [], f"the default build defines tests: {[x['name'] for x in tests][:5]}")
+        stray = [f for f in installed if not f.startswith(prefix + os.sep)
+                 or "/python" in f or "/R/" in f or "julia" in f.lower()]
+        check(not stray, f"installs more than a C user's files: {stray[:5]}")
 
     with t.step("installed: library with soname links, header, npshm.pc, CMake package"):
         lib = os.path.join(prefix, libdir)
