@@ -42,6 +42,7 @@ class Host:
         self.netns = netns
         self.veth = veth
         self.address = address
+        self.address6 = ""
         self.anchor: Optional[subprocess.Popen] = None
 
     def enter(self, argv: Sequence[str]) -> List[str]:
@@ -73,15 +74,26 @@ class Host:
 
 
 class TwoHosts:
-    """Context manager: hosts .a and .b (host names hosta, hostb)."""
+    """Context manager: hosts .a and .b (host names hosta, hostb), joined
+    by a veth pair; with three=True also .c (hostc), the three joined by a
+    bridge in a namespace of its own.  Every host also has an IPv6 address
+    (.address6) on its link."""
 
-    def __init__(self, shm_size: str = "1g"):
+    def __init__(self, shm_size: str = "1g", three: bool = False):
         tag = secrets.token_hex(3)
         subnet = f"10.{200 + secrets.randbelow(50)}.{secrets.randbelow(250)}"
+        subnet6 = f"fd00:{secrets.token_hex(2)}:{secrets.token_hex(2)}::"
         self.tag = tag
         self.shm_size = shm_size
         self.a = Host("hosta", f"npshm-a-{tag}", f"npa{tag}", f"{subnet}.1")
         self.b = Host("hostb", f"npshm-b-{tag}", f"npb{tag}", f"{subnet}.2")
+        self.c: Optional[Host] = None
+        if three:
+            self.c = Host("hostc", f"npshm-c-{tag}", f"npc{tag}",
+                          f"{subnet}.3")
+        self.bridge_ns = f"npshm-br-{tag}" if three else None
+        for i, h in enumerate(self.hosts(), 1):
+            h.address6 = f"{subnet6}{i}"
         self.processes: List[subprocess.Popen] = []
 
     def __enter__(self) -> "TwoHosts":
@@ -96,17 +108,31 @@ class TwoHosts:
         self._remove()
 
     def hosts(self) -> List[Host]:
-        return [self.a, self.b]
+        return [self.a, self.b] + ([self.c] if self.c is not None else [])
 
     def _create(self) -> None:
         a, b = self.a, self.b
-        for h in (a, b):
+        for h in self.hosts():
             _run(["ip", "netns", "add", h.netns])
-        _run(["ip", "link", "add", a.veth, "netns", a.netns, "type", "veth",
-              "peer", "name", b.veth, "netns", b.netns])
-        for h in (a, b):
+        if self.bridge_ns is None:
+            _run(["ip", "link", "add", a.veth, "netns", a.netns, "type",
+                  "veth", "peer", "name", b.veth, "netns", b.netns])
+        else:
+            br = self.bridge_ns
+            _run(["ip", "netns", "add", br])
+            _run(["ip", "-n", br, "link", "add", "br0", "type", "bridge"])
+            _run(["ip", "-n", br, "link", "set", "br0", "up"])
+            for i, h in enumerate(self.hosts()):
+                port = f"p{i}{self.tag}"
+                _run(["ip", "link", "add", h.veth, "netns", h.netns, "type",
+                      "veth", "peer", "name", port, "netns", br])
+                _run(["ip", "-n", br, "link", "set", port, "master", "br0"])
+                _run(["ip", "-n", br, "link", "set", port, "up"])
+        for h in self.hosts():
             _run(["ip", "-n", h.netns, "addr", "add", f"{h.address}/24", "dev",
                   h.veth])
+            _run(["ip", "-n", h.netns, "addr", "add", f"{h.address6}/64",
+                  "dev", h.veth, "nodad"])
             _run(["ip", "-n", h.netns, "link", "set", h.veth, "up"])
             _run(["ip", "-n", h.netns, "link", "set", "lo", "up"])
             script = (f"mount -t tmpfs -o size={self.shm_size},mode=1777 "
@@ -147,12 +173,14 @@ class TwoHosts:
                 self.stop(p)
             except Exception:
                 pass
-        for h in (self.a, self.b):
+        for h in self.hosts():
             if h.anchor is not None and h.anchor.poll() is None:
                 h.anchor.kill()
                 h.anchor.wait(10)
-        for h in (self.a, self.b):
+        for h in self.hosts():
             _run(["ip", "netns", "del", h.netns], check=False)
+        if self.bridge_ns is not None:
+            _run(["ip", "netns", "del", self.bridge_ns], check=False)
 
 
 def wait_for(predicate: Any, timeout: float, what: str) -> None:

@@ -1,7 +1,8 @@
-"""The client side of the two-host dask test; runs on host A (see
-test_two_hosts.py).  Prints one JSON object with what it saw.
+"""The client side of the multi-host dask test (see test_two_hosts.py).
+Prints one JSON object with what it saw.
 
-usage: two_hosts_client.py SCHEDULER VETH NAME ELEMENTS
+usage: two_hosts_client.py first SCHEDULER CERTDIR VETH NAME ELEMENTS
+       two_hosts_client.py second SCHEDULER CERTDIR
 """
 
 import json
@@ -12,46 +13,81 @@ import sys
 import time
 
 import numpy as np
-from distributed import Client
+from distributed import Client, Security
 
 import npshm
 import npshm.dask
-import npshm._remote
+
+PATTERN = b"NpShM\x00Pt"  # the array's bytes: this word, repeated
+
+
+def security(certdir):
+    return Security(tls_ca_file=os.path.join(certdir, "ca.pem"),
+                    tls_client_cert=os.path.join(certdir, "cert.pem"),
+                    tls_client_key=os.path.join(certdir, "key.pem"),
+                    require_encryption=True)
 
 
 def link_bytes(veth):
     out = subprocess.run(["ip", "-j", "-s", "link", "show", "dev", veth],
                          check=True, capture_output=True, text=True).stdout
-    return json.loads(out)[0]["stats64"]["tx"]["bytes"]
+    stats = json.loads(out)[0]["stats64"]
+    return stats["tx"]["bytes"]
 
 
-def total(x):
-    return float(np.sum(x, dtype=np.float64))
+def checksum(x):
+    """Whether x holds the pattern everywhere, and how many elements."""
+    word = np.frombuffer(PATTERN, "u8")[0]
+    return [bool((np.asarray(x) == word).all()), int(x.size)]
 
 
 def shm_listing():
-    """The arrays in this host's /dev/shm (not multiprocessing's sem.*)."""
+    """The arrays in this host's /dev/shm (planted files are no arrays)."""
     return sorted(info.name[len("shm://"):] for info in npshm.list())
 
 
-def fetches():
-    return npshm._remote.fetch_count
+def copies_here():
+    return sorted(n for n in os.listdir("/dev/shm")
+                  if n.startswith("npshm-copy-"))
+
+
+def transfers():
+    import npshm._dask_comms
+    return dict(npshm._dask_comms.transfers)
+
+
+def listeners():
+    out = subprocess.run(["ss", "-ltnH"], check=True, capture_output=True,
+                         text=True).stdout
+    ports = set()
+    for line in out.splitlines():
+        local = line.split()[3]
+        ports.add(int(local.rsplit(":", 1)[1]))
+    return sorted(ports)
 
 
 def hold_and_sleep(x, seconds):
     time.sleep(seconds)
-    return total(x)
+    return checksum(x)
 
 
 def kill_self():
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def main():
-    scheduler, veth, name, elements = sys.argv[1:5]
-    elements = int(elements)
+def dask_ports(client):
+    info = client.scheduler_info()
+    addresses = [client.scheduler.address]
+    for w, meta in info["workers"].items():
+        addresses.append(w)
+        if meta.get("nanny"):
+            addresses.append(meta["nanny"])
+    return sorted({int(a.rsplit(":", 1)[1]) for a in addresses})
+
+
+def first(scheduler, certdir, veth, name, elements):
     report = {}
-    with Client(scheduler, timeout=60) as client:
+    with Client(scheduler, security=security(certdir), timeout=60) as client:
         client.wait_for_workers(4, timeout=180)
         npshm.dask.setup(client)
         ids = npshm.dask.host_ids(client)
@@ -61,65 +97,109 @@ def main():
         report["hosts"] = len(set(ids.values()))
         report["workers"] = [len(a_workers), len(b_workers)]
 
-        a = npshm.create(name, (elements,), "f8")
-        a[:] = np.arange(elements, dtype="f8")
-        expected = float(elements * (elements - 1) / 2)
+        a = npshm.create(name, (elements,), "u8", lifetime="owner")
+        a.view(np.uint8)[:] = np.frombuffer(PATTERN * elements, np.uint8)
         report["nbytes"] = a.nbytes
-        report["id"] = npshm.handle(a).id
 
         start = link_bytes(veth)
         fa = client.scatter(a, broadcast=True)
-        sums = client.gather([client.submit(total, fa, workers=[w], pure=False)
+        seen = client.gather([client.submit(checksum, fa, workers=[w],
+                                            pure=False)
                               for w in a_workers + b_workers])
-        report["scatter_sums_ok"] = all(s == expected for s in sums)
+        report["scatter_ok"] = all(s == [True, elements] for s in seen)
         after_scatter = link_bytes(veth)
         report["scatter_bytes"] = after_scatter - start
-        report["b_fetches"] = client.run(fetches, workers=b_workers)
-        report["b_listing"] = client.run(shm_listing, workers=b_workers)
+        report["b_copies"] = client.run(copies_here, workers=b_workers)
+        report["b_transfers"] = client.run(transfers, workers=b_workers)
         report["a_listing"] = client.run(shm_listing, workers=a_workers)
 
-        # Task arguments, map over views, a dask array over the array.
-        sums = client.gather([client.submit(total, a, workers=[w], pure=False)
-                              for w in b_workers])
-        chunks = [a[i:i + elements // 8] for i in range(0, elements, elements // 8)]
-        mapped = client.gather(client.map(total, chunks, pure=False))
+        # Only dask's listeners, on every host (npshm opens none).
+        report["dask_ports"] = dask_ports(client)
+        report["listeners_a"] = listeners()
+        report["listeners_b"] = client.run(listeners, workers=b_workers[:1])
+
+        # Task arguments, views, a dask array: no more data crosses.
+        ok = client.gather([client.submit(checksum, a, workers=[w],
+                                          pure=False) for w in b_workers])
+        chunks = [a[i:i + elements // 8]
+                  for i in range(0, elements, elements // 8)]
+        mapped = client.gather(client.map(checksum, chunks, pure=False))
         x = npshm.dask.array(a, chunks=elements // 8)
-        reduced = float(x.sum().compute())
-        report["later_ok"] = (all(s == expected for s in sums)
-                              and sum(mapped) == expected and reduced == expected)
+        word = int(np.frombuffer(PATTERN, "u8")[0])
+        report["later_ok"] = (all(s == [True, elements] for s in ok)
+                              and all(m[0] for m in mapped)
+                              and int(x.max().compute()) == word)
         after_later = link_bytes(veth)
         report["later_bytes"] = after_later - after_scatter
 
         # Host B loses its copy: the next use makes it again.
-        copy = npshm._remote.derived_name(npshm.handle(a).name, "hosta",
-                                          npshm._remote.local_host_hash(),
-                                          npshm.handle(a).id)
-        report["copy"] = copy
+        copy = report["b_copies"][b_workers[0]][0]
         client.run(os.unlink, "/dev/shm/" + copy, workers=[b_workers[0]])
-        report["b_after_unlink"] = client.run(shm_listing, workers=[b_workers[0]])
-        again = client.submit(total, a, workers=[b_workers[1]], pure=False).result()
-        report["again_ok"] = again == expected
+        report["b_after_unlink"] = client.run(copies_here,
+                                              workers=[b_workers[0]])
+        again = client.submit(checksum, a, workers=[b_workers[1]],
+                              pure=False).result()
+        report["again_ok"] = again == [True, elements]
         report["again_bytes"] = link_bytes(veth) - after_later
-        report["b_after_again"] = client.run(shm_listing, workers=b_workers)
+        report["b_after_again"] = client.run(copies_here, workers=b_workers)
 
-        # A worker of host B killed mid-task, holding the copy.
+        # A worker of host B killed mid-task, holding the copy: the nanny
+        # starts a new one, which gets the array again.
         held = client.submit(hold_and_sleep, a, 60, workers=[b_workers[0]],
                              pure=False)
-        time.sleep(3)
+        time.sleep(2)
         try:
             client.run(kill_self, workers=[b_workers[0]], wait=False)
         except Exception:
             pass
         del held
         client.wait_for_workers(4, timeout=120)
-        time.sleep(1)
-        del fa, x
+        deadline = time.monotonic() + 60
+        while len(client.scheduler_info()["workers"]) != 4 \
+                or b_workers[0] in client.scheduler_info()["workers"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        ids = npshm.dask.host_ids(client)
+        new_b = sorted(w for w, h in ids.items() if h != here)
+        after_kill = client.gather([client.submit(checksum, a, workers=[w],
+                                                  pure=False) for w in new_b])
+        report["after_kill_ok"] = all(s == [True, elements]
+                                      for s in after_kill)
+
+        # Keep a reference for a later client; the sender's array goes.
+        client.publish_dataset(npshm_test=fa)
+        del fa, x, chunks
         npshm.delete(name)
-        del a, chunks
-        report["a_before_shutdown"] = shm_listing()
+        report["a_before_exit"] = shm_listing()
+    print(json.dumps(report))
+
+
+def second(scheduler, certdir):
+    report = {}
+    with Client(scheduler, security=security(certdir), timeout=60) as client:
+        client.wait_for_workers(5, timeout=180)
+        fa = client.get_dataset("npshm_test")
+        ids = npshm.dask.host_ids(client)
+        by_host = {}
+        for w, h in ids.items():
+            by_host.setdefault(h, []).append(w)
+        c_workers = [ws for ws in by_host.values() if len(ws) == 1][0]
+        got = client.submit(checksum, fa, workers=c_workers,
+                            pure=False).result()
+        report["c_ok"] = got
+        report["c_transfers"] = client.run(transfers, workers=c_workers)
+        report["listeners_c"] = client.run(listeners, workers=c_workers)
+        report["dask_ports"] = dask_ports(client)
+        client.unpublish_dataset("npshm_test")
+        del fa
+        npshm.dask.release_copies(client)
         client.shutdown()
     print(json.dumps(report))
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1] == "first":
+        first(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5],
+              int(sys.argv[6]))
+    else:
+        second(sys.argv[2], sys.argv[3])

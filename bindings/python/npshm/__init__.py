@@ -20,6 +20,9 @@ from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
                       handle, managed)
 from ._shared_array import SharedArray
 from .errors import Error
+from . import _dask_hook
+
+_dask_hook.install()  # arrays travel by reference through dask
 
 __version__: str = _npshm.version()
 

@@ -1,261 +1,239 @@
-"""References that also work on other hosts: one local copy per host.
+"""Host-aware references: one copy of an array per host of a dask cluster.
 
-A plain npshm pickle (see _pickling) names a segment; it means something
-only where that name resolves to the same array, i.e. on the same host
-(npshm.host_id()).  A *host-aware* reference adds a hash of the sender's
-host id, the sender's host name (for people), and the address and secret
-token of a small byte server in the sending process.  Unpickling it:
+A plain npshm pickle (see _pickling) is the core's saved reference, the
+`npshm-ref/1` text: it means something only where its name resolves to the
+same array, on the same host (npshm.host_id()).  A *host reference* is that
+text plus two host fields, in one line before it:
 
-- on the sender's host: the plain unpickling (_pickling.rebuild: attach by
-  name, checked against the array id and the view's bounds, cached per
-  process);
-- elsewhere (or when the name no longer holds that array): a read-only view
-  of this host's copy of the array, made once per host.  The first process
-  of the host that needs it creates "NAME@HOST.HASH-ID~partial" (lifetime
-  "last"), receives the whole array's bytes from the sender's byte server
-  straight into it, and publishes it as "NAME@HOST.HASH-ID" (a hard link:
-  the name appears only once complete); the host's other processes wait
-  for that name and attach it.  Views of a copy are read-only: a write to
-  a copy would never reach the original.  A view of a copy pickles as a
-  reference to the original (same name, id and host), served by the
-  process that holds the copy.
+    npshm-host/1 host=<32 hex> digest=sha256x16m:<64 hex>
+    npshm-ref/1 uri=shm://... (the core's text of the view)
 
-A process keeps the copies it attached (cached per process) until
-release_copies() or its exit; their lifetime is "last", so the last
-process of the host to let go removes the file, and `npshm gc` removes the
-files of processes that died.  Nothing here imports dask: npshm.dask makes
-SharedArrays pickle this way (install()) and tells the byte server which
-address to listen on.
+- host: a hash of the host id of the host where the text resolves;
+- digest: SHA-256 over the array's layout (dtype, shape, order) and the
+  SHA-256 of each 16 MiB piece of its data (pieces hash in parallel, and a
+  receiver checks them as they arrive).  The sender computes it once per
+  array (cached per process): a host copy is a snapshot of the array when
+  it was first sent to another host.
 
-The byte server serves only arrays this process has sent references of,
-and only to requests carrying the process's random token (which travels
-inside the references, like the names).  It listens on one address (the
-one the process uses to reach its dask cluster, or NPSHM_DASK_ADDRESS).
+parse() reads the format (the only place that does).  Unpickling:
+
+- on the reference's host: the core's reference (attach, checked by the
+  library against the array id and the view's bounds, cached per process);
+- elsewhere, or when that array is gone: the same view of this host's copy
+  of the array, found or made through the cluster (npshm._dask_comms: the
+  scheduler's registry knows which host holds which digest, and the bytes
+  come over dask's own comms from any host holding a complete copy,
+  checked against the digest before the copy is registered).
+
+A host copy is a read-only array of lifetime "last" under a private name
+(npshm-copy-UID-RANDOM), never a name derived from the array: another user
+cannot plant a file where npshm will look.  A process keeps the copies it
+attached (cached per process, by digest) until release_copies() or its
+exit; the host's last holder removes the file, and `npshm gc` (the dask
+nanny plugin runs it) removes the copies of processes that died.
+
+The reference of a view of a host copy names the copy on this host (with
+the same digest), so it resolves to the same bytes on any host.
+
+Nothing here imports distributed at import time: npshm registers this
+pickling with dask when both are loaded (npshm._dask_hook).
 """
 
 from __future__ import annotations
 
 import copyreg
-import errno
 import hashlib
-import hmac
-import json
 import os
 import re
 import secrets
-import socket
-import socketserver
 import sys
 import threading
-import time
-from typing import Any, Callable, Dict, Optional, Tuple
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 import numpy as np
 
-from . import _api, _pickling
-from ._dtypes import dtype_of
+from . import _api, _npshm, _pickling
 from ._shared_array import SharedArray, mapping_of
+from .errors import of_slug
 
-__all__ = ["install", "uninstall", "reduce", "rebuild", "release_copies",
-           "set_address_hint", "derived_name", "local_copies"]
+__all__ = ["HostRef", "parse", "format_ref", "install", "uninstall",
+           "reduce", "rebuild", "release_copies", "local_copies",
+           "local_host_hash", "digest_of", "copy_name"]
 
-_VERSION = "npshm-remote-1"
-_MAX_NAME = 200
-_PARTIAL = "~partial"
-_WAIT_SECONDS = float(os.environ.get("NPSHM_DASK_WAIT", "300"))
+FORMAT = "npshm-host/1"
+DIGEST_KIND = "sha256x16m"
+PIECE = 16 << 20
+_MAX_TEXT = 65536
+_FIRST_LINE = re.compile(r"npshm-host/1 host=(?P<host>[0-9a-f]{32}) "
+                         r"digest=(?P<digest>sha256x16m:[0-9a-f]{64})")
+
+
+class HostRef(NamedTuple):
+    text: str    # the core's npshm-ref/1 text of the view (on host `host`)
+    host: str    # hash of the host id where text resolves (32 hex digits)
+    digest: str  # "sha256x16m:<64 hex>" of the whole array (see digest_of)
+
+
+def format_ref(ref: HostRef) -> str:
+    return f"{FORMAT} host={ref.host} digest={ref.digest}\n{ref.text}"
+
+
+def parse(text: Any) -> HostRef:
+    """A host reference's fields; InvalidError (ValueError) if malformed.
+    The core's text is checked by the core when used (npshm_ref_parse)."""
+    if not isinstance(text, str) or len(text) > _MAX_TEXT:
+        raise of_slug("invalid", "npshm host reference: not a short text")
+    first, sep, core = text.partition("\n")
+    match = _FIRST_LINE.fullmatch(first)
+    if not sep or match is None or not core.startswith("npshm-ref/1 ") \
+            or "\n" in core:
+        raise of_slug("invalid", "npshm host reference: malformed "
+                      f"(expected '{FORMAT} host=... digest=...' and the "
+                      "core's npshm-ref/1 text)")
+    return HostRef(core, match["host"], match["digest"])
+
 
 # ---------------------------------------------------------------------------
-# Identity of this host
+# This host
 
 
-_host_ids: Dict[str, str] = {}
+_host_hashes: Dict[str, str] = {}
 
 
-def local_host_id() -> str:
-    """npshm.host_id() of the current shm directory (cached per directory)."""
+def local_host_hash() -> str:
+    """A hash of npshm.host_id() for the current shm directory (cached)."""
     key = os.environ.get("NPSHM_DIR") or "/dev/shm"
-    found = _host_ids.get(key)
+    found = _host_hashes.get(key)
     if found is None:
-        found = _host_ids[key] = _api.host_id()
+        found = _host_hashes[key] = hashlib.sha256(
+            _api.host_id().encode()).hexdigest()[:32]
     return found
 
 
-def _host_name() -> str:
-    name = socket.gethostname() or "host"
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:40] or "host"
-
-
 # ---------------------------------------------------------------------------
-# The byte server (in every process that sends references)
+# Digests
 
 
-_address_hint: Optional[Callable[[], Optional[str]]] = None
-_server_lock = threading.Lock()
-_server: Optional["_ByteServer"] = None
-# (name, id) a reference names -> (name, id) of the array here that holds
-# those bytes (the same, or this host's copy of it)
-_served: Dict[Tuple[str, int], Tuple[str, int]] = {}
+def whole_bytes(mapping: Any) -> np.ndarray:
+    """The data of the whole array of mapping as a 1-d uint8 ndarray (a
+    view: it keeps the mapping alive)."""
+    flat = mapping.view(SharedArray, np.dtype(np.uint8), 0,
+                        (int(mapping.nbytes),), (1,), True)
+    return flat.view(np.ndarray)
 
 
-def set_address_hint(hint: Optional[Callable[[], Optional[str]]]) -> None:
-    """hint() gives the IP address the byte server should listen on (None:
-    no server, references then only work on this host)."""
-    global _address_hint
-    _address_hint = hint
+def layout_of(mapping: Any) -> Dict[str, Any]:
+    return {"dtype": mapping.dtype, "shape": [int(n) for n in mapping.shape],
+            "order": mapping.order, "nbytes": int(mapping.nbytes)}
 
 
-class _Handler(socketserver.StreamRequestHandler):
-    timeout = 60
-
-    def handle(self) -> None:
-        server: "_ByteServer" = self.server  # type: ignore[assignment]
-        try:
-            line = self.rfile.readline(65536)
-            request = json.loads(line)
-            token = str(request.get("token", ""))
-            name = str(request["name"])
-            array_id = int(request["id"])
-        except (ValueError, KeyError, TypeError):
-            self._reply({"ok": False, "error": "malformed request"})
-            return
-        if not hmac.compare_digest(token, server.token):
-            self._reply({"ok": False, "error": "wrong token"})
-            return
-        local = _served.get((name, array_id))
-        if local is None:
-            self._reply({"ok": False, "error": f"{name} is not served here"})
-            return
-        try:
-            whole = _api.attach(local[0], readonly=True)
-        except OSError as e:
-            self._reply({"ok": False, "error": str(e)})
-            return
-        mapping = mapping_of(whole)
-        if mapping.id != local[1]:
-            self._reply({"ok": False, "error": f"{name} is no longer the array "
-                         "that was sent (it was removed and created again)"})
-            return
-        self._reply({"ok": True, "dtype": mapping.dtype,
-                     "shape": list(mapping.shape), "order": mapping.order,
-                     "nbytes": mapping.nbytes})
-        if self.rfile.readline(16).strip() != b"send":
-            return
-        if mapping.nbytes:
-            self.connection.sendall(memoryview(_raw_bytes(whole)))
-
-    def _reply(self, message: Dict[str, Any]) -> None:
-        self.wfile.write(json.dumps(message).encode() + b"\n")
-        self.wfile.flush()
+def layout_line(layout: Dict[str, Any]) -> bytes:
+    shape = ",".join(str(int(n)) for n in layout["shape"])
+    return (f"{layout['dtype']}|{shape}|{layout['order']}|"
+            f"{int(layout['nbytes'])}\n").encode("utf-8", "surrogateescape")
 
 
-class _ByteServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, host: str) -> None:
-        super().__init__((host, 0), _Handler)
-        self.token = secrets.token_hex(16)
-        self.thread = threading.Thread(target=self.serve_forever,
-                                       name="npshm-byte-server", daemon=True)
-        self.thread.start()
-
-    @property
-    def address(self) -> str:
-        host, port = self.server_address[:2]
-        return f"{host}:{port}"
+def piece_digest(data: Any) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
-def _ensure_server() -> Optional[_ByteServer]:
-    global _server
-    with _server_lock:
-        if _server is not None:
-            return _server
-        host = _address_hint() if _address_hint is not None else None
-        host = os.environ.get("NPSHM_DASK_ADDRESS") or host
-        if not host:
-            return None
-        _server = _ByteServer(host)
-        return _server
+def combine(layout: Dict[str, Any], pieces: Any) -> str:
+    h = hashlib.sha256(layout_line(layout))
+    for p in pieces:
+        h.update(p)
+    return f"{DIGEST_KIND}:{h.hexdigest()}"
 
 
-def _stop_server() -> None:
-    global _server
-    with _server_lock:
-        if _server is not None:
-            _server.shutdown()
-            _server.server_close()
-            _server = None
+_pool: Optional[ThreadPoolExecutor] = None
 
 
-def _forget_after_fork() -> None:
-    global _server
-    _server = None  # the thread did not survive the fork
-    _served.clear()
-    _copies.clear()
+def _hash_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1)),
+                                   thread_name_prefix="npshm-digest")
+    return _pool
+
+
+def digest_of_bytes(layout: Dict[str, Any], data: np.ndarray) -> str:
+    """The digest of an array's layout and data (1-d uint8)."""
+    views = [memoryview(data[i:i + PIECE]) for i in range(0, len(data), PIECE)]
+    if len(views) > 1:
+        pieces = list(_hash_pool().map(piece_digest, views))
+    else:
+        pieces = [piece_digest(v) for v in views]
+    return combine(layout, pieces)
+
+
+# (path, array id) -> digest of that array, computed once per process,
+# and back
+_digests: Dict[Tuple[str, int], str] = {}
+_by_digest: Dict[str, Tuple[str, int]] = {}
+_digests_lock = threading.Lock()
+
+
+def digest_of(mapping: Any) -> str:
+    """The digest of the array mapping holds (computed once per array and
+    process: later writes to the array are not seen by it)."""
+    key = (mapping.path, int(mapping.id))
+    found = _digests.get(key)
+    if found is None:
+        found = digest_of_bytes(layout_of(mapping), whole_bytes(mapping))
+        remember_digest(mapping, found)
+    return found
+
+
+def remember_digest(mapping: Any, digest: str) -> None:
+    key = (mapping.path, int(mapping.id))
+    with _digests_lock:
+        _digests[key] = digest
+        _by_digest[digest] = key
+
+
+def _known(digest: str) -> Optional[Any]:
+    """A live mapping of this process holding the array of digest (one it
+    pickled or unpickled before), while its path still names it."""
+    key = _by_digest.get(digest)
+    if key is None:
+        return None
+    return _pickling._cached(key[0], key[1])
 
 
 # ---------------------------------------------------------------------------
 # Pickling
 
 
-def _raw_bytes(array: np.ndarray) -> np.ndarray:
-    """The bytes of a whole contiguous array, as a 1-d uint8 view."""
-    flat = array.reshape(-1, order="A")
-    return flat.view(np.uint8)
-
-
-def _host_hash(host_id: str) -> str:
-    """16 hex digits standing for a host id (in references and names)."""
-    return hashlib.sha256(host_id.encode()).hexdigest()[:16]
-
-
-def local_host_hash() -> str:
-    return _host_hash(local_host_id())
-
-
-def _same_host(host_hash: str) -> bool:
-    """Whether a reference's host (a hash, or its first 8 digits as copy
-    names keep it) is this one.  A rare false match is harmless: the array
-    id is checked on attach, and the copy is fetched then."""
-    return bool(host_hash) and local_host_hash().startswith(host_hash)
-
-
-_COPY_NAME = re.compile(r"^shm://(?P<base>.+)@(?P<hostname>[A-Za-z0-9._-]+)"
-                        r"\.(?P<hash>[0-9a-f]{8})-(?P<id>[0-9a-f]{16})$")
-
-
-def _origin(mapping: Any) -> Tuple[str, int, str, str]:
-    """(name, id, host hash, host name) of the array a mapping holds: the
-    original's for a local copy, else its own."""
-    match = _COPY_NAME.match(mapping.name)
-    if match is not None and mapping.lifetime == "last":
-        return ("shm://" + match["base"], int(match["id"], 16), match["hash"],
-                match["hostname"])
-    return (mapping.name, mapping.id, local_host_hash(), _host_name())
+def _in_dask() -> bool:
+    """Whether this process is a dask worker or has a dask client (where
+    references may cross hosts)."""
+    if "distributed" not in sys.modules:
+        return False
+    from . import _dask_comms
+    return _dask_comms.context() is not None
 
 
 def reduce(array: SharedArray) -> Any:
-    """copyreg reducer of SharedArray: a host-aware reference when the view
-    lies inside its segment, else the plain pickle (by value).  A view of a
-    local copy refers to the original (so it resolves to the original on
-    the original's host, and to the same copy name elsewhere)."""
+    """copyreg reducer of SharedArray: in a dask client or worker, a host
+    reference (when the view is one the core can name); elsewhere npshm's
+    plain reference (_pickling)."""
+    if not _in_dask():
+        return _pickling.reduce_shared(array, 4)
     mapping = mapping_of(array)
     offset = mapping.locate(array) if mapping is not None else None
-    if offset is None:
-        return array.view(np.ndarray).__reduce_ex__(4)
-    name, array_id, host, hostname = _origin(mapping)
-    server = _ensure_server()
-    if server is not None:
-        _served[(name, array_id)] = (mapping.name, mapping.id)
+    if offset is not None and array.dtype != _pickling._header_dtype(mapping):
+        offset = None
+    if offset is None or mapping.id == 0:
+        return _pickling.reduce_shared(array, 4)
     readonly = bool(mapping.readonly or not array.flags.writeable)
-    ref = (_VERSION, name, array_id, offset, array.shape, array.strides,
-           array.dtype, readonly, host, hostname,
-           server.address if server else "", server.token if server else "")
-    return (rebuild, (ref,))
+    _pickling._pickled(mapping)
+    text = mapping.reference(offset, array.shape, array.strides, readonly)
+    ref = HostRef(text, local_host_hash(), digest_of(mapping))
+    return (rebuild, (format_ref(ref),))
 
 
 def install() -> None:
-    """Make SharedArrays pickle as host-aware references (in this process)."""
+    """Make SharedArrays pickle as host references where dask runs."""
     copyreg.pickle(SharedArray, reduce)
 
 
@@ -263,207 +241,129 @@ def uninstall() -> None:
     copyreg.dispatch_table.pop(SharedArray, None)
 
 
-def rebuild(ref: Tuple[Any, ...]) -> SharedArray:
-    """Unpickle a host-aware reference (see the module docstring)."""
-    if "distributed" in sys.modules and "npshm.dask" not in sys.modules:
-        # A dask worker: send SharedArrays on as references too.
-        import npshm.dask  # noqa: F401
-    if not isinstance(ref, tuple) or len(ref) != 12 or ref[0] != _VERSION:
-        raise ValueError("unpickle npshm reference: unknown format")
-    (_, name, array_id, offset, shape, strides, dtype, readonly, host,
-     hostname, server, token) = ref
-    if _same_host(host):
+def rebuild(text: str) -> SharedArray:
+    """Unpickle a host reference (see the module docstring)."""
+    ref = parse(text)
+    if ref.host == local_host_hash():
         try:
-            return _pickling.rebuild(name, offset, shape, strides, dtype,
-                                     readonly, array_id)
+            view = _pickling.attach_reference(ref.text)
         except FileNotFoundError:
-            if not server:
-                raise
-    elif not server:
-        raise FileNotFoundError(
-            errno.ENOENT,
-            f"unpickle {name}: the array lives on host {hostname}, not on "
-            "this one, and its sender runs no byte server (npshm.dask starts "
-            "one in dask clients and workers)")
-    dtype = np.dtype(dtype)
-    if dtype.hasobject:
-        raise ValueError(f"unpickle {name}: dtype {dtype} holds Python objects")
-    mapping = _local_copy(name, array_id, hostname, host, server, token)
-    return mapping.view(SharedArray, dtype, int(offset), tuple(shape),
-                        tuple(strides), True)
+            pass  # gone here (a deleted copy): this host's copy, or fetch
+        else:
+            remember_digest(mapping_of(view), ref.digest)
+            return view
+    mapping = host_copy(ref)
+    return view_of(mapping, ref)
+
+
+def view_of(mapping: Any, ref: HostRef) -> SharedArray:
+    """The view ref's text names, of the array mapping holds (the same
+    bytes on this host): the core checks the view fits that array."""
+    core = _npshm.ref_parse(ref.text)
+    try:
+        dtype = _npshm.ref_dtype(core)
+        if dtype != mapping.dtype:
+            raise of_slug("mismatch", f"npshm host reference: dtype {dtype} "
+                          f"is not the array's {mapping.dtype}")
+        text = mapping.reference(_npshm.ref_offset(core),
+                                 _npshm.ref_shape_tuple(core),
+                                 _npshm.ref_strides_tuple(core), True)
+    finally:
+        _npshm.ref_free(core)
+    return _pickling.attach_reference(text)
 
 
 # ---------------------------------------------------------------------------
-# Local copies
+# Host copies
 
 
-# origin array id -> (Mapping of this host's copy, (st_dev, st_ino) of its
-# file when attached); kept until released
-_copies: Dict[int, Tuple[Any, Optional[Tuple[int, int]]]] = {}
+# digest -> (Mapping of this host's copy, (st_dev, st_ino) of its file)
+_copies: Dict[str, Tuple[Any, Optional[Tuple[int, int]]]] = {}
 _copies_lock = threading.Lock()
 
 
-def derived_name(name: str, hostname: str, host_hash: str,
-                 array_id: int) -> str:
-    """The name of this host's copy of array `name` (id array_id) from host
-    hostname: "NAME@HOSTNAME.HOSTHASH-ID" (NAME shortened to fit; HOSTHASH:
-    8 hex digits standing for the host id)."""
-    base = name[len("shm://"):] if name.startswith("shm://") else name
-    base = os.path.basename(base.rstrip("/")) or "array"
-    suffix = f"@{hostname}.{host_hash[:8]}-{array_id:016x}"
-    room = _MAX_NAME - len(_PARTIAL) - len(suffix.encode())
-    encoded = base.encode("utf-8", "surrogateescape")[:room]
-    base = encoded.decode("utf-8", "ignore").lstrip(".") or "array"
-    return base + suffix
+def copy_name() -> str:
+    """A fresh private name for a host copy: npshm-copy-UID-RANDOM."""
+    return f"npshm-copy-{os.getuid()}-{secrets.token_hex(12)}"
 
 
-def local_copies() -> Dict[int, str]:
-    """Origin array id -> name of the copy this process holds."""
+def create_copy(layout: Dict[str, Any]) -> Any:
+    """A new array of lifetime "last" under a fresh private name (another
+    name if someone else's file is there already); its Mapping."""
+    from ._dtypes import dtype_of
+    for _ in range(8):
+        try:
+            target = _api.create(copy_name(), tuple(layout["shape"]),
+                                 dtype_of(layout["dtype"]),
+                                 order=layout["order"], lifetime="last")
+        except FileExistsError:
+            continue
+        return mapping_of(target)
+    raise of_slug("exists", "npshm: no free private name for a host copy")
+
+
+def keep(digest: str, mapping: Any) -> None:
+    """Hold mapping as this process's copy of digest."""
+    with _copies_lock:
+        _copies[digest] = (mapping, _pickling._identity(mapping.path))
+    remember_digest(mapping, digest)
+
+
+def held(digest: str) -> Optional[Any]:
+    """This process's copy of digest while its file is still there."""
+    with _copies_lock:
+        entry = _copies.get(digest)
+        if entry is None:
+            return None
+        mapping, identity = entry
+        if identity is not None and _pickling._identity(mapping.path) == identity:
+            return mapping
+        del _copies[digest]
+        return None
+
+
+def owned_by_me(mapping: Any) -> bool:
+    """Whether the file of mapping belongs to this process's user."""
+    try:
+        return os.stat(mapping.path).st_uid == os.getuid()
+    except OSError:
+        return False
+
+
+def host_copy(ref: HostRef) -> Any:
+    """The Mapping of this host's copy of ref's array (made if needed)."""
+    mapping = held(ref.digest)
+    if mapping is None:
+        mapping = _known(ref.digest)
+    if mapping is not None:
+        return mapping
+    from . import _dask_comms
+    mapping = _dask_comms.obtain(ref)
+    keep(ref.digest, mapping)
+    return mapping
+
+
+def local_copies() -> Dict[str, str]:
+    """Digest -> name of each host copy this process holds."""
     with _copies_lock:
         return {k: m.name for k, (m, _) in _copies.items()}
 
 
 def release_copies() -> int:
-    """Drop this process's hold on every local copy; returns how many.
-    A copy's file goes when the host's last holder lets go."""
+    """Drop this process's hold on every host copy; returns how many.  A
+    copy's file goes when the host's last holder lets go."""
     with _copies_lock:
         n = len(_copies)
         _copies.clear()
     return n
 
 
+def _after_fork() -> None:
+    _copies.clear()
+    _by_digest.clear()
+    _host_hashes.clear()
+    global _pool
+    _pool = None
 
 
-def _attach_copy(name: str) -> Optional[Any]:
-    try:
-        whole = _api.attach(name, readonly=True)
-    except FileNotFoundError:
-        return None
-    return mapping_of(whole)
-
-
-def _local_copy(name: str, array_id: int, hostname: str, host_hash: str,
-                server: str, token: str) -> Any:
-    if array_id == 0:
-        raise ValueError(
-            f"unpickle {name}: a plain .npy file (no npshm id) cannot be "
-            "copied to another host; load it into shared memory first")
-    copy_name = derived_name(name, hostname, host_hash, array_id)
-    with _copies_lock:
-        held = _copies.get(array_id)
-        if held is not None:
-            mapping, identity = held
-            if _pickling._identity(mapping.path) == identity:
-                return mapping
-            del _copies[array_id]  # its file was removed: make it again
-        mapping = _attach_or_fetch(copy_name, name, array_id, server, token)
-        _copies[array_id] = (mapping, _pickling._identity(mapping.path))
-        return mapping
-
-
-def _attach_or_fetch(copy_name: str, name: str, array_id: int, server: str,
-                     token: str) -> Any:
-    deadline = time.monotonic() + _WAIT_SECONDS
-    partial = copy_name + _PARTIAL
-    polls = 0
-    while True:
-        mapping = _attach_copy(copy_name)
-        if mapping is not None:
-            return mapping
-        made = _fetch_into(partial, copy_name, name, array_id, server, token)
-        if made is not None:
-            return made
-        # Another process of this host is making the copy: wait for it.
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"unpickle {name}: waited {_WAIT_SECONDS:.0f} s for another "
-                f"process of this host to make its copy {copy_name}")
-        time.sleep(0.02)
-        polls += 1
-        if polls % 100 == 0:
-            _drop_if_abandoned(partial)
-
-
-def _drop_if_abandoned(partial: str) -> None:
-    """Remove a partial copy whose maker died (no live holder)."""
-    for info in _api.list():
-        if info.name == "shm://" + partial and info.holders == 0:
-            time.sleep(0.2)
-            again = [i for i in _api.list() if i.name == info.name]
-            if again and again[0].holders == 0:
-                try:
-                    _api.delete(partial)
-                except OSError:
-                    pass
-
-
-# How many copies this process has received (for tests and diagnostics).
-fetch_count = 0
-
-
-def _recv_exactly(sock: socket.socket, view: memoryview) -> None:
-    got = 0
-    while got < len(view):
-        n = sock.recv_into(view[got:], min(len(view) - got, 1 << 24))
-        if n == 0:
-            raise ConnectionError("connection closed early")
-        got += n
-
-
-def _fetch_into(partial: str, copy_name: str, name: str, array_id: int,
-                server: str, token: str) -> Optional[Any]:
-    """Make this host's copy unless another process is making it (None)."""
-    host, _, port = server.rpartition(":")
-    what = f"copy {name} from {server}"
-    try:
-        sock = socket.create_connection((host, int(port)), timeout=60)
-    except OSError as e:
-        raise ConnectionError(f"{what}: cannot connect ({e})") from None
-    with sock:
-        reader = sock.makefile("rb")
-        sock.sendall(json.dumps({"token": token, "name": name,
-                                 "id": array_id}).encode() + b"\n")
-        try:
-            header = json.loads(reader.readline(65536))
-        except ValueError:
-            raise ConnectionError(f"{what}: no answer") from None
-        if not header.get("ok"):
-            raise FileNotFoundError(errno.ENOENT,
-                                    f"{what}: {header.get('error')}")
-        try:
-            target = _api.create(partial, tuple(header["shape"]),
-                                 dtype_of(header["dtype"]),
-                                 order=header["order"], lifetime="last")
-        except FileExistsError:
-            sock.sendall(b"skip\n")
-            return None
-        handle = mapping_of(target)
-        # Holding the partial name, check again: a maker that finished just
-        # before published the copy and then removed its partial name.
-        done = _attach_copy(copy_name)
-        if done is not None:
-            handle.unlink()
-            sock.sendall(b"skip\n")
-            return done
-        global fetch_count
-        fetch_count += 1
-        try:
-            sock.sendall(b"send\n")
-            if header["nbytes"]:
-                _recv_exactly(sock, memoryview(_raw_bytes(target)))
-            final_path = os.path.join(os.path.dirname(handle.path), copy_name)
-            os.link(handle.path, final_path)
-        except BaseException:
-            try:
-                handle.unlink()
-            except OSError:
-                pass
-            raise
-        os.unlink(handle.path)
-    mapping = _attach_copy(copy_name)
-    if mapping is None:
-        raise FileNotFoundError(errno.ENOENT, f"{what}: {copy_name} vanished")
-    return mapping
-
-
-os.register_at_fork(after_in_child=_forget_after_fork)
+os.register_at_fork(after_in_child=_after_fork)

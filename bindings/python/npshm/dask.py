@@ -1,98 +1,57 @@
 """npshm arrays on dask.distributed: references within a host, one copy per
-host across hosts.
+host across hosts, moved over dask's own comms.
 
     import npshm, npshm.dask
     from distributed import Client
     client = Client(...)
-    npshm.dask.setup(client)            # workers: send arrays on by reference
+    npshm.dask.setup(client)            # once per cluster
     a = npshm.create("big", (10_000, 10_000), "f8")
     fa = client.scatter(a, broadcast=True)       # a few hundred bytes each
     client.submit(np.sum, fa).result()
     x = npshm.dask.array(a, chunks=(1000, 10_000))   # chunks are views
     x.mean().compute()
 
-Importing this module (in the client; setup() does it in the workers, as
-`--preload npshm.dask` does) makes npshm arrays (SharedArray and its views)
-travel as *host-aware references*: scattered, passed as task arguments,
-returned from tasks or moved between workers, they are pickled as the
-segment's name, the view's geometry, the array id and the sender's host id
-(see npshm._remote).  A process on the same host attaches the segment
-(cached per process): no bytes are copied.  A process on another host gets
-the array from the sender once per host, into a local read-only copy named
-"NAME@SENDERHOST-ID" that the host's other workers attach.
+npshm arrays (SharedArray and its views) travel as host references
+(npshm._remote) wherever dask sends them -- scattered, task arguments,
+results, moved between workers -- once npshm and distributed are both
+imported (npshm registers itself with dask's serialization; importing this
+module is not needed for that).  A process on the array's host attaches it
+(no bytes copied).  The first process of another host that needs it gets
+the bytes once for its host over dask's comms (TLS and the cluster's
+Security apply), from any host that holds a complete copy, checks them
+against the digest the reference carries, and keeps them as the host's
+read-only copy, which the host's other processes attach.  docs/dask.md
+describes the design and its security.
 
-Extension points used (all public): the `dask_serialize` dispatch (npshm
-arrays decline dask's numpy serializer, so distributed falls back to its
-pickle family, which uses the reference), copyreg, a WorkerPlugin and a
-NannyPlugin.  No private dask internal is used.
+setup() installs the three plugins this needs: a scheduler plugin (the
+registry of who holds what), a nanny plugin (serves this host's bytes;
+removes copies left by dead workers) and a worker plugin (registers the
+worker; lets go of its copies at teardown).
 """
 
 from __future__ import annotations
 
 import gc as _gc
 import os
-import socket
 import threading
 import time
 from typing import Any, Dict, List, Optional
 
 import numpy as np
 from distributed import NannyPlugin, WorkerPlugin
-from distributed.protocol.serialize import dask_serialize
 
-from . import _api, _remote
+from . import _api, _dask_comms, _dask_hook, _remote
 from ._files import load as _load
-from ._shared_array import SharedArray
+from ._shared_array import SharedArray, mapping_of
 
 __all__ = ["setup", "array", "load_per_host", "release_copies",
-           "local_copies", "host_ids", "WorkerSetup", "NannyCleanup"]
+           "local_copies", "host_ids", "WorkerSetup", "NannyServe",
+           "Registry", "sweep_copies"]
+
+_dask_hook.register()
 
 local_copies = _remote.local_copies
-
-
-# ---------------------------------------------------------------------------
-# Registration (on import)
-
-
-@dask_serialize.register(SharedArray)
-def _decline(array: SharedArray) -> Any:
-    """dask's numpy serializer would copy the data: decline, so distributed
-    pickles the array (by reference, through npshm._remote.reduce)."""
-    raise NotImplementedError("npshm arrays travel by pickle (as references)")
-
-
-def _ip_towards(host: str) -> Optional[str]:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    try:
-        with socket.socket(family, socket.SOCK_DGRAM) as s:
-            s.connect((host, 9))
-            return s.getsockname()[0]
-    except OSError:
-        return None
-
-
-def _address_hint() -> Optional[str]:
-    """The address of this process towards its dask cluster: a worker's own
-    IP, or the IP a client uses to reach its scheduler."""
-    from distributed import get_worker, default_client
-    from distributed.comm import get_address_host
-    try:
-        worker = get_worker()
-        return get_address_host(worker.address)
-    except (ValueError, AttributeError):
-        pass
-    try:
-        client = default_client()
-        address = client.scheduler.address
-    except (ValueError, AttributeError):
-        return None
-    if not address or not address.startswith(("tcp://", "tls://")):
-        return None
-    return _ip_towards(get_address_host(address))
-
-
-_remote.install()
-_remote.set_address_hint(_address_hint)
+Registry = _dask_comms.Registry
 
 
 # ---------------------------------------------------------------------------
@@ -100,30 +59,46 @@ _remote.set_address_hint(_address_hint)
 
 
 class WorkerSetup(WorkerPlugin):
-    """In every worker: import npshm.dask (so arrays a task returns travel
-    by reference) and, when the worker closes, let go of the local copies
-    it held."""
+    """In every worker: register with the scheduler's registry (its host,
+    and who serves its host's bytes: its nanny, or itself without one);
+    at teardown let go of the host copies it held."""
 
     name = "npshm-worker"
 
-    def setup(self, worker: Any) -> None:
-        _remote.set_address_hint(_address_hint)
+    def __init__(self, nanny_serves: bool = True) -> None:
+        self.nanny_serves = nanny_serves
+
+    async def setup(self, worker: Any) -> None:
+        _dask_comms.set_context(_dask_comms.Context(
+            worker.scheduler.address, worker.security, "worker",
+            worker.address))
+        server = worker.nanny if (self.nanny_serves and worker.nanny) \
+            else worker.address
+        if server == worker.address:
+            worker.handlers["npshm_read"] = _dask_comms.handle_read
+        await worker.scheduler.npshm_hello(
+            address=worker.address, host=_remote.local_host_hash(),
+            server=server)
 
     def teardown(self, worker: Any) -> None:
-        _remote.release_copies()
-        _gc.collect()
+        _release_here()
 
 
-class NannyCleanup(NannyPlugin):
-    """In every nanny: once its worker process is gone (closed or killed),
-    remove the local copies no live process holds (npshm.gc)."""
+class NannyServe(NannyPlugin):
+    """In every nanny: serve this host's bytes to other hosts (npshm_read
+    on the nanny's server); once its worker process is gone (closed or
+    killed), remove the host copies no live process holds (npshm.gc)."""
 
     name = "npshm-nanny"
 
     def setup(self, nanny: Any) -> None:
-        self._dir = os.environ.get("NPSHM_DIR")
+        env = getattr(nanny, "env", None) or {}
+        self._dir = env.get("NPSHM_DIR") or os.environ.get("NPSHM_DIR")
+        nanny.handlers["npshm_read"] = _dask_comms.handle_read
 
     def teardown(self, nanny: Any) -> None:
+        _dask_comms.release_serving()
+        _gc.collect()
         process = getattr(nanny, "process", None)
         pid = getattr(process, "pid", None) if process is not None else None
         threading.Thread(target=_sweep_after, args=(pid, self._dir),
@@ -158,11 +133,9 @@ def _sweep_after(pid: Optional[int], directory: Optional[str],
 
 
 def sweep_copies(directory: Optional[str] = None) -> List[str]:
-    """Remove the local copies (and unfinished ones) in the shm directory
-    that no live process holds; returns the names removed.  This is
-    npshm.gc(): copies have lifetime "last", so it removes them once their
-    holders are gone, together with any other "owner"/"last" array no live
-    process holds, and never anything in use or persistent."""
+    """Remove the arrays of lifetime "owner" or "last" in the shm directory
+    that no live process holds (npshm.gc: host copies of dead workers among
+    them; never anything in use or persistent); returns the names removed."""
     old = os.environ.get("NPSHM_DIR")
     if directory:
         os.environ["NPSHM_DIR"] = directory
@@ -178,14 +151,21 @@ def sweep_copies(directory: Optional[str] = None) -> List[str]:
 
 
 def setup(client: Any) -> None:
-    """Prepare a cluster: every worker (now and later) imports npshm.dask,
-    and every nanny removes its host's unused copies when its worker goes."""
-    client.register_worker_plugin(WorkerSetup(), name=WorkerSetup.name)
+    """Prepare a cluster (once; later workers get it too): the scheduler's
+    registry, the nannies' byte service and clean-up, the workers'
+    registration."""
+    _dask_comms.set_context(_dask_comms.Context(
+        client.scheduler.address, client.security, "client", client.id))
+    client.register_scheduler_plugin(Registry(), name=Registry.name,
+                                     idempotent=True)
     try:
-        client.register_worker_plugin(NannyCleanup(), name=NannyCleanup.name,
+        client.register_worker_plugin(NannyServe(), name=NannyServe.name,
                                       nanny=True)
-    except Exception:  # no nannies (processes=False, or dask-worker --no-nanny)
-        pass
+        nanny_serves = True
+    except Exception:  # no nannies (processes=False, dask-worker --no-nanny)
+        nanny_serves = False
+    client.register_worker_plugin(WorkerSetup(nanny_serves),
+                                  name=WorkerSetup.name)
 
 
 # ---------------------------------------------------------------------------
@@ -210,42 +190,103 @@ def host_ids(client: Any) -> Dict[str, str]:
     return client.run(_api.host_id)
 
 
-def _warm(a: SharedArray) -> str:
-    return _api.host_id()
+def _warm(text: str, path: Optional[str]) -> bool:
+    """In one worker of a host: make the host's copy of the array (from
+    the host's own file at path when it holds the same bytes).  Whether
+    the local file was used."""
+    ref = _remote.parse(text)
+    used = False
+    if path is not None and _remote.held(ref.digest) is None:
+        used = _from_local_file(ref, path)
+    _remote.rebuild(text)
+    return used
+
+
+def _from_local_file(ref: "_remote.HostRef", path: str) -> bool:
+    if not os.path.isfile(path):
+        return False
+    try:
+        a = _load(path, _remote.copy_name(), lifetime="last")
+    except (OSError, ValueError):
+        return False
+    mapping = mapping_of(a)
+    if _remote.digest_of_bytes(_remote.layout_of(mapping),
+                               _remote.whole_bytes(mapping)) != ref.digest:
+        del a, mapping  # another file: the host gets the sender's bytes
+        return False
+    ctx = _dask_comms.context()
+    assert ctx is not None
+    text = _dask_comms._whole_text(mapping)
+    _remote.keep(ref.digest, mapping)
+
+    async def have() -> None:
+        pool = await _dask_comms._private_loop().pool(ctx)
+        await _dask_comms._call(
+            pool, ctx.scheduler, "npshm_have", digest=ref.digest,
+            host=_remote.local_host_hash(), text=text, who=ctx.who)
+    _dask_comms._private_loop().run(have())
+    return True
 
 
 def load_per_host(client: Any, path: "os.PathLike[str] | str",
                   name: Optional[str] = None, *,
-                  lifetime: str = "persistent") -> SharedArray:
+                  lifetime: Optional[str] = None,
+                  local_file: bool = False) -> SharedArray:
     """Load the .npy file at path into shared memory once per host.
 
-    This process loads it (npshm.load: one kernel copy from the file); then
-    one worker of every other host receives it (bytes cross once per host)
-    into that host's local copy, which the host's other workers attach.
+    This process loads it (npshm.load: one kernel copy from the file);
+    then one worker of every other host makes its host's copy, which the
+    host's other workers attach: from its own file at the same path when
+    local_file is true and that file holds the same bytes (checked by
+    digest), else over the cluster's comms (bytes cross once per host).
     Returns this process's array: pass it to tasks as any npshm array.
+
+    lifetime: of this process's array; by default "owner" when name is
+    None (removed when this process closes it or exits) and "persistent"
+    for a named array.  Host copies have lifetime "last" and go with the
+    cluster's workers.
     """
+    if lifetime is None:
+        lifetime = "owner" if name is None else "persistent"
     a = _load(path, name, lifetime=lifetime)
     local = _api.host_id()
     per_host: Dict[str, str] = {}
     for address, host in host_ids(client).items():
         if host != local:
             per_host.setdefault(host, address)
-    futures = [client.submit(_warm, a, workers=[w], pure=False,
-                             allow_other_workers=False)
-               for w in per_host.values()]
-    client.gather(futures)
+    if per_host:
+        text = _remote.reduce(a)[1][0]
+        file_path = os.path.abspath(os.fspath(path)) if local_file else None
+        futures = [client.submit(_warm, text, file_path, workers=[w],
+                                 pure=False, allow_other_workers=False)
+                   for w in per_host.values()]
+        client.gather(futures)
     return a
 
 
 def _release_here() -> int:
     n = _remote.release_copies()
+    _dask_comms.release_serving()
     _gc.collect()
     return n
 
 
 def release_copies(client: Any) -> Dict[str, int]:
-    """Every worker lets go of the local copies it holds (each copy's file
+    """Every worker lets go of the host copies it holds (each copy's file
     goes with its host's last holder); returns worker -> copies dropped."""
     result = client.run(_release_here)
+    client.run(_release_nanny, nanny=True)
     _release_here()
     return result
+
+
+def _release_nanny() -> int:
+    _dask_comms.release_serving()
+    _gc.collect()
+    return 0
+
+
+async def dask_setup(worker: Any) -> None:
+    """`dask-worker --preload npshm.dask`: the worker serves its host's
+    bytes itself until setup(client) hands that to its nanny."""
+    await WorkerSetup(nanny_serves=False).setup(worker)

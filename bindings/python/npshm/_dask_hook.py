@@ -1,0 +1,79 @@
+"""npshm arrays travel by reference through dask without `import npshm.dask`.
+
+dask.distributed serializes an ndarray subclass with its numpy serializer,
+which sends the bytes, unless the subclass registers its own.  At import of
+npshm this module registers SharedArray with distributed's `dask_serialize`
+dispatch (declining, so distributed pickles the array) and installs the
+host-aware pickling (npshm._remote) -- at once if distributed is loaded,
+else the moment `distributed.protocol.serialize` is imported (an import
+hook that wraps that one module's loading; distributed is never imported
+by npshm for this).
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import sys
+import threading
+from typing import Any, Optional, Sequence
+
+__all__ = ["register", "install"]
+
+_TARGET = "distributed.protocol.serialize"
+_lock = threading.Lock()
+_registered = False
+
+
+def register() -> None:
+    """Register npshm with distributed (idempotent); distributed must be
+    importable."""
+    global _registered
+    with _lock:
+        if _registered:
+            return
+        _registered = True
+    from distributed.protocol.serialize import dask_serialize
+    from . import _remote
+    from ._shared_array import SharedArray
+
+    def decline(array: Any) -> Any:
+        """dask's numpy serializer would send the bytes: decline, so
+        distributed pickles the array (as a reference, npshm._remote)."""
+        raise NotImplementedError("npshm arrays travel by reference (pickle)")
+
+    dask_serialize.register(SharedArray)(decline)
+    _remote.install()
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def create_module(self, spec: Any) -> Any:
+        return self.inner.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self.inner.exec_module(module)
+        register()
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path: Optional[Sequence[str]],
+                  target: Any = None) -> Any:
+        if fullname != _TARGET:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = _Loader(spec.loader)
+        return spec
+
+
+def install() -> None:
+    """At npshm import: register now, or when distributed loads."""
+    if _TARGET in sys.modules:
+        register()
+        return
+    if not any(isinstance(f, _Finder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Finder())
