@@ -139,9 +139,11 @@ def test_hosts_over_tls_one_copy_per_host():
                 assert listing == [name]
             # Only dask listens (scheduler, workers, nannies), on each host.
             dask_ports = set(report["dask_ports"])
-            assert set(report["listeners_a"]) <= dask_ports, report
+            assert {int(p) for p in report["listeners_a"]} <= dask_ports, \
+                json.dumps([report["listeners_a"], sorted(dask_ports)])
             for ports in report["listeners_b"].values():
-                assert set(ports) <= dask_ports, report
+                assert {int(p) for p in ports} <= dask_ports, \
+                    (ports, dask_ports)
             assert report["later_ok"]
             assert report["later_bytes"] < 0.1 * nbytes, report
             # A deleted copy is made again (once), a killed worker recovers.
@@ -165,7 +167,8 @@ def test_hosts_over_tls_one_copy_per_host():
             assert nbytes <= b_sent < 1.1 * nbytes, (b_sent, a_sent)
             assert a_sent < 0.1 * nbytes, (b_sent, a_sent)
             for ports in report2["listeners_c"].values():
-                assert set(ports) <= set(report2["dask_ports"]), report2
+                assert {int(p) for p in ports} <= set(report2["dask_ports"]), \
+                    (ports, report2["dask_ports"])
 
             # After the cluster is gone: nothing left on any host (the
             # planted files are still there, untouched).

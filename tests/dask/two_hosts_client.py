@@ -47,8 +47,10 @@ def shm_listing():
 
 
 def copies_here():
+    """This user's host copies here (not the files a co-user planted)."""
     return sorted(n for n in os.listdir("/dev/shm")
-                  if n.startswith("npshm-copy-"))
+                  if n.startswith("npshm-copy-")
+                  and os.stat("/dev/shm/" + n).st_uid == os.getuid())
 
 
 def transfers():
@@ -57,13 +59,14 @@ def transfers():
 
 
 def listeners():
-    out = subprocess.run(["ss", "-ltnH"], check=True, capture_output=True,
+    """Listening TCP ports here: port -> the listener's process (ss)."""
+    out = subprocess.run(["ss", "-ltnpH"], check=True, capture_output=True,
                          text=True).stdout
-    ports = set()
+    ports = {}
     for line in out.splitlines():
-        local = line.split()[3]
-        ports.add(int(local.rsplit(":", 1)[1]))
-    return sorted(ports)
+        fields = line.split()
+        ports[int(fields[3].rsplit(":", 1)[1])] = " ".join(fields[5:])
+    return ports
 
 
 def hold_and_sleep(x, seconds):
@@ -71,18 +74,18 @@ def hold_and_sleep(x, seconds):
     return checksum(x)
 
 
-def kill_self():
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
 def dask_ports(client):
+    """Every port dask listens on: scheduler, workers, nannies, and their
+    HTTP services (dashboard, /health and /metrics), as dask reports them."""
     info = client.scheduler_info()
-    addresses = [client.scheduler.address]
+    ports = {int(client.scheduler.address.rsplit(":", 1)[1])}
+    ports.update(int(p) for p in info.get("services", {}).values())
     for w, meta in info["workers"].items():
-        addresses.append(w)
+        ports.add(int(w.rsplit(":", 1)[1]))
         if meta.get("nanny"):
-            addresses.append(meta["nanny"])
-    return sorted({int(a.rsplit(":", 1)[1]) for a in addresses})
+            ports.add(int(meta["nanny"].rsplit(":", 1)[1]))
+        ports.update(int(p) for p in meta.get("services", {}).values())
+    return sorted(ports)
 
 
 def first(scheduler, certdir, veth, name, elements):
@@ -148,10 +151,8 @@ def first(scheduler, certdir, veth, name, elements):
         held = client.submit(hold_and_sleep, a, 60, workers=[b_workers[0]],
                              pure=False)
         time.sleep(2)
-        try:
-            client.run(kill_self, workers=[b_workers[0]], wait=False)
-        except Exception:
-            pass
+        pid = client.run(os.getpid, workers=[b_workers[0]])[b_workers[0]]
+        os.kill(pid, signal.SIGKILL)  # (the hosts share a pid namespace)
         del held
         client.wait_for_workers(4, timeout=120)
         deadline = time.monotonic() + 60

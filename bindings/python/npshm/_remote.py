@@ -244,15 +244,21 @@ def uninstall() -> None:
 def rebuild(text: str) -> SharedArray:
     """Unpickle a host reference (see the module docstring)."""
     ref = parse(text)
+    gone: Optional[FileNotFoundError] = None
     if ref.host == local_host_hash():
         try:
             view = _pickling.attach_reference(ref.text)
-        except FileNotFoundError:
-            pass  # gone here (a deleted copy): this host's copy, or fetch
+        except FileNotFoundError as e:
+            gone = e  # gone here (a deleted copy?): this host's copy, or fetch
         else:
             remember_digest(mapping_of(view), ref.digest)
             return view
-    mapping = host_copy(ref)
+    try:
+        mapping = host_copy(ref)
+    except FileNotFoundError:
+        if gone is not None:
+            raise gone from None  # what happened here says most
+        raise
     return view_of(mapping, ref)
 
 

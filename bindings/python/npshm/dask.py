@@ -286,7 +286,8 @@ def _release_nanny() -> int:
     return 0
 
 
-async def dask_setup(worker: Any) -> None:
-    """`dask-worker --preload npshm.dask`: the worker serves its host's
-    bytes itself until setup(client) hands that to its nanny."""
-    await WorkerSetup(nanny_serves=False).setup(worker)
+def dask_setup(worker: Any) -> None:
+    """`dask-worker --preload npshm.dask`: the worker can serve its host's
+    bytes itself (setup(client) registers it, and its nanny if any, with
+    the scheduler's registry)."""
+    worker.handlers["npshm_read"] = _dask_comms.handle_read
