@@ -65,7 +65,7 @@ def logs_of(workdir):
     for f in sorted(os.listdir(workdir)):
         p = os.path.join(workdir, f)
         if os.path.isfile(p) and f.endswith(".log"):
-            logs += f"--- {f}\n" + open(p).read()[-4000:]
+            logs += f"--- {f}\n" + open(p).read()[-20000:]
     return logs
 
 

@@ -69,6 +69,10 @@ def listeners():
     return ports
 
 
+def same(x):
+    return x
+
+
 def hold_and_sleep(x, seconds):
     time.sleep(seconds)
     return checksum(x)
@@ -167,8 +171,13 @@ def first(scheduler, certdir, veth, name, elements):
         report["after_kill_ok"] = all(s == [True, elements]
                                       for s in after_kill)
 
-        # Keep a reference for a later client; the sender's array goes.
-        client.publish_dataset(npshm_test=fa)
+        # Keep, for a later client, a task's result on host B: a view of
+        # B's copy (one replica, which dask's memory manager keeps; the
+        # broadcast's extra replicas it may drop).  The sender's array goes.
+        fb = client.submit(same, a, workers=new_b[:1], pure=False)
+        assert checksum(fb.result()) == [True, elements]
+        client.publish_dataset(npshm_test=fb)
+        del fb
         del fa, x, chunks
         npshm.delete(name)
         report["a_before_exit"] = shm_listing()

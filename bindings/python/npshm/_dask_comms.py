@@ -401,6 +401,13 @@ def handle_read(text: str = "", digest: str = "", offset: int = 0,
         if offset < 0 or not 0 < size <= PIECE:
             return {"error": "bad range"}
         mapping = _serving.get(digest)
+        if mapping is not None and (
+                offset == 0 or _pickling._identity(mapping.path) is None):
+            # A transfer starts, or the file went: serve only what this
+            # host still holds under a name (a deleted array's bytes stay
+            # mapped here but are no copy any more).
+            del _serving[digest]
+            mapping = None
         if mapping is None:
             mapping = _remote.held(str(digest))
         if mapping is None:

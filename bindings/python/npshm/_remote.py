@@ -169,7 +169,7 @@ def digest_of_bytes(layout: Dict[str, Any], data: np.ndarray) -> str:
 # (path, array id) -> digest of that array, computed once per process,
 # and back
 _digests: Dict[Tuple[str, int], str] = {}
-_by_digest: Dict[str, Tuple[str, int]] = {}
+_by_digest: Dict[str, Tuple[str, int, Optional[Tuple[int, int]]]] = {}
 _digests_lock = threading.Lock()
 
 
@@ -188,16 +188,22 @@ def remember_digest(mapping: Any, digest: str) -> None:
     key = (mapping.path, int(mapping.id))
     with _digests_lock:
         _digests[key] = digest
-        _by_digest[digest] = key
+        _by_digest[digest] = (key[0], key[1],
+                              _pickling._identity(mapping.path))
 
 
 def _known(digest: str) -> Optional[Any]:
     """A live mapping of this process holding the array of digest (one it
-    pickled or unpickled before), while its path still names it."""
-    key = _by_digest.get(digest)
-    if key is None:
+    pickled or unpickled before), while its path still names that file."""
+    entry = _by_digest.get(digest)
+    if entry is None or entry[2] is None:
         return None
-    return _pickling._cached(key[0], key[1])
+    path, array_id, identity = entry
+    mapping = _pickling._cached(path, array_id)
+    if mapping is None or int(mapping.id) != array_id \
+            or _pickling._identity(path) != identity:
+        return None
+    return mapping
 
 
 # ---------------------------------------------------------------------------
@@ -310,6 +316,7 @@ def create_copy(layout: Dict[str, Any]) -> Any:
 
 def keep(digest: str, mapping: Any) -> None:
     """Hold mapping as this process's copy of digest."""
+    _pickling._pickled(mapping)  # the unpickling cache checks its file too
     with _copies_lock:
         _copies[digest] = (mapping, _pickling._identity(mapping.path))
     remember_digest(mapping, digest)
