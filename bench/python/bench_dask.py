@@ -18,8 +18,12 @@ A program, not a test: it prints tables of timings, memory and ratios
      the array existed, in copies of the array.  Contenders alternate in
      rounds; medians are printed.
   2. (root only) Two hosts in network + mount namespaces (own /dev/shm),
-     2 workers on each, scheduler and client on host A: bytes on the veth
-     link for one broadcast scatter, plain dask vs npshm.dask, in arrays.
+     2 workers on each, scheduler and client on host A, on plain TCP and
+     on TLS (certificates made here): bytes on the veth link and seconds
+     for handing a SIZE array to every worker plus a sum on each, plain
+     dask (a scatter to each worker) vs npshm.dask (one broadcast scatter:
+     host B gets one copy over dask's comms), and npshm.dask on TLS
+     against TCP.
 
     PYTHONPATH=build/bindings/python /usr/bin/python3 bench/python/bench_dask.py
     ... --size-mib 256 --rounds 2          # smaller
@@ -183,20 +187,27 @@ def row(what, ours, peer, theirs, unit, target):
 # ----------------------------------------------------------- two hosts
 
 CLIENT = r"""
-import json, subprocess, sys, time
+import json, os, subprocess, sys, time
 import numpy as np
-from distributed import Client
+from distributed import Client, Security
 import dask
 dask.config.set({"distributed.comm.compression": None})
 import npshm, npshm.dask
-scheduler, veth, elements, kind = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+scheduler, veth, elements, kind, certdir = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
+                                            sys.argv[4], sys.argv[5])
+security = None
+if certdir != "-":
+    security = Security(tls_ca_file=os.path.join(certdir, "ca.pem"),
+                        tls_client_cert=os.path.join(certdir, "cert.pem"),
+                        tls_client_key=os.path.join(certdir, "key.pem"),
+                        require_encryption=True)
 def tx():
     out = subprocess.run(["ip", "-j", "-s", "link", "show", "dev", veth],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)[0]["stats64"]["tx"]["bytes"]
 def total(x):
     return float(np.sum(x, dtype=np.float64))
-with Client(scheduler, timeout=60) as client:
+with Client(scheduler, timeout=60, security=security) as client:
     client.wait_for_workers(4, timeout=180)
     npshm.dask.setup(client)
     workers = sorted(client.scheduler_info()["workers"])
@@ -208,7 +219,7 @@ with Client(scheduler, timeout=60) as client:
     before = tx()
     t0 = time.perf_counter()
     if kind == "npshm":
-        futures = [client.scatter(a, broadcast=True)] * len(workers)
+        futures = [client.scatter(a, broadcast=True, hash=False)] * len(workers)
     else:
         futures = [client.scatter(a, workers=[w], hash=False) for w in workers]
     sums = client.gather([client.submit(total, f, workers=[w], pure=False)
@@ -217,9 +228,20 @@ with Client(scheduler, timeout=60) as client:
     assert all(s == elements for s in sums)
     print(json.dumps({"bytes": tx() - before, "nbytes": a.nbytes, "seconds": elapsed}))
     del futures
-    client.run(npshm.dask._release_here)
+    npshm.dask.release_copies(client)
     client.shutdown()
 """
+
+
+def make_certificates(certdir):
+    """One self-signed certificate for every role (Security.temporary)."""
+    from distributed import Security
+    sec = Security.temporary()
+    for name, text in (("ca.pem", sec.tls_ca_file), ("cert.pem", sec.tls_worker_cert),
+                       ("key.pem", sec.tls_worker_key)):
+        fd = os.open(os.path.join(certdir, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(fd, "w") as f:
+            f.write(text)
 
 
 def two_hosts(args):
@@ -231,46 +253,68 @@ def two_hosts(args):
         return
     elements = args.two_host_mib * 1024 * 1024 // 8
     workdir = tempfile.mkdtemp(prefix="npshm-bench-dask-")
-    rows = []
+    results = {}
     try:
         script = os.path.join(workdir, "client.py")
         with open(script, "w") as f:
             f.write(CLIENT)
-        for kind in ("plain", "npshm"):
-            with TwoHosts(shm_size="4g") as hosts:
-                scheduler = f"tcp://{hosts.a.address}:8786"
-                log = open(os.path.join(workdir, f"{kind}.log"), "w")
-                hosts.start(hosts.a, ["dask-scheduler", "--host", hosts.a.address,
-                                      "--port", "8786", "--no-dashboard"],
-                            stdout=log, stderr=subprocess.STDOUT)
-                for h in hosts.hosts():
-                    hosts.start(h, ["dask-worker", scheduler, "--nworkers", "2",
-                                    "--nthreads", "1", "--host", h.address,
-                                    "--no-dashboard", "--preload", "npshm.dask",
-                                    "--local-directory", os.path.join(workdir, h.label)],
-                                stdout=log, stderr=subprocess.STDOUT)
-                run = hosts.a.run([sys.executable, script, scheduler, hosts.a.veth,
-                                   str(elements), kind], timeout=1800)
-                if run.returncode != 0:
-                    print(run.stdout, run.stderr)
-                    raise SystemExit(f"two-host {kind} run failed")
-                rows.append((kind, json.loads(run.stdout.strip().splitlines()[-1])))
+        certdir = os.path.join(workdir, "certs")
+        os.mkdir(certdir, 0o700)
+        make_certificates(certdir)
+        tls = ["--tls-ca-file", os.path.join(certdir, "ca.pem"),
+               "--tls-cert", os.path.join(certdir, "cert.pem"),
+               "--tls-key", os.path.join(certdir, "key.pem")]
+        for round_ in range(args.two_host_rounds):
+            for protocol in ("tcp", "tls"):
+                for kind in ("plain", "npshm"):
+                    extra = tls if protocol == "tls" else []
+                    with TwoHosts(shm_size="4g") as hosts:
+                        scheduler = f"{protocol}://{hosts.a.address}:8786"
+                        log = open(os.path.join(workdir, f"{kind}.log"), "w")
+                        hosts.start(hosts.a, ["dask-scheduler", "--host", hosts.a.address,
+                                              "--port", "8786", "--no-dashboard"] + extra,
+                                    stdout=log, stderr=subprocess.STDOUT)
+                        for h in hosts.hosts():
+                            hosts.start(h, ["dask-worker", scheduler, "--nworkers", "2",
+                                            "--nthreads", "1", "--host", h.address,
+                                            "--no-dashboard", "--preload", "npshm.dask",
+                                            "--local-directory",
+                                            os.path.join(workdir, h.label)] + extra,
+                                        stdout=log, stderr=subprocess.STDOUT)
+                        run = hosts.a.run([sys.executable, script, scheduler, hosts.a.veth,
+                                           str(elements), kind,
+                                           certdir if protocol == "tls" else "-"],
+                                          timeout=1800)
+                        if run.returncode != 0:
+                            print(run.stdout, run.stderr)
+                            raise SystemExit(f"two-host {kind} {protocol} run failed")
+                        r = json.loads(run.stdout.strip().splitlines()[-1])
+                        results.setdefault((kind, protocol), []).append(r)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nTwo hosts x 2 workers, {args.two_host_mib} MiB float64, one "
-          "broadcast scatter + a sum on every worker:")
-    print(f"{'':14}{'link bytes':>14}{'arrays':>8}{'seconds':>9}")
-    for kind, r in rows:
-        label = "plain dask" if kind == "plain" else "npshm.dask"
-        print(f"{label:14}{r['bytes']:14d}{r['bytes'] / r['nbytes']:8.2f}"
-              f"{r['seconds']:9.2f}")
-    arrays = {kind: [r["bytes"] / r["nbytes"]] for kind, r in rows}
-    seconds = {kind: [r["seconds"]] for kind, r in rows}
-    if "plain" in arrays and "npshm" in arrays:
-        what = f"dask, 2 hosts x 2 workers, {args.two_host_mib} MiB broadcast"
-        row(f"{what}: arrays on the link", arrays["npshm"], "plain dask", arrays["plain"],
-            "arrays", "npshm: 1 per other host")
-        row(f"{what}: seconds", seconds["npshm"], "plain dask", seconds["plain"], "s", "-")
+          "hand-over to every worker + a sum on every worker (medians):")
+    print(f"{'':20}{'link bytes':>14}{'arrays':>8}{'seconds':>9}")
+    for (kind, protocol), rs in sorted(results.items()):
+        label = ("plain dask" if kind == "plain" else "npshm.dask") + f" {protocol}"
+        print(f"{label:20}{statistics.median(r['bytes'] for r in rs):14.0f}"
+              f"{statistics.median(r['bytes'] / r['nbytes'] for r in rs):8.2f}"
+              f"{statistics.median(r['seconds'] for r in rs):9.2f}")
+    what = f"dask, 2 hosts x 2 workers, {args.two_host_mib} MiB"
+    for protocol in ("tcp", "tls"):
+        ours = results.get(("npshm", protocol))
+        theirs = results.get(("plain", protocol))
+        if ours and theirs:
+            name = "TCP" if protocol == "tcp" else "TLS"
+            row(f"{what}, {name}: arrays on the link per other host",
+                [r["bytes"] / r["nbytes"] for r in ours], "plain dask",
+                [r["bytes"] / r["nbytes"] for r in theirs], "arrays", "npshm: 1.00")
+            row(f"{what}, {name}: hand-over + sums", [r["seconds"] for r in ours],
+                "plain dask", [r["seconds"] for r in theirs], "s", "<= 0.5x")
+    if results.get(("npshm", "tls")) and results.get(("npshm", "tcp")):
+        row(f"{what}: npshm.dask hand-over + sums, TLS against TCP",
+            [r["seconds"] for r in results[("npshm", "tls")]], "npshm.dask TCP",
+            [r["seconds"] for r in results[("npshm", "tcp")]], "s", "<= 1.2x")
 
 
 def main():
@@ -279,6 +323,7 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--two-host-mib", type=int, default=256)
+    parser.add_argument("--two-host-rounds", type=int, default=1)
     parser.add_argument("--no-two-hosts", action="store_true")
     parser.add_argument("--no-one-host", action="store_true")
     args = parser.parse_args()

@@ -255,6 +255,44 @@ def test_planted_files_of_another_user_cause_no_wait(cluster, dirs):
         npshm.delete(npshm.handle(a).name)
 
 
+@pytest.mark.parametrize("local_file", [False, True])
+def test_load_per_host(cluster, dirs, local_file):
+    import npshm.dask as npshm_dask
+    client, hosts = cluster
+    data = np.arange(ELEMENTS, dtype="f8")
+    data[0] = 1000 + secrets.randbelow(1 << 20)
+    with tempfile.TemporaryDirectory(prefix="npshm-test-dirhost-") as d:
+        path = os.path.join(d, "input.npy")
+        np.save(path, data)
+        before = client.run(transfers)
+        copies = {h: set(copies_in(dirs[h])) for h in "bc"}
+        a = npshm_dask.load_per_host(client, path, local_file=local_file)
+        try:
+            # Unnamed: lifetime "owner" (nothing left after the run).
+            assert [i.lifetime for i in npshm.list()
+                    if i.name == npshm.handle(a).name] == ["owner"]
+            after = client.run(transfers)
+            fetched = sum(after[w]["copies"] - before[w]["copies"]
+                          for w in after)
+            # One copy on each other host: read from its own file, or sent.
+            assert fetched == (0 if local_file else 2)
+            for h in "bc":
+                assert len(set(copies_in(dirs[h])) - copies[h]) == 1
+            # Tasks then find the host's copy: nothing more moves.
+            sums = client.gather([client.submit(total, a, workers=[w],
+                                                pure=False) for w in after])
+            assert sums == [float(data.sum())] * len(after)
+            again = client.run(transfers)
+            assert sum(again[w]["copies"] for w in again) == \
+                sum(after[w]["copies"] for w in after)
+        finally:
+            name = npshm.handle(a).name
+            del a
+    import gc
+    gc.collect()  # (the client's graph machinery may hold a cycle to it)
+    assert not npshm.exists(name)
+
+
 def test_release_and_close_leave_nothing(cluster, dirs):
     import npshm.dask as npshm_dask
     client, hosts = cluster

@@ -337,6 +337,7 @@ async def _fetch_from(pool: Any, address: str, text: str,
     layout = _check_layout(first.get("layout"))
     nbytes = layout["nbytes"]
     mapping = _remote.create_copy(layout)
+    pending: "collections.deque[Any]" = collections.deque()
     try:
         if int(mapping.nbytes) != nbytes:
             raise _Rejected("layout and size disagree")
@@ -344,7 +345,7 @@ async def _fetch_from(pool: Any, address: str, text: str,
                               (1,), False).view(np.ndarray)
         loop = asyncio.get_running_loop()
         starts = list(range(0, nbytes, PIECE)) or [0]
-        pending = collections.deque([first])
+        pending.append(first)
         for offset in starts[1:IN_FLIGHT]:
             pending.append(read(offset))
         pieces = []
@@ -383,7 +384,8 @@ async def _fetch_from(pool: Any, address: str, text: str,
 # ---------------------------------------------------------------------------
 # Serving (nannies, or workers without nanny)
 
-# digest -> mapping being served (a few, most recent last)
+# digest -> mapping being served, held from a transfer's first piece to
+# its last (a few at most, most recent last)
 _serving: "collections.OrderedDict[str, Any]" = collections.OrderedDict()
 _SERVING_MAX = 4
 
@@ -425,6 +427,8 @@ def handle_read(text: str = "", digest: str = "", offset: int = 0,
             "data": to_serialize(np.ascontiguousarray(data[offset:offset + size]))}
         if offset == 0:
             reply["layout"] = _remote.layout_of(mapping)
+        if offset + size >= len(data):
+            _serving.pop(digest, None)  # the transfer's last piece
         return reply
     except (OSError, ValueError) as e:
         return {"error": str(e)}

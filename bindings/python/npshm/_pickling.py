@@ -27,8 +27,7 @@ reuse it); a cache entry goes away with its mapping.
 
 rebuild() unpickles the fields of a view (name, offset, shape, strides,
 dtype, read-only, id): the pickles of the previous release (seven fields,
-or six before ids: then attached by name alone) and npshm._remote's
-host-aware references.  It makes them the library's reference to that view
+or six before ids: then attached by name alone).  It makes them the library's reference to that view
 of the array the name holds now (npshm_ref_make checks the view lies inside
 the data); the id and dtype, which a reference made from that array
 carries as the array's own, are compared with the fields first.
