@@ -74,20 +74,25 @@ def cluster(dirs):
             "env": {"NPSHM_DIR": dirs[host]}}}
     spec = {"a1": worker("a"), "b1": worker("b"), "b2": worker("b"),
             "c1": worker("c")}
-    c = SpecCluster(workers=spec, scheduler={
-        "cls": Scheduler, "options": {"host": "[::1]",
-                                      "dashboard_address": None}})
-    client = Client(c)
-    client.wait_for_workers(4, timeout=120)
-    npshm.dask.setup(client)
-    by_dir = client.run(lambda: os.environ["NPSHM_DIR"])
-    hosts = {h: sorted(w for w, d in by_dir.items() if d == dirs[h])
-             for h in "abc"}
-    assert [len(hosts[h]) for h in "abc"] == [1, 2, 1]
-    yield client, hosts
-    client.close()
-    c.close()
-    shutil.rmtree(scratch, ignore_errors=True)
+    c = client = None
+    try:
+        c = SpecCluster(workers=spec, scheduler={
+            "cls": Scheduler, "options": {"host": "[::1]",
+                                          "dashboard_address": None}})
+        client = Client(c)
+        client.wait_for_workers(4, timeout=120)
+        npshm.dask.setup(client)
+        by_dir = client.run(lambda: os.environ["NPSHM_DIR"])
+        hosts = {h: sorted(w for w, d in by_dir.items() if d == dirs[h])
+                 for h in "abc"}
+        assert [len(hosts[h]) for h in "abc"] == [1, 2, 1]
+        yield client, hosts
+    finally:
+        if client is not None:
+            client.close()
+        if c is not None:
+            c.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def make(name_prefix, lifetime="persistent"):
