@@ -81,7 +81,7 @@ def cluster(dirs):
                                           "dashboard_address": None}})
         client = Client(c)
         client.wait_for_workers(4, timeout=120)
-        npshm.dask.setup(client)
+        npshm_dask.setup(client)
         by_dir = client.run(lambda: os.environ["NPSHM_DIR"])
         hosts = {h: sorted(w for w, d in by_dir.items() if d == dirs[h])
                  for h in "abc"}

@@ -292,6 +292,7 @@ def view_of(mapping: Any, ref: HostRef) -> SharedArray:
 # digest -> (Mapping of this host's copy, (st_dev, st_ino) of its file)
 _copies: Dict[str, Tuple[Any, Optional[Tuple[int, int]]]] = {}
 _copies_lock = threading.Lock()
+_obtain_lock = threading.Lock()
 
 
 def copy_name() -> str:
@@ -351,8 +352,12 @@ def host_copy(ref: HostRef) -> Any:
     if mapping is not None:
         return mapping
     from . import _dask_comms
-    mapping = _dask_comms.obtain(ref)
-    keep(ref.digest, mapping)
+    # One at a time per process: a worker's threads share its claim.
+    with _obtain_lock:
+        mapping = held(ref.digest)
+        if mapping is None:
+            mapping = _dask_comms.obtain(ref)
+            keep(ref.digest, mapping)
     return mapping
 
 
