@@ -4,10 +4,10 @@ dask.distributed serializes an ndarray subclass with its numpy serializer,
 which sends the bytes, unless the subclass registers its own.  At import of
 npshm this module registers SharedArray with distributed's `dask_serialize`
 dispatch (declining, so distributed pickles the array) and installs the
-host-aware pickling (npshm._remote) -- at once if distributed is loaded,
-else the moment `distributed.protocol.serialize` is imported (an import
-hook that wraps that one module's loading; distributed is never imported
-by npshm for this).
+host-aware pickling (npshm._remote, with npshm._dask_comms as its
+transport): at once if distributed is loaded, else the moment
+`distributed.protocol.serialize` is imported (an import hook that wraps
+that one module's loading; npshm never imports distributed for this).
 """
 
 from __future__ import annotations
@@ -43,7 +43,15 @@ def register() -> None:
         raise NotImplementedError("npshm arrays travel by reference (pickle)")
 
     dask_serialize.register(SharedArray)(decline)
+    _remote.set_transport(_transport)
     _remote.install()
+
+
+def _transport() -> Any:
+    """npshm._dask_comms, imported on first use (distributed is complete
+    by then; at registration it may still be importing)."""
+    from . import _dask_comms
+    return _dask_comms
 
 
 class _Loader(importlib.abc.Loader):

@@ -20,7 +20,8 @@ parse() reads the format (the only place that does).  Unpickling:
 - on the reference's host: the core's reference (attach, checked by the
   library against the array id and the view's bounds, cached per process);
 - elsewhere, or when that array is gone: the same view of this host's copy
-  of the array, found or made through the cluster (npshm._dask_comms: the
+  of the array, found or made through the cluster (the transport, see
+  set_transport; npshm._dask_comms: the
   scheduler's registry knows which host holds which digest, and the bytes
   come over dask's own comms from any host holding a complete copy,
   checked against the digest before the copy is registered).
@@ -35,8 +36,8 @@ nanny plugin runs it) removes the copies of processes that died.
 The reference of a view of a host copy names the copy on this host (with
 the same digest), so it resolves to the same bytes on any host.
 
-Nothing here imports distributed at import time: npshm registers this
-pickling with dask when both are loaded (npshm._dask_hook).
+Nothing here imports distributed: npshm._dask_hook, when distributed is
+loaded, installs this pickling and the transport (npshm._dask_comms).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ import secrets
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -59,7 +60,7 @@ from .errors import of_slug
 
 __all__ = ["HostRef", "parse", "format_ref", "install", "uninstall",
            "reduce", "rebuild", "release_copies", "local_copies",
-           "local_host_hash", "digest_of", "copy_name"]
+           "local_host_hash", "digest_of", "copy_name", "set_transport"]
 
 FORMAT = "npshm-host/1"
 DIGEST_KIND = "sha256x16m"
@@ -210,13 +211,23 @@ def _known(digest: str) -> Optional[Any]:
 # Pickling
 
 
+# How host copies are found or made: a callable giving the transport
+# module (npshm._dask_comms: context() and obtain(ref)), set by
+# npshm._dask_hook when distributed is loaded.
+_transport: Optional[Callable[[], Any]] = None
+
+
+def set_transport(loader: Optional[Callable[[], Any]]) -> None:
+    global _transport
+    _transport = loader
+
+
 def _in_dask() -> bool:
     """Whether this process is a dask worker or has a dask client (where
     references may cross hosts)."""
-    if "distributed" not in sys.modules:
+    if _transport is None or "distributed" not in sys.modules:
         return False
-    from . import _dask_comms
-    return _dask_comms.context() is not None
+    return _transport().context() is not None
 
 
 def reduce(array: SharedArray) -> Any:
@@ -351,12 +362,16 @@ def host_copy(ref: HostRef) -> Any:
         mapping = _known(ref.digest)
     if mapping is not None:
         return mapping
-    from . import _dask_comms
+    if _transport is None:
+        raise of_slug("not_found",
+                      "npshm: this array lives on another host (or was "
+                      "removed here), and this process runs no dask that "
+                      "could get the host's copy of it")
     # One at a time per process: a worker's threads share its claim.
     with _obtain_lock:
         mapping = held(ref.digest)
         if mapping is None:
-            mapping = _dask_comms.obtain(ref)
+            mapping = _transport().obtain(ref)
             keep(ref.digest, mapping)
     return mapping
 
