@@ -54,6 +54,17 @@ void throw_system(const std::string &what, int err, int code) {
   throw Error(code, what + " (" + std::strerror(err) + ")", err);
 }
 
+std::string exists_message(const std::string &what, const std::string &name) {
+  return what + ": an array of that name exists (to replace it, remove it first: npshm rm " + shell_word(name) +
+         ")";
+}
+
+std::string permission_denied_message(const std::string &what, bool wanted_write, bool readable) {
+  if (wanted_write && readable)
+    return what + ": permission denied for writing (the file is readable: a read-only attach may work)";
+  return what + ": permission denied";
+}
+
 void set_last_error(int code, const char *message, int sys_errno) noexcept {
   try {
     // Names and header text come from others: nothing in a message may

@@ -54,6 +54,20 @@ int code_from_errno(int err) noexcept;
 [[noreturn]] void throw_system(const std::string &what, int err);
 [[noreturn]] void throw_system(const std::string &what, int err, int code);
 
+// The message table: the wording of failures every binding and the CLI
+// show as the library gives it (bindings add only their own spelling of a
+// remedy, e.g. Python's exist_ok=True).  Names go in as they are: the
+// message is escaped once, when it becomes the thread's last error.
+
+// "<what>: an array of that name exists (to replace it, remove it first:
+// npshm rm NAME)"; name: the array's name as the CLI takes it.
+std::string exists_message(const std::string &what, const std::string &name);
+
+// "<what>: permission denied", saying that a read-only attach may work only
+// when it would (readable: the file grants this process read access; the
+// attach asked for write access).
+std::string permission_denied_message(const std::string &what, bool wanted_write, bool readable);
+
 // The thread's last error, as the C ABI reports it.
 void set_last_error(int code, const char *message, int sys_errno) noexcept;
 void clear_last_error() noexcept;

@@ -79,4 +79,20 @@ bool valid_utf8(std::string_view text) {
   return true;
 }
 
+std::string shell_word(std::string_view text) {
+  bool plain = !text.empty() && text[0] != '-';
+  for (unsigned char c : text) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("_.,:=@%+/-").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!safe) plain = false;
+  }
+  if (plain) return std::string(text);
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace npshm

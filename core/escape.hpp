@@ -16,6 +16,12 @@ namespace npshm {
 // kept (the result is for reading, not for parsing back).
 std::string escape_text(std::string_view text);
 
+// text as one word a POSIX shell reads back as text: unchanged if it holds
+// only letters, digits and _ . , : = @ % + / - (and does not start with -),
+// else in single quotes (a quote inside as '\''), so that a name shown in a
+// suggested command ("npshm rm NAME") runs nothing when pasted.
+std::string shell_word(std::string_view text);
+
 // true if text is well-formed UTF-8 (no overlong forms, no surrogates).
 bool valid_utf8(std::string_view text);
 

@@ -26,6 +26,11 @@ Location shm_location(const std::string &directory, const std::string &basename)
   return loc;
 }
 
+std::string cli_name(const Location &loc) {
+  if (!loc.is_shm || (!loc.basename.empty() && loc.basename[0] == '-')) return loc.name;
+  return loc.basename;
+}
+
 namespace {
 
 [[noreturn]] void invalid(const char *what, const std::string &name, const std::string &why) {

@@ -21,6 +21,11 @@ std::string shm_directory(const std::string *explicit_dir);
 // problem.  what is the operation, for the message ("create", "attach").
 Location resolve_name(const char *name, const std::string *explicit_dir, const char *what);
 
+// The name as a user types it on the command line: NAME for a shm name
+// (shm://NAME if NAME starts with '-', which would read as an option),
+// else the canonical file:// name.
+std::string cli_name(const Location &loc);
+
 // Location of a file found in the shm directory by listing it.
 Location shm_location(const std::string &directory, const std::string &basename);
 

@@ -170,7 +170,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   if (opts.populate) seg->populate(what, true);
 
   if (int err = platform::publish(file, loc.path)) {
-    if (err == EEXIST) throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", err);
+    if (err == EEXIST) throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc)), err);
     throw_system(what + ": cannot publish the array", err);
   }
   seg->file_ = open_files::adopt(seg->fd_, st, true);
@@ -240,7 +240,7 @@ void Segment::write_before_mapping(const std::string &header, const unsigned cha
   if (source) {
     // A taken name would only be found at publish time: fail before copying.
     if (platform::name_taken(loc_.path))
-      throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
+      throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc_)), EEXIST);
     // Reserve the whole file first: a load larger than the free space fails
     // here, before filling the shm file system page by page (which would
     // make other programs' unreserved mappings die of SIGBUS meanwhile).
@@ -286,7 +286,7 @@ void Segment::write_through_mapping(const std::string &header, const unsigned ch
   const Layout &layout = layout_;
   const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
   if (source && platform::name_taken(loc_.path))
-    throw Error(NPSHM_E_EXISTS, what + ": an array of that name exists", EEXIST);
+    throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc_)), EEXIST);
   // The file is whole huge pages long: a writable mapping would make it so
   // anyway (hugetlbfs extends the file to the mapped length).
   const std::uint64_t size = round_up(total, map_block_);
@@ -336,8 +336,9 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     if (err != 0) {
       if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
       if (err == EACCES || err == EPERM)
-        throw_system(what + ": permission denied" +
-                         (opts.readonly ? "" : " (a read-only attach may be allowed)"),
+        throw_system(permission_denied_message(
+                         what, !opts.readonly,
+                         ::faccessat(AT_FDCWD, loc.path.c_str(), R_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0),
                      err);
       if (err == EWOULDBLOCK)
         throw_system(what + ": another process holds a lease on the file (not waiting for it)", err,

@@ -15,6 +15,7 @@ See README.md next to this package for the full API and semantics.
 from . import _npshm, errors
 from ._api import (ArrayInfo, attach, create, delete, exists, from_array, gc,
                    host_id, list, readonly, unique_name)
+from ._api import array_name as name
 from ._files import load, save
 from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
                       handle, managed)
@@ -29,6 +30,6 @@ __version__: str = _npshm.version()
 __all__ = [
     "ArrayInfo", "Error", "Handle", "Managed", "SharedArray", "MS_ASYNC",
     "MS_INVALIDATE", "MS_SYNC", "attach", "create", "delete", "exists",
-    "from_array", "gc", "handle", "host_id", "list", "load", "managed",
+    "from_array", "gc", "handle", "host_id", "list", "load", "managed", "name",
     "readonly", "save", "unique_name", "errors", "__version__",
 ]

@@ -14,9 +14,10 @@ from . import _npshm, _pickling
 from ._dtypes import as_dtype, descr_of, dtype_of, item_bytes
 from ._names import NameLike, as_name
 from ._shared_array import SharedArray, mapping_of
-from .errors import invalid
+from .errors import ExistsError, error, invalid
 
-__all__ = ["create", "attach", "from_array", "delete", "exists", "list",
+__all__ = ["create", "attach", "from_array", "array_name", "delete",
+           "exists", "list",
            "gc", "host_id", "unique_name", "ArrayInfo"]
 
 ShapeLike = Union[int, Sequence[int]]
@@ -47,6 +48,15 @@ def _shape_tuple(shape: ShapeLike) -> Tuple[int, ...]:
     return dims
 
 
+def _default_lifetime(name: Any, lifetime: Optional[str]) -> str:
+    """The lifetime an array gets: the one asked for, else "owner" for an
+    array made without a name (nobody else knows its name, so nothing of it
+    may outlive its creator), else "persistent"."""
+    if lifetime is not None:
+        return lifetime
+    return "owner" if name is None else "persistent"
+
+
 def _lifetime(lifetime: str) -> int:
     try:
         return _LIFETIMES[lifetime]
@@ -60,6 +70,22 @@ def _order(order: str) -> int:
         return _ORDERS[order]
     except (KeyError, TypeError):
         raise invalid(f"order must be 'C' or 'F', got {order!r}") from None
+
+
+def _exists_hint(exc: BaseException, name: str, exist_ok_applies: bool
+                 ) -> BaseException:
+    """exc (an ExistsError from the library) with Python's ways out added
+    to the library's message."""
+    library_message = (getattr(exc, "library_message", None)
+                       or getattr(exc, "strerror", None) or str(exc))
+    remedy = ("pass exist_ok=True to attach it instead, or call "
+              if exist_ok_applies else "call ")
+    hinted = error(getattr(exc, "code", 0),
+                   f"{library_message}; in Python: {remedy}"
+                   f"npshm.delete({name!r}) to remove it first",
+                   getattr(exc, "errno", 0))
+    hinted.library_message = library_message  # type: ignore[attr-defined]
+    return hinted
 
 
 def _whole_array(mapping: Any, reusable: bool = False,
@@ -76,18 +102,21 @@ def _whole_array(mapping: Any, reusable: bool = False,
 
 
 def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
-           order: str = "C", fill: Any = None, lifetime: str = "persistent",
+           order: str = "C", fill: Any = None,
+           lifetime: Optional[str] = None,
            mode: int = 0o600, exist_ok: bool = False,
            populate: bool = False) -> SharedArray:
     """Create the array `name` in shared memory and return a view of it.
 
     name: "NAME" or "shm://NAME" (a file in /dev/shm, or $NPSHM_DIR), or
-      None for a unique name (read it back with npshm.handle(a).name).
+      None for a unique name (read it back with npshm.name(a)).
     shape, dtype, order ("C" or "F"): as for numpy.empty.
     fill: a value every element is set to (default: zeros).
     lifetime: "persistent" (until deleted), "owner" (until the creating
       handle is released), "last" (until the last process holding it
-      releases it).
+      releases it).  Default: "persistent" for a named array, "owner" for
+      name=None (nobody else knows that name: the array goes when the
+      process drops it or exits, instead of piling up).
     mode: permission bits of the file.
     exist_ok: if the name exists, attach it instead, provided its dtype,
       shape and memory order equal these (MismatchError, a ValueError,
@@ -101,6 +130,7 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
 
     Memory is reserved up front: a full /dev/shm raises OSError(ENOSPC).
     """
+    lifetime = _default_lifetime(name, lifetime)
     name = unique_name() if name is None else as_name(name)
     dims = _shape_tuple(shape)
     np_dtype = as_dtype(dtype)
@@ -121,6 +151,8 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
                 _npshm.options_set_exist_ok(options, 1)
         mapping = _npshm.create_mapping(name, descr, dims, order_code,
                                         options)
+    except ExistsError as exc:
+        raise _exists_hint(exc, name, True) from None
     finally:
         if options is not None:
             _npshm.options_free(options)
@@ -169,22 +201,30 @@ def attach(name: NameLike, *, dtype: Any = None,
 
 
 def from_array(name: Optional[NameLike], array: Any, *,
-               lifetime: str = "persistent", mode: int = 0o600) -> SharedArray:
+               lifetime: Optional[str] = None,
+               mode: int = 0o600) -> SharedArray:
     """Copy any array into a new segment `name` (None: a unique name).
+
+    lifetime: as for create: "persistent" by default, "owner" for
+      name=None.
 
     Fortran-ordered input stays Fortran-ordered; other layouts (strided,
     transposed, non-contiguous) are copied element by element into a C
     order segment with no intermediate copy.  Nothing is left behind if the
     copy fails.
     """
+    lifetime = _default_lifetime(name, lifetime)
     name = None if name is None else as_name(name)
     source = np.asanyarray(array)
     order = ("F" if source.flags.f_contiguous and not source.flags.c_contiguous
              else "C")
     if source.flags.c_contiguous or source.flags.f_contiguous:
         return _from_contiguous(name, source, order, lifetime, mode)
-    target = create(name, source.shape, source.dtype, order=order,
-                    lifetime=lifetime, mode=mode)
+    try:
+        target = create(name, source.shape, source.dtype, order=order,
+                        lifetime=lifetime, mode=mode)
+    except ExistsError as exc:  # from_array has no exist_ok
+        raise _exists_hint(exc, str(name), False) from None
     try:
         np.copyto(target, source, casting="no")
     except BaseException:
@@ -211,6 +251,8 @@ def _from_contiguous(name: Optional[str], source: np.ndarray, order: str,
         data = np.asarray(source).ravel(order="K").view(np.uint8)  # no copy
         mapping = _npshm.create_mapping_from(name, descr, source.shape,
                                              _order(order), data, options)
+    except ExistsError as exc:
+        raise _exists_hint(exc, name, False) from None
     finally:
         _npshm.options_free(options)
     return _whole_array(mapping, reusable=True, dtype=np_dtype)
@@ -239,6 +281,18 @@ def readonly(array: Any) -> Any:
     view = source.view()
     view.flags.writeable = False
     return view
+
+
+def array_name(array: Any) -> str:
+    """The name of the npshm array that array is (or views), as
+    npshm.handle(array).name: npshm.name(a) after npshm.create(None, ...).
+
+    Raises ValueError for arrays that do not live in an npshm segment.
+    """
+    mapping = mapping_of(array)
+    if mapping is None:
+        raise ValueError("array is not backed by an npshm segment")
+    return str(mapping.name)
 
 
 def delete(name: NameLike) -> None:

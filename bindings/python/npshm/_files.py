@@ -9,28 +9,70 @@ complete.
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Any, Iterator, Optional, Tuple
 
 import numpy as np
 
 from . import _npshm
-from ._api import _lifetime, _whole_array, from_array, unique_name
+from ._api import (_default_lifetime, _exists_hint, _lifetime, _whole_array,
+                   from_array, unique_name)
 from ._dtypes import dtype_of
 from ._names import NameLike, as_name, as_path
 from ._progress import ProgressLike, reporting
 from ._shared_array import SharedArray, mapping_of
-from .errors import invalid
+from .errors import ExistsError, InvalidError, invalid
 
 __all__ = ["load", "save"]
 
 PathLike = "os.PathLike[str] | str | bytes"
 
 
+# How many "STEM-N" names load() tries after STEM before a unique name.
+_STEM_SUFFIXES = 99
+
+
+def _file_stem(path: str) -> str:
+    """The file's name without its last extension, as the CLI's
+    `npshm load FILE` names the array ("data/frames.npy": "frames")."""
+    base = os.path.basename(path.rstrip("/")) or path
+    dot = base.rfind(".")
+    return base if dot <= 0 else base[:dot]
+
+
+def _names_from_stem(path: str) -> Iterator[Tuple[str, bool]]:
+    """The names load(path) tries, in order, each with True if it is the
+    last: the file's stem, STEM-1 ... STEM-99, then a unique name (also at
+    once if the stem is no valid name, e.g. it starts with '.')."""
+    stem = _file_stem(path)
+    try:
+        _npshm.resolve_path("shm://" + stem)
+    except InvalidError:
+        pass
+    else:
+        yield stem, False
+        for i in range(1, _STEM_SUFFIXES + 1):
+            candidate = f"{stem}-{i}"
+            try:
+                _npshm.resolve_path("shm://" + candidate)
+            except InvalidError:  # too long with the suffix
+                break
+            yield candidate, False
+    yield unique_name(), True
+
+
 def load(path: PathLike, name: Optional[NameLike] = None, *,
-         lifetime: str = "persistent", mode: int = 0o600,
+         lifetime: Optional[str] = None, mode: int = 0o600,
          progress: ProgressLike = None) -> SharedArray:
-    """Read the .npy file at path straight into a new segment `name`
-    (None: a unique name) and return a view of it.
+    """Read the .npy file at path straight into a new segment `name` and
+    return a view of it.
+
+    name: the new array's name.  None: the file's name without its
+      extension, as `npshm load FILE` names it ("data/frames.npy" gives
+      "frames"); if that name is taken, "frames-1", "frames-2" ... (read
+      the name back with npshm.name(a)).
+    lifetime: "persistent", "owner" or "last", as for npshm.create.
+      Default: "persistent" for an explicit name, "owner" for name=None
+      (the array goes when this process drops it or exits).
 
     The library copies the data in the kernel (copy_file_range or
     sendfile) from the file into the new segment, with no intermediate
@@ -43,14 +85,24 @@ def load(path: PathLike, name: Optional[NameLike] = None, *,
       left behind) and propagates.
     """
     file_path = os.path.abspath(as_path(path))
-    name = unique_name() if name is None else as_name(name)
+    lifetime = _default_lifetime(name, lifetime)
+    candidates = (iter([(as_name(name), True)]) if name is not None
+                  else _names_from_stem(file_path))
     options = _npshm.options_new()
     try:
         _npshm.options_set_lifetime(options, _lifetime(lifetime))
         _npshm.options_set_mode(options, int(mode))
-        with reporting(progress, f"load {os.path.basename(file_path)}") \
-                as report:
-            mapping = _npshm.load_mapping(file_path, name, options, report)
+        for candidate, last in candidates:
+            try:
+                with reporting(progress,
+                               f"load {os.path.basename(file_path)}") \
+                        as report:
+                    mapping = _npshm.load_mapping(file_path, candidate,
+                                                  options, report)
+                break
+            except ExistsError as exc:
+                if last:
+                    raise _exists_hint(exc, candidate, False) from None
     finally:
         _npshm.options_free(options)
     return _whole_array(mapping, reusable=True)

@@ -26,7 +26,8 @@ def test_create_defaults_and_unique_name():
     h = npshm.handle(a)
     try:
         assert a.dtype == np.float64 and a.shape == (3,) and (a == 0).all()
-        assert h.lifetime == "persistent" and not h.readonly and h.creator
+        # no name: nobody else knows it, so it goes with this process
+        assert h.lifetime == "owner" and not h.readonly and h.creator
         assert npshm.exists(h.name)
         assert oct(os.stat(h.path).st_mode & 0o777) == oct(0o600)
     finally:

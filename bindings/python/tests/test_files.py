@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import npshm
-from conftest import SHM_DIR
+from conftest import SESSION, SHM_DIR
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
@@ -27,13 +27,14 @@ def test_load_keeps_dtype_shape_order(tmp_path, name, order, dtype):
     assert back.dtype == source.dtype and back.tobytes("A") == source.tobytes("A")
 
 
-def test_load_unique_name_and_empty(tmp_path):
-    path = tmp_path / "e.npy"
+def test_load_name_from_file_and_empty(tmp_path):
+    path = tmp_path / f"{SESSION}-e.npy"
     np.save(path, np.zeros((0, 3), "f4"))
     a = npshm.load(str(path))
     h = npshm.handle(a)
     try:
         assert a.shape == (0, 3)
+        assert h.name == f"shm://{SESSION}-e" and h.lifetime == "owner"
     finally:
         npshm.delete(h.name)
 

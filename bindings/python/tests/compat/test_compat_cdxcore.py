@@ -349,3 +349,132 @@ def test_read_shared_array_bad_files(names, tmp_path):
     np.save(fortran, np.asfortranarray(np.arange(6.0).reshape(2, 3)))
     kept = read_shared_array(fortran, names())
     assert kept.flags.f_contiguous and kept.tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+# cdxcore.npio.to_file's layout, written here byte by byte: a 4-byte
+# big-endian total header length, a 1-byte dtype code, a 3-byte big-endian
+# ndim, 8-byte big-endian dimensions, then the data in C order (native).
+CDX_CODES = ["bool", "int8", "int16", "int32", "int64", "uint16", "uint32",
+             "uint64", "float16", "float32", "float64", "complex64",
+             "complex128", "datetime64", "timedelta64"]
+
+
+def cdx_bytes(array, code=None, ndim=None, total=None):
+    array = np.array(array, order="C")  # (ascontiguousarray makes 0-d 1-d)
+    if code is None:
+        code = CDX_CODES.index(array.dtype.name.split("[")[0])
+    ndim = array.ndim if ndim is None else ndim
+    header = (int(8 + 8 * ndim if total is None else total).to_bytes(4, "big")
+              + bytes([code]) + ndim.to_bytes(3, "big")
+              + b"".join(int(d).to_bytes(8, "big") for d in array.shape))
+    return header + array.tobytes()
+
+
+def cdx_sample(code, shape):
+    dtype = np.dtype(CDX_CODES[code])
+    n = int(np.prod(shape))
+    if dtype.kind == "b":
+        flat = np.arange(n) % 3 == 0
+    elif dtype.kind in "Mm":
+        flat = np.arange(n).astype(np.int64).view(dtype)
+    else:
+        flat = (np.arange(n) % 100).astype(dtype)
+    return flat.reshape(shape)
+
+
+@pytest.mark.parametrize("code", range(15), ids=CDX_CODES)
+def test_read_cdxcore_file_every_dtype_code(names, tmp_path, code):
+    for shape in [(3, 4), (5,), (), (2, 3, 2, 1), (0,), (4, 0, 2)]:
+        source = cdx_sample(code, shape)
+        path = tmp_path / f"a{code}.bin"
+        path.write_bytes(cdx_bytes(source, code=code))
+        got = read_shared_array(str(path), names())
+        assert got.dtype == np.dtype(CDX_CODES[code])
+        assert got.shape == shape and got.flags.c_contiguous
+        assert got.tobytes() == source.tobytes()
+        assert is_shared_array(got)
+
+
+def test_read_cdxcore_file_sources_and_existing(names, tmp_path):
+    source = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
+    path = tmp_path / "x.bin"
+    path.write_bytes(cdx_bytes(source))
+    with open(path, "rb") as f:
+        assert np.array_equal(read_shared_array(f, names()), source)
+        assert np.array_equal(read_shared_array(f.fileno(), names()), source)
+    n = names()
+    first, attached = read_shared_array(pathlib.Path(path), n,
+                                        return_status=True)
+    assert not attached
+    first[0, 0, 0] = -5
+    again, attached = read_shared_array(path, n, return_status=True)
+    assert attached and again[0, 0, 0] == -5
+    with pytest.raises(ValueError, match="shape"):
+        read_shared_array(path, names(), validate_shape=(24,))
+    ro = read_shared_array(path, names(), read_only=True)
+    assert not ro.flags.writeable
+
+
+def test_read_cdxcore_file_large_ndim(names, tmp_path):
+    source = np.arange(2 ** 5, dtype=np.float64).reshape((2,) * 5 + (1,) * 20)
+    path = tmp_path / "deep.bin"
+    path.write_bytes(cdx_bytes(source))
+    assert np.array_equal(read_shared_array(path, names()), source)
+
+
+def bad_cdx_files():
+    good = cdx_bytes(np.arange(6, dtype=np.float64).reshape(2, 3))
+    return {
+        # truncated: cdxcore raises EOFError
+        "empty": (b"", EOFError, "truncated"),
+        "short-fixed-header": (good[:6], EOFError, "truncated"),
+        "short-dims": (good[:20], EOFError, "truncated"),
+        "short-data": (good[:-1], EOFError, "needs 48 bytes of data"),
+        "huge-shape": (cdx_bytes(np.zeros((1, 1)))[:8]
+                       + (2 ** 62).to_bytes(8, "big") * 2, EOFError,
+                       "truncated"),
+        # inconsistent: cdxcore raises ValueError
+        "dtype-code-15": (good[:4] + bytes([15]) + good[5:], ValueError,
+                          "unknown dtype code 15"),
+        "dtype-code-255": (good[:4] + bytes([255]) + good[5:], ValueError,
+                           "unknown dtype code 255"),
+        "length-vs-ndim": (cdx_bytes(np.zeros((2, 3)), total=16),
+                           ValueError, "does not match 2 dimensions"),
+        "ndim-over-numpy": (cdx_bytes(np.zeros(1), ndim=40, total=8 + 320)
+                            + b"\0" * 400, ValueError, "at most 32"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(bad_cdx_files()))
+def test_bad_cdxcore_files_leave_nothing(names, tmp_path, private_shm_dir,
+                                         case):
+    data, exception, message = bad_cdx_files()[case]
+    path = tmp_path / "bad.bin"
+    path.write_bytes(data)
+    n = names()
+    with pytest.raises(exception, match=message):
+        read_shared_array(path, n)
+    assert not npshm.exists(n)
+    assert os.listdir(private_shm_dir) == []
+
+
+def test_cdxcore_file_shrinking_while_read_leaves_nothing(
+        names, tmp_path, private_shm_dir, monkeypatch):
+    """The file passes the size check, then loses its data before it is
+    read (another process truncating it): EOFError, and the new array is
+    gone."""
+    import npshm.compat.cdxcore as cdx
+    path = tmp_path / "x.bin"
+    path.write_bytes(cdx_bytes(np.arange(1000, dtype=np.int64)))
+    checked = cdx._cdx_header
+
+    def check_then_truncate(fd, what):
+        header = checked(fd, what)
+        os.truncate(path, header.offset + 100)
+        return header
+    monkeypatch.setattr(cdx, "_cdx_header", check_then_truncate)
+    n = names()
+    with pytest.raises(EOFError, match="read 100 of 8000 bytes"):
+        read_shared_array(path, n)
+    assert not npshm.exists(n)
+    assert os.listdir(private_shm_dir) == []

@@ -1,12 +1,30 @@
 # Creating and attaching arrays: the ALTREP views.
 
+# A name nobody else uses, for arrays made with name = NULL: npshm-PID-
+# random hex (from tempfile(), which leaves R's random number stream alone).
+.unique_name <- function() {
+  sprintf("npshm-%d-%s", Sys.getpid(), sub("^file", "", basename(tempfile())))
+}
+
+# The condition e (npshm_exists) with R's ways out added to its message.
+.exists_hint <- function(e, name, exist_ok_applies) {
+  if (is.null(e$library_message)) e$library_message <- conditionMessage(e)
+  remedy <- if (exist_ok_applies) "pass exist_ok = TRUE to attach it instead, or call " else "call "
+  e$message <- paste0(e$library_message, "; in R: ", remedy, "npshm_delete(",
+                      deparse(name), ") to remove it first")
+  e
+}
+
 npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
                          lifetime = c("persistent", "owner", "last"),
                          mode = "0600", init = NULL, inplace = FALSE,
                          exist_ok = FALSE) {
-  name <- .name_arg(name)
+  unnamed <- is.null(name)
+  # Made without a name, nobody else knows it: it goes with its creator
+  # unless a lifetime is asked for.
+  lifetime <- if (unnamed && missing(lifetime)) "owner" else match.arg(lifetime)
+  name <- if (unnamed) .unique_name() else .name_arg(name)
   order <- match.arg(order)
-  lifetime <- match.arg(lifetime)
   inplace <- .flag(inplace, "inplace")
   exist_ok <- .flag(exist_ok, "exist_ok")
   if (exist_ok && !is.null(init))
@@ -36,16 +54,19 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   .check(npc_options_set_lifetime(opts, npc_lifetime_from_name(lifetime)))
   .check(npc_options_set_mode(opts, mode_bits))
   .check(npc_options_set_exist_ok(opts, exist_ok))
-  npc_r_create(name, dtype, as.double(dim),
-               if (order == "C") 0L else 1L, opts, inplace, init)
+  tryCatch(npc_r_create(name, dtype, as.double(dim),
+                        if (order == "C") 0L else 1L, opts, inplace, init),
+           npshm_exists = function(e) stop(.exists_hint(e, name, TRUE)))
 }
 
-npshm_share <- function(x, name, lifetime = c("persistent", "owner", "last"),
+npshm_share <- function(x, name = NULL, lifetime = c("persistent", "owner", "last"),
                         mode = "0600", inplace = FALSE) {
   type <- .type_of_value(x)
   dim <- if (is.null(dim(x))) length(x) else dim(x)
-  npshm_create(name, dim, type = type, order = "F", lifetime = lifetime,
-               mode = mode, init = x, inplace = inplace)
+  lifetime <- if (is.null(name) && missing(lifetime)) "owner" else match.arg(lifetime)
+  tryCatch(npshm_create(name, dim, type = type, order = "F", lifetime = lifetime,
+                        mode = mode, init = x, inplace = inplace),
+           npshm_exists = function(e) stop(.exists_hint(e, name, FALSE)))
 }
 
 npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
