@@ -105,3 +105,46 @@ def test_name_accessor(name):
     assert npshm.name(a[1:]) == f"shm://{name}"
     with pytest.raises(ValueError):
         npshm.name(np.zeros(3))
+
+
+# Errors that say what to do when the name is taken.
+
+def test_existing_name_says_what_to_do(name):
+    npshm.create(name, 3)
+    with pytest.raises(npshm.errors.ExistsError) as info:
+        npshm.create(name, 3)
+    message = str(info.value)
+    assert "an array of that name exists" in message
+    assert "exist_ok=True" in message
+    assert f"npshm.delete({name!r})" in message
+    assert f"npshm rm {name}" in message
+    assert isinstance(info.value, FileExistsError)
+    assert info.value.errno == 17 and info.value.code == npshm.errors.EXISTS
+    for make in (lambda: npshm.from_array(name, np.arange(3)),
+                 lambda: npshm.from_array(name, np.arange(6)[::2])):
+        with pytest.raises(FileExistsError) as info:
+            make()
+        message = str(info.value)
+        assert "exist_ok" not in message          # from_array has none
+        assert message.count(f"npshm.delete({name!r})") == 1
+
+
+def test_existing_name_from_load(name, tmp_path):
+    path = tmp_path / "x.npy"
+    np.save(path, np.arange(2))
+    npshm.create(name, 1)
+    with pytest.raises(FileExistsError, match=r"npshm\.delete\("):
+        npshm.load(path, name)
+
+
+def test_hostile_name_in_the_hint_is_escaped(names):
+    hostile = names() + "-\u202e'; rm -rf ~ #"  # (control characters are no name)
+    npshm.create(hostile, 1)
+    try:
+        with pytest.raises(FileExistsError) as info:
+            npshm.create(hostile, 1)
+        message = str(info.value)
+        assert "\u202e" not in message       # shown escaped, not reordering text
+        assert "npshm rm '" in message            # shell-quoted
+    finally:
+        npshm.delete(hostile)
