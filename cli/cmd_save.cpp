@@ -1,4 +1,7 @@
 // npshm save NAME FILE.npy: a shared array to a plain .npy file on disk.
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdio>
 
@@ -19,8 +22,11 @@ class SaveCommand : public Command {
   explicit SaveCommand(CLI::App *app) {
     app->add_option("NAME", name_, "the array: NAME, shm://NAME or file:///path.npy")
         ->required();
-    app->add_option("FILE", file_, "the .npy file to write (replaced if it exists)")
+    app->add_option("FILE", file_, "the .npy file to write (replaced if it exists, as cp and numpy.save do)")
         ->required();
+    app->add_flag("-n,--no-clobber", no_clobber_,
+                  "do not replace an existing FILE: fail (exit 4) if anything is at FILE when the "
+                  "save starts");
     app->add_flag("--allow-other-owner", allow_other_owner_,
                   "read an array owned by another user who is not root (refused by default: "
                   "its owner can truncate it under the reader)");
@@ -32,6 +38,9 @@ class SaveCommand : public Command {
       throw UsageError(what + ": writing to standard output is not supported (the file is "
                               "written beside its final name and renamed when complete); "
                               "give a file path");
+    struct stat existing;
+    if (no_clobber_ && ::fstatat(AT_FDCWD, file_.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0)
+      throw Failure::from_code(NPSHM_E_EXISTS, what + ": the file exists (not replaced: --no-clobber)");
     const OptionsHandle options = context.make_options();
     npshm_options_set_readonly(options.get(), 1);
     if (npshm_options_set_allow_other_owner(options.get(), allow_other_owner_ ? 1 : 0) != NPSHM_OK)
@@ -70,6 +79,7 @@ class SaveCommand : public Command {
   std::string name_;
   std::string file_;
   bool allow_other_owner_ = false;
+  bool no_clobber_ = false;
 };
 
 }  // namespace
@@ -80,7 +90,8 @@ Subcommand add_save_command(CLI::App &program, CommonOptions &common) {
       "Writes the array NAME to FILE as a plain .npy file (the header that numpy.save\n"
       "writes, then the data; no npshm trailer), readable by numpy.load.  The data\n"
       "goes to a temporary file in the same directory, renamed onto FILE (replacing\n"
-      "a regular file) only when complete: FILE is never partial.  Anything else at\n"
+      "a regular file, as cp and numpy.save do; -n keeps an existing FILE) only when\n"
+      "complete: FILE is never partial.  Anything else at\n"
       "FILE (a symbolic link, FIFO, device, directory) is refused.  The path is used\n"
       "as given (no '.npy' is appended); '-' (standard output) is refused.  A\n"
       "progress bar with the rate and the time left is drawn on stderr when stderr is\n"

@@ -8,8 +8,8 @@ namespace npshm_cli {
 
 void add_output_options(CLI::App *command, OutputOptions &options) {
   CLI::Option *json = command->add_flag("--json", options.json,
-                                        "print one JSON object (schema: cli/schemas/" +
-                                            command->get_name() + ".json)");
+                                        "print one JSON object (its schema: \"JSON output\" in the "
+                                        "CLI guide, docs/cli.md)");
   CLI::Option *lines = command->add_flag(
       "--json-lines", options.json_lines,
       command->get_name() == "ls" || command->get_name() == "gc"

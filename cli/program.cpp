@@ -28,9 +28,10 @@ Program::Program()
   for (const Subcommand &sub : commands) sub.app->set_help_flag("-h,--help", "print this help and exit");
   app.footer(
       "Every command also takes --dir DIR after its name, and --json or --json-lines\n"
-      "for output that scripts read (one object per command; schemas in\n"
-      "cli/schemas/).  Dtypes may be NumPy names (float64, int32, uint8, bool,\n"
-      "complex128, datetime64[ns], ...) or NPY type strings (<f8, |u1, <U10).\n"
+      "for output that scripts read (one object per command; its schema is in\n"
+      "the CLI guide, docs/cli.md, \"JSON output\").  Dtypes may be NumPy names\n"
+      "(float64, int32, uint8, bool, complex128, datetime64[ns], ...) or NPY type\n"
+      "strings (<f8, |u1, <U10).\n"
       "Everything printed is escaped: control, C1 and bidi characters and invalid\n"
       "UTF-8 in names and messages show as \\x1b, \\u202e, \\xff.\n"
       "\n"

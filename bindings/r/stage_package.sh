@@ -4,7 +4,8 @@
 #   stage_package.sh <repository root> <dest> [swig]
 #
 # Into the copy of bindings/r/npshm (its git-tracked files when the tree is
-# a git checkout, so the result is what a clean clone gives):
+# a git checkout, so the result is what a clean clone gives; its links
+# src/core and src/npshm.h replaced by copies):
 #   src/core/    the core's sources (core/*.cpp, core/*.hpp), and
 #   src/npshm.h  include/npshm.h, copied from the repository, so the
 #                package's shared object contains the library itself;
@@ -44,12 +45,14 @@ if git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
   (cd "$pkg_src" && git ls-files -z -- . | xargs -0 sh -c '
      for f do
        [ -e "$f" ] || continue
+       [ -L "$f" ] && continue   # src/core, src/npshm.h: copied below
        mkdir -p "$0/$(dirname "$f")" && cp -p "$f" "$0/$f"
      done' "$stage")
 else
   cp -R "$pkg_src/." "$stage/"
-  rm -f "$stage"/src/*.o "$stage"/src/*.so "$stage/src/npshm_wrap.c" \
-        "$stage/R/swig_wrappers.R"
+  rm -rf "$stage"/src/*.o "$stage"/src/*.so "$stage/src/npshm_wrap.c" \
+        "$stage/R/swig_wrappers.R" "$stage/src/Makevars" "$stage/src/staged" \
+        "$stage/src/core" "$stage/src/npshm.h"
 fi
 
 # The core, compiled into the package.
@@ -66,26 +69,7 @@ sed -e "s|@CORE_OBJECTS@|${objects# }|" "$stage/src/Makevars.in" >"$stage/src/Ma
 rm "$stage/src/Makevars.in"
 
 # The SWIG wrappers, generated here (never at install time).
-"$swig" -r -I"$stage/src" -o "$stage/src/npshm_wrap.c" -outdir "$stage/R" \
-  "$stage/tools/npshm.i" || fail "swig failed on tools/npshm.i"
-mv "$stage/R/npshm.R" "$stage/R/swig_wrappers.R"
-# SWIG's run-time code carries pragmas that silence compiler warnings (for
-# MSVC and GCC); R CMD check --as-cran warns about them.  Without them the
-# code only gets compiler warnings R does not turn into errors.
-sed -i -e '/^[[:space:]]*#[[:space:]]*pragma[[:space:]]\{1,\}\(warning\|GCC[[:space:]]\{1,\}diagnostic\|clang[[:space:]]\{1,\}diagnostic\)/d' \
-  "$stage/src/npshm_wrap.c"
-if grep -n 'pragma.*\(warning\|diagnostic\)' "$stage/src/npshm_wrap.c"; then
-  fail "pragmas left in the generated wrapper (above)"
-fi
-# What R_init_npshm must do with its DllInfo (see the end of tools/npshm.i).
-registration='R_registerRoutines(dll, NULL, CallEntries, NULL, NULL);'
-[ "$(grep -c -F "$registration" "$stage/src/npshm_wrap.c")" = 1 ] ||
-  fail "SWIG's R_init_npshm has changed: '$registration' not found once"
-sed -i -e "s/^\([[:space:]]*\)$registration\$/&\\
-\\1R_useDynamicSymbols(dll, FALSE);\\
-\\1npshm_r_register_classes(dll);/" "$stage/src/npshm_wrap.c"
-grep -q 'npshm_r_register_classes(dll);' "$stage/src/npshm_wrap.c" ||
-  fail "could not add the ALTREP classes' registration to R_init_npshm"
+sh "$stage/tools/generate_wrappers.sh" "$swig" "$stage"
 
 # The licence: R wants a stub naming the year and the holder; the full
 # text goes along as inst/LICENSE.

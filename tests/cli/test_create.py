@@ -128,7 +128,8 @@ def test_existing_name(shm):
     shm.ok("create", "x", "--shape", "3", "--dtype", "f8", "--fill", "7")
     result = shm.run("create", "x", "--shape", "9", "--dtype", "u1")
     assert result.returncode == 4
-    assert result.stderr == "npshm: create shm://x: an array of that name exists\n"
+    assert result.stderr == ("npshm: create shm://x: an array of that name exists "
+                             "(to replace it, remove it first: npshm rm x)\n")
     assert (load(shm, "x") == 7).all()  # untouched
 
 

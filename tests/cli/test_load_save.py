@@ -109,7 +109,8 @@ def test_load_existing_name(shm, tmp_path):
     np.save(tmp_path / "taken.npy", np.ones(7))
     result = shm.run("load", tmp_path / "taken.npy")
     assert result.returncode == 4
-    assert result.stderr == "npshm: create shm://taken: an array of that name exists\n"
+    assert result.stderr == ("npshm: create shm://taken: an array of that name exists "
+                             "(to replace it, remove it first: npshm rm taken)\n")
     assert (np.load(shm.path("taken")) == 5).all()
 
 
