@@ -11,6 +11,7 @@ halves by hand in two terminals:
     /usr/bin/python3 attach_by_name.py delete demo-frame
 """
 
+import argparse
 import subprocess
 import sys
 
@@ -37,9 +38,23 @@ def attach(name):
 
 
 def main():
-    if len(sys.argv) == 3:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="With no arguments: the whole demo in one go (a second "
+               "interpreter attaches the array by name); nothing is left "
+               "behind.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", nargs="?",
+                        choices=["create", "attach", "delete"],
+                        help="run one half by hand: create NAME (kept until "
+                             "deleted), attach NAME, or delete NAME")
+    parser.add_argument("name", nargs="?", help="the array's name")
+    args = parser.parse_args()
+    if args.step is not None:
+        if args.name is None:
+            parser.error(f"{args.step} needs a NAME")
         {"create": create, "attach": attach, "delete": npshm.delete}[
-            sys.argv[1]](sys.argv[2])
+            args.step](args.name)
         return
     name = npshm.unique_name("demo-frame")
     frame = create(name)

@@ -66,12 +66,19 @@ def body(t):
             names = z.namelist()
             z.extractall(t.path("wheel"))
         info = f"npshm-{version}.dist-info"
-        for needed in ("npshm/__init__.py", "npshm/__main__.py", f"{info}/LICENSE",
+        for needed in ("npshm/__init__.py", "npshm/__main__.py", "npshm/LICENSE",
                        f"{info}/METADATA", f"npshm-{version}.data/scripts/npshm"):
             check(needed in names, f"the wheel lacks {needed}")
         check(not [n for n in names if "libnpshm" in n], "the wheel carries a libnpshm")
         meta = open(t.path("wheel", info, "METADATA")).read()
         check(f"\nVersion: {version}\n" in meta, "METADATA version differs from VERSION")
+        # pip show prints these: the licence's name (not its whole text) and
+        # the home page
+        check("\nLicense: MIT\n" in meta, f"METADATA License is not just MIT:\n{meta[:2000]}")
+        check("\nHome-page: https://github.com/npshm/npshm\n" in meta, "METADATA has no Home-page")
+        with open(t.path("wheel", "npshm", "LICENSE"), "rb") as shipped, \
+                open(os.path.join(src, "LICENSE"), "rb") as original:
+            check(shipped.read() == original.read(), "npshm/LICENSE differs from LICENSE")
         exts = [n for n in names if re.match(r"npshm/_npshm_c\..*\.so$", n)]
         check(len(exts) == 1, f"extension modules in the wheel: {exts}")
         for binary in (exts[0], f"npshm-{version}.data/scripts/npshm"):

@@ -39,6 +39,9 @@ def body(t):
     with t.step("pip show / importlib.metadata"):
         shown = run([python, "-m", "pip", "show", "npshm"], cwd=elsewhere, env=env)
         check(f"Version: {expected}" in shown, f"pip show:\n{shown}")
+        # the licence's name and the home page, not the whole licence text
+        check("\nLicense: MIT\n" in shown, f"pip show License:\n{shown}")
+        check("\nHome-page: https://github.com/npshm/npshm\n" in shown, f"pip show:\n{shown}")
         meta = run([python, "-c", "import importlib.metadata as m; print(m.version('npshm'))"],
                    cwd=elsewhere, env=env).strip()
         check(meta == expected, f"importlib.metadata.version: {meta}")
