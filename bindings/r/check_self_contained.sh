@@ -70,9 +70,11 @@ else
   bad "no installed $so"
 fi
 
-# Nothing generated in the source tree.
-stray=$(find "$repo/bindings/r/npshm" \( -name '*.o' -o -name '*.so' -o -name 'npshm_wrap.c' \
-          -o -name 'swig_wrappers.R' -o -name 'npshm.h' -o -name 'capi.cpp' -o -name Makevars \) -print)
+# Nothing generated in the source tree (src/core and src/npshm.h are the
+# package's links to core/ and include/npshm.h, not copies).
+stray=$(find "$repo/bindings/r/npshm" ! -type l \( -name '*.o' -o -name '*.so' -o -name 'npshm_wrap.c' \
+          -o -name 'swig_wrappers.R' -o -name 'npshm.h' -o -name 'capi.cpp' -o -name Makevars \
+          -o -name staged \) -print)
 if [ -z "$stray" ]; then ok "no generated file or object in bindings/r/npshm"
 else bad "generated files in the source tree: $stray"; fi
 
