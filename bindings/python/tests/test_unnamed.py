@@ -138,13 +138,14 @@ def test_existing_name_from_load(name, tmp_path):
 
 
 def test_hostile_name_in_the_hint_is_escaped(names):
-    hostile = names() + "-\u202e'; rm -rf ~ #"  # (control characters are no name)
+    # (control characters are refused in names; a bidi override is not)
+    hostile = names() + "-\u202e'; rm -rf ~ #"
     npshm.create(hostile, 1)
     try:
         with pytest.raises(FileExistsError) as info:
             npshm.create(hostile, 1)
         message = str(info.value)
-        assert "\u202e" not in message       # shown escaped, not reordering text
+        assert "\u202e" not in message       # shown escaped, not reordering
         assert "npshm rm '" in message            # shell-quoted
     finally:
         npshm.delete(hostile)

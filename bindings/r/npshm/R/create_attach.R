@@ -6,13 +6,25 @@
   sprintf("npshm-%d-%s", Sys.getpid(), sub("^file", "", basename(tempfile())))
 }
 
-# The condition e (npshm_exists) with R's ways out added to its message.
-.exists_hint <- function(e, name, exist_ok_applies) {
-  if (is.null(e$library_message)) e$library_message <- conditionMessage(e)
-  remedy <- if (exist_ok_applies) "pass exist_ok = TRUE to attach it instead, or call " else "call "
-  e$message <- paste0(e$library_message, "; in R: ", remedy, "npshm_delete(",
-                      deparse(name), ") to remove it first")
-  e
+# The call being made, for the message of an npshm_exists error raised
+# meanwhile (see .raise_npshm): list(name, exist_ok_applies), or NULL.  Set
+# around the call rather than caught with tryCatch, which would hold a
+# second reference to the returned view (R then copies on an inplace
+# write instead of writing the shared memory).
+.exists_context <- new.env(parent = emptyenv())
+
+.with_exists_hint <- function(name, exist_ok_applies) {
+  if (!is.null(.exists_context$now)) return(FALSE)  # the outer call's hint wins
+  .exists_context$now <- list(name = name, exist_ok_applies = exist_ok_applies)
+  TRUE
+}
+
+# R's ways out of a taken name, added to the library's message.
+.exists_hint <- function(message) {
+  now <- .exists_context$now
+  if (is.null(now)) return(message)
+  remedy <- if (now$exist_ok_applies) "pass exist_ok = TRUE to attach it instead, or call " else "call "
+  paste0(message, "; in R: ", remedy, "npshm_delete(", deparse(now$name), ") to remove it first")
 }
 
 npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
@@ -54,9 +66,9 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   .check(npc_options_set_lifetime(opts, npc_lifetime_from_name(lifetime)))
   .check(npc_options_set_mode(opts, mode_bits))
   .check(npc_options_set_exist_ok(opts, exist_ok))
-  tryCatch(npc_r_create(name, dtype, as.double(dim),
-                        if (order == "C") 0L else 1L, opts, inplace, init),
-           npshm_exists = function(e) stop(.exists_hint(e, name, TRUE)))
+  if (.with_exists_hint(name, TRUE)) on.exit(.exists_context$now <- NULL, add = TRUE)
+  npc_r_create(name, dtype, as.double(dim),
+               if (order == "C") 0L else 1L, opts, inplace, init)
 }
 
 npshm_share <- function(x, name = NULL, lifetime = c("persistent", "owner", "last"),
@@ -64,9 +76,9 @@ npshm_share <- function(x, name = NULL, lifetime = c("persistent", "owner", "las
   type <- .type_of_value(x)
   dim <- if (is.null(dim(x))) length(x) else dim(x)
   lifetime <- if (is.null(name) && missing(lifetime)) "owner" else match.arg(lifetime)
-  tryCatch(npshm_create(name, dim, type = type, order = "F", lifetime = lifetime,
-                        mode = mode, init = x, inplace = inplace),
-           npshm_exists = function(e) stop(.exists_hint(e, name, FALSE)))
+  if (!is.null(name) && .with_exists_hint(name, FALSE)) on.exit(.exists_context$now <- NULL)
+  npshm_create(name, dim, type = type, order = "F", lifetime = lifetime,
+               mode = mode, init = x, inplace = inplace)
 }
 
 npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,

@@ -20,6 +20,7 @@
 
 # Signals the condition (also called from C: src/r_errors.c).
 .raise_npshm <- function(message, code, errno = 0L) {
+  if (identical(as.integer(code), .code_of("NPSHM_E_EXISTS"))) message <- .exists_hint(message)
   stop(.npshm_condition(message, code, errno))
 }
 
