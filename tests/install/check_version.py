@@ -98,8 +98,12 @@ def main():
            and "THE SOFTWARE IS PROVIDED \"AS IS\"" in license_text,
            "LICENSE is the MIT license of The npshm developers", "unexpected text")
     report("license : 'MIT'" in meson_build, "meson project license MIT", "not MIT")
-    report(re.search(r'^license\s*=\s*\{\s*file\s*=\s*"LICENSE"', pyproject, re.M) is not None,
-           "pyproject.toml license is the LICENSE file", "no license = {file = \"LICENSE\"}")
+    report(re.search(r'^license\s*=\s*\{\s*text\s*=\s*"MIT"\s*\}', pyproject, re.M) is not None,
+           "pyproject.toml license is MIT (pip show prints its name, not the text)",
+           "no license = {text = \"MIT\"}")
+    py_meson = read(os.path.join(src, "bindings", "python", "npshm", "meson.build"))
+    report("project_source_root() / 'LICENSE'" in py_meson,
+           "the Python package installs LICENSE (npshm/LICENSE)", "it does not")
     r_license = field(description, r"^License:\s*(.+)$", "License")
     report(r_license.startswith("MIT"), "R DESCRIPTION License is MIT", r_license)
     jl_license = os.path.join(src, "bindings", "julia", "NPShm", "LICENSE")
