@@ -36,7 +36,8 @@ for (file in list.files(dir, pattern = "^test.*\\.[rR]$", full.names = TRUE)) {
   failed <- failed + sum(!ok)
 }
 
-shm_dir <- Sys.getenv("NPSHM_DIR", "/dev/shm")
+shm_dir <- Sys.getenv("NPSHM_DIR")
+if (!nzchar(shm_dir)) shm_dir <- "/dev/shm"
 left <- list.files(shm_dir, pattern = sprintf("^npshm-test-r-%d-", Sys.getpid()),
                    full.names = TRUE)
 if (length(left) > 0L) {

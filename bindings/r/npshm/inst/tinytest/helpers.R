@@ -2,7 +2,10 @@
 # NumPy side (pyarrays.py), child R processes and the check that no segment
 # is left behind.
 
-shm_dir <- Sys.getenv("NPSHM_DIR", "/dev/shm")
+# (empty counts as unset, as the library reads it: tinytest restores an
+# unset variable that a test file set as set-but-empty)
+shm_dir <- Sys.getenv("NPSHM_DIR")
+if (!nzchar(shm_dir)) shm_dir <- "/dev/shm"
 test_prefix <- sprintf("npshm-test-r-%d-%s", Sys.getpid(),
                        sub("^file", "", basename(tempfile())))
 name_counter <- 0L

@@ -22,7 +22,7 @@ import numpy as np
 
 
 def shm_path(name):
-    return os.path.join(os.environ.get("NPSHM_DIR", "/dev/shm"), name)
+    return os.path.join(os.environ.get("NPSHM_DIR") or "/dev/shm", name)
 
 
 def values_for(dtype, n):
