@@ -83,7 +83,6 @@ def mpirun(hosts, workdir, programs):
         argv += ([":"] if i else []) + ["-np", str(count)] + program
     env = dict(os.environ, KEEP="1", OMPI_ALLOW_RUN_AS_ROOT="1",
                OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", TMPDIR=workdir)
-    env.pop("NPSHM_DIR", None)  # each host's own /dev/shm (a private tmpfs)
     before = hosts.a.link_bytes()["tx"]
     run = hosts.a.run(argv, env=env, timeout=300, cwd=workdir)
     crossed = hosts.a.link_bytes()["tx"] - before

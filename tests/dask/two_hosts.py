@@ -52,14 +52,22 @@ class Host:
         return ["nsenter", f"--target={self.anchor.pid}", "--net", "--mount",
                 "--uts", f"--wd={os.getcwd()}", "--"] + list(argv)
 
+    @staticmethod
+    def _environment(kwargs: Dict[str, Any]) -> Dict[str, Any]:
+        """A host has its own /dev/shm: an NPSHM_DIR of the machine outside
+        (a test run's private directory) means nothing inside it."""
+        env = dict(kwargs.get("env") or os.environ)
+        env.pop("NPSHM_DIR", None)
+        return dict(kwargs, env=env)
+
     def run(self, argv: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess:
         kwargs.setdefault("capture_output", True)
         kwargs.setdefault("text", True)
         kwargs.setdefault("timeout", 300)
-        return subprocess.run(self.enter(argv), **kwargs)
+        return subprocess.run(self.enter(argv), **self._environment(kwargs))
 
     def popen(self, argv: Sequence[str], **kwargs: Any) -> subprocess.Popen:
-        return subprocess.Popen(self.enter(argv), **kwargs)
+        return subprocess.Popen(self.enter(argv), **self._environment(kwargs))
 
     def shm_files(self) -> List[str]:
         out = self.run(["ls", "-A", "/dev/shm"], check=True).stdout
