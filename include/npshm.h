@@ -544,9 +544,11 @@ NPSHM_API int npshm_location_is_shm(const npshm_location *loc);
      refuses them the write open: the handle is read-only), but a process
      of yours that can write the array and accepts their reference gets a
      writable handle (users suite:
-     test_reader_can_forge_a_writable_reference_to_a_0644_array).  Keep
-     arrays 0600 (the default), or attach references you did not make
-     with npshm_options_set_readonly.
+     test_reader_can_forge_a_writable_reference_to_a_0644_array).  A copy
+     of an array keeps its id, and dir may name any directory: whoever
+     knows the id can name a copy of yours too (untested).  Keep arrays
+     0600 (the default), or attach references you did not make with
+     npshm_options_set_readonly.
    - The usual attach rules apply: another user's file is refused unless
      npshm_options_set_allow_other_owner (see Trust above). */
 typedef struct npshm_ref npshm_ref;
