@@ -321,6 +321,12 @@ int npshm_options_set_allow_other_owner(npshm_options *opts, int allow) {
   return NPSHM_OK;
 }
 
+int npshm_options_set_ref_writable(npshm_options *opts, int writable) {
+  if (!opts) return null_handle("npshm_options_set_ref_writable");
+  opts->o.ref_writable = writable != 0;
+  return NPSHM_OK;
+}
+
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
   return guarded_code([&] { return opts->o.set_gc_min_age(seconds), NPSHM_OK; });

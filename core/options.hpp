@@ -24,6 +24,7 @@ struct Options {
   int gc_min_age = 10;  // seconds
   bool exist_ok = false;            // create: attach an equal, trusted array
   bool allow_other_owner = false;   // attach: accept another non-root user's file
+  bool ref_writable = false;        // npshm_ref_attach: writable, whatever the reference grants
   npshm_progress_fn progress = nullptr;
   void *progress_context = nullptr;
 

@@ -19,7 +19,9 @@ constexpr std::size_t kMaxText = std::size_t{4} << 20;
 
 [[noreturn]] void bad(const std::string &why) { throw Error(NPSHM_E_INVALID, "malformed reference: " + why); }
 
-std::uint64_t fnv1a(std::string_view bytes) {
+// The damage check (the "sum" field): FNV-1a 64.  It catches accidental
+// damage only; anyone can compute it for a text of their own.
+std::uint64_t damage_check(std::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : bytes) {
     h ^= c;
@@ -141,6 +143,8 @@ std::string_view field(std::string_view &text, const char *key) {
 
 }  // namespace
 
+bool may_carry_write(const Location &loc, std::uint64_t id) { return loc.is_shm && id != 0; }
+
 std::string format_reference(const Reference &ref) {
   std::string s(kMagic);
   s += " uri=" + encode(ref.location.name);
@@ -151,7 +155,7 @@ std::string format_reference(const Reference &ref) {
   s += " strides=" + list_text(ref.strides);
   s += std::string(" ro=") + (ref.readonly ? "1" : "0");
   s += " dtype=" + encode(ref.dtype.descr);
-  s += " sum=" + hex64(fnv1a(s));
+  s += " sum=" + hex64(damage_check(s));
   return s;
 }
 
@@ -162,10 +166,10 @@ Reference parse_reference(std::string_view text) {
     bad("it does not start with 'npshm-ref/1'");
   }
   const std::size_t sum_at = text.rfind(" sum=");
-  if (sum_at == std::string_view::npos) bad("no checksum");
+  if (sum_at == std::string_view::npos) bad("no damage check (sum)");
   std::string_view sum_text = text.substr(sum_at + 5);
-  if (parse_hex64(sum_text, "sum") != fnv1a(text.substr(0, sum_at)))
-    bad("the checksum does not match (the text was damaged or edited)");
+  if (parse_hex64(sum_text, "sum") != damage_check(text.substr(0, sum_at)))
+    bad("the damage check (sum) does not match: the text was damaged");
 
   std::string_view rest = text.substr(kMagic.size(), sum_at - kMagic.size());
   const std::string uri = decode(field(rest, "uri"), "uri");
@@ -179,7 +183,7 @@ Reference parse_reference(std::string_view text) {
   if (ro != "0" && ro != "1") bad("ro must be 0 or 1");
   ref.readonly = ro == "1";
   const std::string dtype = decode(field(rest, "dtype"), "dtype");
-  if (!rest.empty()) bad("unexpected text before the checksum");
+  if (!rest.empty()) bad("unexpected text before the damage check (sum)");
   if (ref.shape.size() != ref.strides.size()) bad("shape and strides differ in length");
 
   if (uri.find('\0') != std::string::npos || dir.find('\0') != std::string::npos) bad("a NUL byte in uri or dir");
@@ -198,6 +202,7 @@ Reference parse_reference(std::string_view text) {
     bad(std::string("bad dtype: ") + e.what());
   }
   if (ref.dtype.descr != dtype) bad("the dtype is not normalised (expected " + encode(ref.dtype.descr) + ")");
+  if (!may_carry_write(ref.location, ref.id)) ref.readonly = true;
   return ref;
 }
 
@@ -238,22 +243,38 @@ Reference make_reference(const Segment &seg, std::int64_t offset, const std::vec
   ref.offset = offset;
   ref.shape = shape;
   ref.strides = std::move(strides);
-  ref.readonly = readonly || seg.readonly();
+  ref.readonly = readonly || seg.readonly() || !may_carry_write(ref.location, ref.id);
   ref.dtype = layout.dtype;
   check_reference(ref, layout, seg.id(), what);
   return ref;
 }
 
 std::unique_ptr<Segment> attach_reference(const Reference &ref, const Options &opts) {
-  Options o = opts;
-  if (ref.readonly) o.readonly = true;
   const Location loc = opts.directory && ref.location.is_shm
                            ? resolve_name(ref.location.name.c_str(), &*opts.directory, "attach")
                            : ref.location;
   const std::string what = "attach " + loc.name;
-  return Segment::attach(loc, o, nullptr, [&](const FileHeader &file) {
-    check_reference(ref, file.header.layout, file.has_trailer ? file.trailer.id : 0, what);
-  });
+  if (opts.readonly && opts.ref_writable)
+    throw Error(NPSHM_E_INVALID, what + ": the options ask for both read-only and writable");
+  Options o = opts;
+  const auto attach = [&](bool readonly) {
+    o.readonly = readonly;
+    return Segment::attach(loc, o, nullptr, [&](const FileHeader &file) {
+      check_reference(ref, file.header.layout, file.has_trailer ? file.trailer.id : 0, what);
+    });
+  };
+  // The caller's own request, or the caller's refusal, decides first.
+  if (opts.ref_writable) return attach(false);
+  if (opts.readonly || ref.readonly) return attach(true);
+  // The reference grants write access: taken only where this process can
+  // open the file for writing, else the handle is read-only.
+  try {
+    return attach(false);
+  } catch (const Error &e) {
+    const int err = e.sys_errno();
+    if (err != EACCES && err != EPERM && err != EROFS) throw;
+  }
+  return attach(true);
 }
 
 void check_reference(const Reference &ref, const Segment &seg) {

@@ -286,6 +286,15 @@ NPSHM_API int npshm_options_set_exist_ok(npshm_options *opts, int exist_ok);
    Default 0. */
 NPSHM_API int npshm_options_set_allow_other_owner(npshm_options *opts, int allow);
 
+/* npshm_ref_attach: map the array writable whatever the reference grants
+   (a file:// name, a plain .npy, a read-only reference): this call's own
+   request for write access, as npshm_attach without read-only would be
+   (NPSHM_E_PERMISSION if the file cannot be opened for writing).  With
+   npshm_options_set_readonly too, npshm_ref_attach fails with
+   NPSHM_E_INVALID.  Default 0: the reference decides (see Saved
+   references).  Other calls ignore it. */
+NPSHM_API int npshm_options_set_ref_writable(npshm_options *opts, int writable);
+
 /* gc: leave unfinished creates younger than this many seconds alone
    (default 10), since a creator locks its file only just after making it. */
 NPSHM_API int npshm_options_set_gc_min_age(npshm_options *opts, int seconds);
@@ -504,35 +513,66 @@ NPSHM_API int npshm_location_is_shm(const npshm_location *loc);
      npshm-ref/1 uri=shm://NAME dir=/dev/shm id=<16 hex> offset=<bytes>
        shape=<n,n,...> strides=<s,s,...> ro=<0|1> dtype=<descr> sum=<16 hex>
    (uri, dir and dtype percent-encoded; dir empty for file:// names; sum a
-   checksum of everything before it; the full grammar is in
+   damage check of everything before it; the full grammar is in
    core/reference.hpp).  A view is the elements at byte
      npshm_data(a) + offset + sum(index[k] * strides[k])
    for every index below shape; strides may be negative.
-   A reference is checked twice: when parsed (well-formed, checksum) and
-   when attached, against the array's own header: the array must be the very
-   one referenced (same id), with the same dtype, and every element of the
-   view must lie inside its data.  So a crafted reference can only name a
-   view the array allows; a read-only reference always attaches read-only.
-   The checksum catches damage, not malice: the checks against the header
-   are what make a reference safe to accept from others. */
+   A reference is a claim to check, never a grant.  The damage check (sum,
+   FNV-1a 64) catches a truncated or garbled text, never forgery: anyone
+   can write a reference with a valid sum.  What accepting a reference from
+   someone else (npshm_ref_parse + npshm_ref_attach) can and cannot do:
+   - It attaches only the very array named (same id; NOT_FOUND otherwise),
+     with the array's dtype (MISMATCH), and a view whose every element
+     lies inside the data (INVALID): checked against the file's own header
+     before it is locked or mapped (tests/c/test_reference.c:
+     test_crafted_references_refused, test_views_inside_and_outside).
+   - Write access travels only with a shm:// name and a non-zero id
+     (knowing the random id of an array in the shm directory is the
+     capability) and only where this process can open the file for
+     writing; otherwise the handle is read-only (users suite:
+     test_reference_users.py::test_writable_shm_reference_without_write_permission_is_read_only).
+     A file:// reference, or one naming a plain .npy (id 0), attaches
+     read-only whatever its text says, so a reference someone else wrote
+     cannot make your process write your own file:// array
+     (test_reference.c: test_file_and_plain_references_attach_read_only;
+     users suite: test_forged_file_reference_attaches_read_only_*), unless
+     the call asks for write access itself: npshm_options_set_ref_writable
+     (test_reference.c: test_ref_writable_is_the_callers_request).
+   - It can NOT protect an array others can read: the id is in the file,
+     so whoever can read it (mode 0644) can write a reference that carries
+     write access.  Their own attach of it still cannot write (the system
+     refuses them the write open: the handle is read-only), but a process
+     of yours that can write the array and accepts their reference gets a
+     writable handle (users suite:
+     test_reader_can_forge_a_writable_reference_to_a_0644_array).  A copy
+     of an array keeps its id, and dir may name any directory: whoever
+     knows the id can name a copy of yours too (untested).  Keep arrays
+     0600 (the default), or attach references you did not make with
+     npshm_options_set_readonly.
+   - The usual attach rules apply: another user's file is refused unless
+     npshm_options_set_allow_other_owner (see Trust above). */
 typedef struct npshm_ref npshm_ref;
 
 /* A reference to the view of a (offset bytes from npshm_data(a), ndim
    extents shape, byte strides strides; strides NULL: C-contiguous).
-   readonly non-zero, or a read-only handle, makes a read-only reference.
+   readonly non-zero, a read-only handle, a file:// name or a plain .npy
+   (id 0) makes a read-only reference (ro=1).
    Errors: INVALID (the view reaches outside the data, bad ndim/shape). */
 NPSHM_API npshm_ref *npshm_ref_make(const npshm_array *a, int64_t offset,
                                     int ndim, const int64_t *shape,
                                     const int64_t *strides, int readonly);
 /* Parse a reference's text.  Errors: INVALID, with a message saying what
-   is malformed (unknown version, damaged checksum, bad field). */
+   is malformed (unknown version, failed damage check, bad field). */
 NPSHM_API npshm_ref *npshm_ref_parse(const char *text);
 NPSHM_API void npshm_ref_free(npshm_ref *ref); /* NULL is fine */
 /* The reference's text (valid until npshm_ref_free). */
 NPSHM_API const char *npshm_ref_text(const npshm_ref *ref);
 /* What it names: canonical name, path, shm directory ("" for file://),
    the array's id, and the view's dtype (the array's), offset, shape,
-   strides, read-only flag.  Pointers valid until npshm_ref_free. */
+   strides, read-only flag.  Pointers valid until npshm_ref_free.
+   npshm_ref_is_readonly is 1 when the reference grants read access only:
+   its text says ro=1, or it names a file:// name or an id-0 array (their
+   ro=0 is never honoured). */
 NPSHM_API const char *npshm_ref_name(const npshm_ref *ref);
 NPSHM_API const char *npshm_ref_path(const npshm_ref *ref);
 NPSHM_API const char *npshm_ref_directory(const npshm_ref *ref);
@@ -545,16 +585,22 @@ NPSHM_API const int64_t *npshm_ref_strides(const npshm_ref *ref);
 NPSHM_API int npshm_ref_is_readonly(const npshm_ref *ref);
 
 /* Attach the array ref names and check the view against its header before
-   locking or mapping it.  Honors opts (read-only is forced for a read-only
-   reference; opts' directory, when set, replaces the reference's).
-   Errors: those of npshm_attach, and NOT_FOUND when the name now holds
-   another array (removed and created again), MISMATCH when the dtype
-   differs, INVALID when the view reaches outside the data. */
+   locking or mapping it.  The handle is writable only when
+   npshm_options_set_ref_writable asks for it, or when the reference grants
+   write access (npshm_ref_is_readonly is 0), opts is not read-only and
+   this process can open the file for writing; else it is read-only (check
+   npshm_is_readonly).  Honors opts' other settings (opts' directory, when
+   set, replaces the reference's).  Errors: those of npshm_attach, and
+   NOT_FOUND when the name now holds another array (removed and created
+   again), MISMATCH when the dtype differs, INVALID when the view reaches
+   outside the data or opts asks for both read-only and ref_writable. */
 NPSHM_API npshm_array *npshm_ref_attach(const npshm_ref *ref,
                                         const npshm_options *opts);
 /* Check ref against an open handle (e.g. one a binding keeps for reuse):
    NPSHM_OK, or the error npshm_ref_attach would give, or MISMATCH if a is
-   another file, or READONLY if ref is writable and a is read-only. */
+   another file, or READONLY if ref grants write access and a is
+   read-only.  A writable a does not make a read-only ref writable: show
+   the view read-only when npshm_ref_is_readonly(ref) is 1. */
 NPSHM_API int npshm_ref_check(const npshm_ref *ref, const npshm_array *a);
 
 /* ------------------------------------------------------------------------ */

@@ -9,7 +9,8 @@
 
 #include "support.h"
 
-/* FNV-1a 64, as the reference format's checksum (core/reference.hpp). */
+/* FNV-1a 64, as the reference format's damage check (core/reference.hpp):
+   anyone can compute it. */
 static uint64_t fnv1a(const char *s, size_t n) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < n; ++i) {
@@ -19,7 +20,7 @@ static uint64_t fnv1a(const char *s, size_t n) {
   return h;
 }
 
-/* text with the first occurrence of from replaced by to and its checksum
+/* text with the first occurrence of from replaced by to and its damage check
    made right again: what someone crafting a reference would write. */
 static char *crafted(const char *text, const char *from, const char *to) {
   const char *at = strstr(text, from);
@@ -222,7 +223,7 @@ static void test_malformed_text(void **state) {
       {"uri=shm://m", "uri=shm://%1", "escape"},
       {" dir=", " dir=relative", "absolute"},
       {"dtype=%3Cf8", "dtype=f8", "not normalised"},
-      {"dtype=%3Cf8", "dtype=%3Cf8 extra=1", "before the checksum"},
+      {"dtype=%3Cf8", "dtype=%3Cf8 extra=1", "before the damage check"},
       {" id=", " id=12 x=", "16 hex"},
       {"npshm-ref/1 ", "npshm-ref/1  ", "expected field"},
   };
@@ -301,6 +302,111 @@ static void test_file_reference(void **state) {
   npshm_ref_free(back);
   npshm_ref_free(ref);
   npshm_close(p);
+}
+
+/* Fills every element of a writable handle of "<f8" with v. */
+static void fill_f8(npshm_array *a, double v) {
+  double *d = npshm_data(a);
+  for (size_t i = 0; i < npshm_nbytes(a) / sizeof(double); ++i) d[i] = v;
+}
+
+static double first_f8(const char *name) {
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_readonly(o, 1);
+  npshm_array *a = npshm_attach(name, o);
+  npshm_options_free(o);
+  assert_non_null(a);
+  double v = ((const double *)npshm_data(a))[0];
+  npshm_close(a);
+  return v;
+}
+
+/* Issue 20, class 2: a reference someone else wrote, naming your own
+   file:// array (or a plain .npy, id 0, under a shm:// name) with ro=0 and
+   a valid damage check, attaches read-only: the text's ro=0 is never
+   honoured for them, and references made of them say ro=1.  Old texts
+   (ro=0) still parse and attach, read-only. */
+static void test_file_and_plain_references_attach_read_only(void **state) {
+  (void)state;
+  npshm_array *a = make_f8("src", NPSHM_LIFETIME_PERSISTENT);
+  assert_int_equal(npshm_save(a, private_path("model.npy"), NULL), NPSHM_OK);
+  npshm_close(a);
+  char uri[600];
+  snprintf(uri, sizeof uri, "file://%s", private_path("model.npy"));
+  const char *names[] = {uri, "shm://model.npy"}; /* the second: id 0 in the shm dir */
+  for (size_t i = 0; i < 2; ++i) {
+    npshm_array *p = npshm_attach(names[i], NULL); /* the owner's writable handle */
+    assert_non_null(p);
+    assert_int_equal(npshm_is_readonly(p), 0);
+    assert_true(npshm_id(p) == 0);
+    /* made from a writable handle: still ro=1 */
+    npshm_ref *made = npshm_ref_make(p, 0, 2, npshm_shape(p), NULL, 0);
+    assert_non_null(made);
+    assert_non_null(strstr(npshm_ref_text(made), " ro=1 "));
+    assert_int_equal(npshm_ref_is_readonly(made), 1);
+    /* forged: ro=0 with a valid damage check, as an attacker (or an older
+       version) writes it */
+    char *forged = crafted(npshm_ref_text(made), " ro=1 ", " ro=0 ");
+    npshm_ref *ref = npshm_ref_parse(forged);
+    assert_non_null(ref);
+    assert_int_equal(npshm_ref_is_readonly(ref), 1);
+    npshm_array *b = npshm_ref_attach(ref, NULL);
+    assert_non_null(b);
+    assert_int_equal(npshm_is_readonly(b), 1);
+    npshm_close(b);
+    /* opts with readonly 0 (the default, or said explicitly) is no request */
+    npshm_options *o = npshm_options_new();
+    npshm_options_set_readonly(o, 0);
+    b = npshm_ref_attach(ref, o);
+    assert_non_null(b);
+    assert_int_equal(npshm_is_readonly(b), 1);
+    npshm_close(b);
+    npshm_options_free(o);
+    /* a writable handle of it is fine, but the reference stays read-only */
+    assert_int_equal(npshm_ref_check(ref, p), NPSHM_OK);
+    npshm_ref_free(ref);
+    npshm_ref_free(made);
+    free(forged);
+    npshm_close(p);
+  }
+  assert_true(first_f8(uri) == 0.0); /* nothing wrote */
+}
+
+/* The explicit request: npshm_options_set_ref_writable makes the handle
+   writable for any reference (file://, id 0, read-only), and the writes
+   reach the file; with read-only too it is INVALID.  A shm:// reference
+   by id with ro=0 attaches writable without it (test_round_trip). */
+static void test_ref_writable_is_the_callers_request(void **state) {
+  (void)state;
+  npshm_array *a = make_f8("w", NPSHM_LIFETIME_PERSISTENT);
+  assert_int_equal(npshm_save(a, private_path("mine.npy"), NULL), NPSHM_OK);
+  npshm_ref *by_id = npshm_ref_make(a, 0, 2, npshm_shape(a), NULL, 1); /* ro=1 */
+  char uri[600];
+  snprintf(uri, sizeof uri, "file://%s", private_path("mine.npy"));
+  npshm_array *p = npshm_attach(uri, NULL);
+  assert_non_null(p);
+  npshm_ref *file = npshm_ref_make(p, 0, 2, npshm_shape(p), NULL, 0);
+  npshm_close(p);
+  npshm_options *o = npshm_options_new();
+  assert_int_equal(npshm_options_set_ref_writable(o, 1), NPSHM_OK);
+  npshm_ref *refs[] = {by_id, file};
+  const char *names[] = {"shm://w", uri};
+  for (size_t i = 0; i < 2; ++i) {
+    npshm_array *b = npshm_ref_attach(refs[i], o);
+    assert_non_null(b);
+    assert_int_equal(npshm_is_readonly(b), 0);
+    fill_f8(b, 42.0 + (double)i);
+    npshm_close(b);
+    assert_true(first_f8(names[i]) == 42.0 + (double)i);
+  }
+  npshm_options_set_readonly(o, 1);
+  assert_null(npshm_ref_attach(file, o));
+  assert_last_error(NPSHM_E_INVALID, "attach", "both read-only and writable");
+  assert_int_equal(npshm_options_set_ref_writable(NULL, 1), NPSHM_E_INVALID);
+  npshm_options_free(o);
+  npshm_ref_free(file);
+  npshm_ref_free(by_id);
+  npshm_close(a);
 }
 
 static int create_last_and_die(void *arg) {
@@ -424,6 +530,8 @@ int main(void) {
       T(test_removed_and_created_again),
       T(test_directory_travels_with_the_reference),
       T(test_file_reference),
+      T(test_file_and_plain_references_attach_read_only),
+      T(test_ref_writable_is_the_callers_request),
       T(test_refused_attach_holds_nothing),
       T(test_resolve),
       T(test_dtype_info),

@@ -9,6 +9,12 @@
      npshm_step hold NAME [allow]             attach, then wait for stdin EOF
      npshm_step write NAME VALUE [allow]      attach, fill with VALUE, close
      npshm_step sum NAME [allow]              attach read-only, print the sum
+     npshm_step ref FILE VALUE [writable] [allow]
+                                              attach the reference whose text
+                                              FILE holds (npshm_ref_attach;
+                                              writable: ask for write access),
+                                              fill with VALUE if the handle is
+                                              writable, print ro= and the sum
      npshm_step save NAME PATH                npshm_save_name
      npshm_step remove NAME
      npshm_step stat NAME
@@ -76,6 +82,30 @@ int main(int argc, char **argv) {
       while ((c = getchar()) != EOF) {
       }
     }
+    if (npshm_close(a) != NPSHM_OK) return fail();
+    return 0;
+  }
+  if (strcmp(op, "ref") == 0) {
+    char text[4096] = "";
+    FILE *f = fopen(name, "r");
+    if (!f) return printf("ERR cannot open %s\n", name), 0;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    if (n > 0 && text[n - 1] == '\n') text[n - 1] = '\0';
+    npshm_options_set_readonly(o, 0);
+    npshm_options_set_ref_writable(o, has(argc, argv, "writable"));
+    npshm_ref *ref = npshm_ref_parse(text);
+    if (!ref) return fail();
+    npshm_array *a = npshm_ref_attach(ref, o);
+    npshm_ref_free(ref);
+    if (!a) return fail();
+    const size_t count = npshm_nbytes(a) / sizeof(double);
+    if (!npshm_is_readonly(a))
+      for (size_t i = 0; i < count; ++i) ((double *)npshm_data(a))[i] = atof(argv[3]);
+    double sum = 0;
+    for (size_t i = 0; i < count; ++i) sum += ((const double *)npshm_data(a))[i];
+    printf("OK ro=%d sum=%g\n", npshm_is_readonly(a), sum);
     if (npshm_close(a) != NPSHM_OK) return fail();
     return 0;
   }

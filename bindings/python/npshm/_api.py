@@ -162,20 +162,40 @@ def create(name: Optional[NameLike], shape: ShapeLike, dtype: Any = float, *,
 
 
 def attach(name: NameLike, *, dtype: Any = None,
-           shape: Optional[ShapeLike] = None, readonly: bool = False,
+           shape: Optional[ShapeLike] = None, readonly: Optional[bool] = None,
            allow_other_owner: bool = False, populate: bool = False) -> SharedArray:
     """Attach the existing array `name` and return a view of it (no copy).
 
     dtype, shape: if given, the array must have exactly these (ValueError
       otherwise).
     readonly: map the memory read-only; the ndarray is not writeable.
+      Default (None): writable for a name.
     allow_other_owner: attach a file owned by another user (not root).
       Refused by default (PermissionError): its owner can shrink it at any
       moment, and every process mapping it then crashes (SIGBUS) on its
       next access.  Allow it only for users you trust.
     populate: map every page now, in one call, instead of at first touch.
     `name` may also be "file:///absolute/path.npy": any .npy file.
+
+    `name` may also be a saved reference's text ("npshm-ref/1 ...", as
+    C's npshm_ref_text, R's npshm_ref() and Julia's NPShm.reference make):
+    the view it names, checked by the library against the array.  A
+    reference grants nothing by itself: with readonly None the view is
+    writable only when the reference names a shm:// array by its id and
+    this process can write the file; a file:// reference, or one naming a
+    plain .npy (id 0), gives a read-only view.  readonly=False asks for
+    write access yourself (PermissionError if you cannot write the file);
+    readonly=True gives a read-only view.  dtype, shape,
+    allow_other_owner and populate do not apply to a reference.
     """
+    if isinstance(name, str) and name.startswith("npshm-ref/"):
+        if (dtype is not None or shape is not None or allow_other_owner
+                or populate):
+            raise invalid("attach: a saved reference attaches the view it "
+                          "names; dtype, shape, allow_other_owner and "
+                          "populate do not apply")
+        return _pickling.attach_reference(
+            name, readonly=None if readonly is None else bool(readonly))
     name = as_name(name)
     options = None
     if (dtype is not None or shape is not None or readonly

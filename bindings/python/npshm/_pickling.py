@@ -4,13 +4,16 @@ A SharedArray (or any view of one) of the array's own dtype whose elements
 all lie inside its segment pickles as the library's saved reference to that
 view (npshm_ref_make): one line of text naming the array (canonical name,
 shm directory, random id) and the view (byte offset from the data start,
-shape, strides, dtype, read-only flag), with a checksum; docs/format.md
+shape, strides, dtype, read-only flag), with a damage check (catching damage, not forgery); docs/format.md
 specifies it.  The pickle is attach_reference(text).  Unpickling parses the
 text (npshm_ref_parse) and lets the library check it against the array:
 the very array referenced (a name removed and created again raises
-FileNotFoundError), its dtype, every element inside the data, and a
-read-only reference mapping read-only (npshm_ref_attach; npshm_ref_check
-for an attachment this process already has).  Anything else (views of
+FileNotFoundError), its dtype, every element inside the data, and the
+access the reference grants (npshm_ref_attach; npshm_ref_check for an
+attachment this process already has): a view is writable only when the
+reference names a shm:// array by its id and this process can write the
+file; a file:// or id-0 reference unpickles read-only, whatever mapping
+of the file this process already has.  Anything else (views of
 another dtype, results of computations) pickles as a plain ndarray.
 
 Unpickling attaches the array once per process while any view unpickled
@@ -124,22 +127,52 @@ def _attached(path: str, attach: Callable[[], Any]) -> Any:
     return mapping
 
 
-def attach_reference(text: str) -> SharedArray:
+def attach_reference(text: str,
+                     readonly: Optional[bool] = None) -> SharedArray:
     """Unpickle: the view a saved reference (npshm_ref_*) names, checked by
-    the library against the array (see the module docstring)."""
+    the library against the array (see the module docstring).
+
+    readonly None (unpickling): the reference decides, by the library's
+    rule: writable only for a shm:// array named by its id, where this
+    process can write the file; a file:// or id-0 reference is read-only.
+    True: read-only.  False: this call asks for write access itself
+    (npshm_options_set_ref_writable; PermissionError if the file cannot be
+    opened for writing)."""
     ref = _npshm.ref_parse(text)
     try:
         path = _npshm.ref_path(ref)
         mapping = _cached(path, _npshm.ref_id(ref))
-        if mapping is None or not _npshm.ref_fits(ref, mapping):
-            mapping = _attached(
-                path, lambda: _npshm.ref_attach_mapping(ref, None))
+        if readonly is False:
+            if (mapping is None or mapping.readonly
+                    or not _npshm.ref_fits(ref, mapping)):
+                mapping = _attached(path, lambda: _attach_ref(ref, False))
+            view_readonly = False
+        else:
+            if mapping is None or not _npshm.ref_fits(ref, mapping):
+                mapping = _attached(path, lambda: _attach_ref(ref, readonly))
+            view_readonly = bool(readonly or _npshm.ref_is_readonly(ref)
+                                 or mapping.readonly)
         return mapping.view(SharedArray, dtype_of(_npshm.ref_dtype(ref)),
                             _npshm.ref_offset(ref), _npshm.ref_shape_tuple(ref),
-                            _npshm.ref_strides_tuple(ref),
-                            bool(_npshm.ref_is_readonly(ref)))
+                            _npshm.ref_strides_tuple(ref), view_readonly)
     finally:
         _npshm.ref_free(ref)
+
+
+def _attach_ref(ref: Any, readonly: Optional[bool]) -> Any:
+    """npshm_ref_attach: None lets the reference decide, True read-only,
+    False asks for write access (see attach_reference)."""
+    if readonly is None:
+        return _npshm.ref_attach_mapping(ref, None)
+    options = _npshm.options_new()
+    try:
+        if readonly:
+            _npshm.options_set_readonly(options, 1)
+        else:
+            _npshm.options_set_ref_writable(options, 1)
+        return _npshm.ref_attach_mapping(ref, options)
+    finally:
+        _npshm.options_free(options)
 
 
 def rebuild(name: str, offset: int, shape: Tuple[int, ...],
@@ -148,7 +181,10 @@ def rebuild(name: str, offset: int, shape: Tuple[int, ...],
     """Unpickle the fields of a view of array array_id (0: whichever array
     the name holds) of name; see the module docstring."""
     name = as_name(name)
-    readonly = bool(readonly)
+    # Fields that name no id (pickles from before ids) never carry write
+    # access: only a reference naming a shm:// array by its id does (the
+    # library's rule, applied to the reference made below).
+    readonly = bool(readonly) or array_id == 0
     descr = _fields_descr(name, dtype)
     path = _npshm.resolve_path(name)
     mapping = _cached(path, array_id)
@@ -169,9 +205,18 @@ def rebuild(name: str, offset: int, shape: Tuple[int, ...],
 
 
 def _attach_by_name(name: str, readonly: bool) -> Any:
+    """Attach name; a writable attach this process may not make (the file
+    is not writable for it) falls back to read-only, as the library does
+    for a reference granting write access."""
     options = _npshm.options_new()
     try:
         _npshm.options_set_readonly(options, int(readonly))
+        try:
+            return _npshm.attach_mapping(name, options)
+        except PermissionError:
+            if readonly:
+                raise
+        _npshm.options_set_readonly(options, 1)
         return _npshm.attach_mapping(name, options)
     finally:
         _npshm.options_free(options)

@@ -173,14 +173,16 @@ def test_pickle_carries_the_array_id(name):
 
 
 def test_old_pickles_without_id_still_load(name):
-    """A reference pickled before ids (six fields) attaches by name."""
+    """A reference pickled before ids (six fields) attaches by name,
+    read-only: it names no id, so it carries no write access."""
     from npshm._pickling import rebuild
     a = npshm.create(name, (3, 4), "<i2")
     a[...] = np.arange(12).reshape(3, 4)
     w = rebuild("shm://" + name, 8, (4,), (2,), np.dtype("<i2"), False)
     assert (w == np.arange(4, 8)).all()
-    w[0] = -4  # the same memory (a fresh mapping: a was never pickled)
-    assert a[1, 0] == -4
+    assert not w.flags.writeable
+    a[1, 0] = -4  # the same memory (a fresh mapping: a was never pickled)
+    assert w[0] == -4
 
 
 def test_plain_npy_file_has_id_zero_and_pickles(tmp_path):
@@ -192,8 +194,9 @@ def test_plain_npy_file_has_id_zero_and_pickles(tmp_path):
     assert " id=0000000000000000 " in text and " dir= " in text
     w = pickle.loads(pickle.dumps(a[2:]))
     assert (w == np.arange(2, 6)).all() and mapping_of(w).id == 0
-    w[0] = 40.0  # a mapping of the same file, not a copy
-    assert a[2] == 40.0
+    assert not w.flags.writeable  # a file:// reference carries no write access
+    a[2] = 40.0  # a mapping of the same file, not a copy
+    assert w[0] == 40.0
 
 
 def test_unpickle_in_another_process_is_the_same_array(name, run):

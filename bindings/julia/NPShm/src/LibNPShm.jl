@@ -53,7 +53,7 @@ const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (118, in header order).
+# Functions (119, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -426,6 +426,16 @@ C: `int npshm_options_set_allow_other_owner(npshm_options *opts, int allow)`
 function npshm_options_set_allow_other_owner(opts, allow)
     ccall((:npshm_options_set_allow_other_owner, libnpshm), Cint,
           (Ptr{npshm_options}, Cint), opts, allow)
+end
+
+"""
+    npshm_options_set_ref_writable(opts, writable) -> Cint
+
+C: `int npshm_options_set_ref_writable(npshm_options *opts, int writable)`
+"""
+function npshm_options_set_ref_writable(opts, writable)
+    ccall((:npshm_options_set_ref_writable, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, writable)
 end
 
 """

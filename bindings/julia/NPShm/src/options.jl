@@ -43,7 +43,8 @@ call `f(opts)` and free the options again.
 """
 function _with_options(f, op, name; directory = nothing, lifetime = nothing,
                        mode = nothing, fill = nothing, readonly = nothing, populate = nothing,
-                       expected_dtype = nothing, expected_shape = nothing)
+                       expected_dtype = nothing, expected_shape = nothing,
+                       ref_writable = nothing)
     # Check the Julia-side arguments before allocating anything.
     dir = directory === nothing ? nothing : _cstring(directory, "directory", op, name)
     lifetime_text = lifetime === nothing ? nothing :
@@ -69,6 +70,9 @@ function _with_options(f, op, name; directory = nothing, lifetime = nothing,
         if fill !== nothing
             # fill is a Ref holding one element; ccall keeps it alive.
             _check_code(() -> LibNPShm.npshm_options_set_fill(opts, fill, sizeof(fill[])))
+        end
+        if ref_writable !== nothing
+            _check_code(() -> LibNPShm.npshm_options_set_ref_writable(opts, ref_writable ? 1 : 0))
         end
         if readonly !== nothing
             _check_code(() -> LibNPShm.npshm_options_set_readonly(opts, readonly ? 1 : 0))

@@ -3,7 +3,9 @@
 # `attach_reference`.  The text is the library's (npshm_ref_*), the same
 # Python pickles and R serializes; the library checks it against the
 # array's header when attaching (the very array referenced, same dtype,
-# every element inside the data; read-only stays read-only).
+# every element inside the data) and decides the access: a reference grants
+# nothing by itself (writable only for a shm:// array named by its id, where
+# this process can write the file).
 
 # data address => Mapping, for every live array made by this package.
 const _LIVE = Dict{UInt,Mapping}()
@@ -62,17 +64,24 @@ function reference(A::Array; readonly::Bool = false)
 end
 
 """
-    NPShm.attach_reference(text; readonly=false, directory=nothing) -> Array
+    NPShm.attach_reference(text; readonly=nothing, directory=nothing) -> Array
 
 Attach the array a saved reference names (see [`NPShm.reference`](@ref); the
 text may come from Python's or R's references too) and return an Array over
-the view it names.  Refused (`NPShmError`) when the name now holds another
+the view it names.  A reference grants nothing by itself: with
+`readonly=nothing` the mapping is writable only when the reference names a
+`shm://` array by its id and this process can write the file; a `file://`
+reference, or one naming a plain .npy (id 0), maps read-only whatever its
+text says.  `readonly=true` maps read-only; `readonly=false` asks for write
+access yourself (`NPSHM_E_PERMISSION` if the file cannot be opened for
+writing).  Refused (`NPShmError`) when the name now holds another
 array (`NPSHM_E_NOT_FOUND`: removed and created again), the dtype differs
 (`NPSHM_E_MISMATCH`), the view reaches outside the data or the text is
 malformed (`NPSHM_E_INVALID`), or the view is not contiguous in column-major
 order (Julia Arrays need that; `NPSHM_E_INVALID`).
 """
-function attach_reference(text::AbstractString; readonly::Bool = false, directory = nothing)
+function attach_reference(text::AbstractString; readonly::Union{Bool,Nothing} = nothing,
+                          directory = nothing)
     op = "attach reference"
     ctext = _cstring(text, "the reference", op, "")
     ref = _check_ptr(() -> LibNPShm.npshm_ref_parse(ctext))
@@ -89,7 +98,9 @@ function attach_reference(text::AbstractString; readonly::Bool = false, director
             _fail(LibNPShm.NPSHM_E_INVALID, op, name,
                   "the view (strides $strides) is not contiguous in column-major order")
         offset = Int(LibNPShm.npshm_ref_offset(ref))
-        handle = _with_options(op, name; directory = directory, readonly = readonly) do opts
+        handle = _with_options(op, name; directory = directory,
+                               readonly = readonly === true ? true : nothing,
+                               ref_writable = readonly === false ? true : nothing) do opts
             _check_ptr(() -> LibNPShm.npshm_ref_attach(ref, opts))
         end
         mapping = Mapping(handle)

@@ -243,6 +243,17 @@ try
         @test A[2, 2] == 99.0
         R = NPShm.attach_reference(NPShm.reference(A; readonly = true))
         @test_throws ReadOnlyMemoryError (R[1] = 7.0)
+        # a file:// reference grants no write access (issue 20): read-only
+        # unless this call asks for it
+        path = joinpath(get(ENV, "NPSHM_DIR", "/dev/shm"), name)
+        F = NPShm.attach("file://" * path)
+        ftext = NPShm.reference(F)
+        @test occursin(" ro=1 ", ftext)
+        FR = NPShm.attach_reference(ftext)
+        @test_throws ReadOnlyMemoryError (FR[1] = 7.0)
+        FW = NPShm.attach_reference(ftext; readonly = false)
+        FW[1] = 7.0
+        @test A[1] == 7.0
         test_npshm_error(() -> NPShm.reference(zeros(3)), L.NPSHM_E_INVALID)
         test_npshm_error(() -> NPShm.attach_reference("npshm-ref/1 garbage"),
                          L.NPSHM_E_INVALID, "malformed reference")

@@ -85,12 +85,22 @@ npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
                          dim = NULL, copy = FALSE, populate = FALSE,
                          allow_other_owner = FALSE) {
   if (inherits(name, "npshm_ref")) {
-    if (!missing(readonly) || !missing(inplace) || !missing(type) || !missing(dim) ||
-        !missing(copy) || !missing(populate) || !missing(allow_other_owner))
+    if (!missing(type) || !missing(dim) || !missing(copy) || !missing(populate) ||
+        !missing(allow_other_owner))
       .stop_invalid("npshm_attach: a reference attaches the view it was made from; ",
-                    "readonly, inplace, type, dim, copy, populate and allow_other_owner ",
-                    "do not apply")
-    return(.view_of_ref(name))
+                    "type, dim, copy, populate and allow_other_owner do not apply")
+    # A reference grants nothing by itself: unless this call asks for write
+    # access (readonly = FALSE, or inplace = TRUE), the core decides.
+    access <- NA
+    if (!missing(readonly)) access <- .flag(readonly, "readonly")
+    if (!missing(inplace) && .flag(inplace, "inplace")) {
+      if (isTRUE(access))
+        .stop_invalid("npshm_attach: inplace = TRUE writes to shared memory, ",
+                      "which readonly = TRUE forbids")
+      access <- FALSE
+    }
+    return(.view_of_ref(name, readonly = access,
+                        inplace = if (missing(inplace)) NULL else .flag(inplace, "inplace")))
   }
   name <- .name_arg(name)
   readonly <- .flag(readonly, "readonly")

@@ -17,12 +17,17 @@ npshm_ref <- function(x) {
             class = "npshm_ref")
 }
 
-# The view a reference names, attached again in this process.
-.view_of_ref <- function(ref) {
+# The view a reference names, attached again in this process.  readonly:
+# NA lets the reference decide (the core's rule), TRUE read-only, FALSE
+# asks for write access; inplace: NULL keeps the reference's flag.
+.view_of_ref <- function(ref, readonly = NA, inplace = NULL) {
   if (!is.list(ref))
     .stop_invalid("npshm_attach: not a reference made by npshm_ref()")
   if (is.raw(ref$state)) {
-    # Made by npshm 0.1.0: the serialized view itself.
+    # Made by npshm 0.1.0: the serialized view itself (read-only).
+    if (!is.na(readonly) || !is.null(inplace))
+      .stop_invalid("npshm_attach: a reference made by npshm 0.1.0 attaches read-only; ",
+                    "readonly and inplace do not apply")
     x <- unserialize(ref$state)
     if (is.null(npc_r_view_info(x)))
       .stop_invalid("npshm_attach: the reference holds no npshm view")
@@ -30,7 +35,8 @@ npshm_ref <- function(x) {
     if (!is.character(ref$reference) || !is.logical(ref$inplace) ||
         !(is.null(ref$attributes) || is.list(ref$attributes)))
       .stop_invalid("npshm_attach: not a reference made by npshm_ref()")
-    x <- npc_r_attach_reference(ref$reference, ref$inplace, as.pairlist(ref$attributes))
+    x <- npc_r_attach_reference(ref$reference, if (is.null(inplace)) ref$inplace else inplace,
+                                as.pairlist(ref$attributes), readonly)
   }
   if (inherits(x, "integer64")) .load_bit64()
   x

@@ -195,12 +195,19 @@ SEXP npshm_r_view_reference(SEXP x) {
   return out;
 }
 
-SEXP npshm_r_attach_reference(SEXP reference, SEXP inplace, SEXP attributes) {
+SEXP npshm_r_attach_reference(SEXP reference, SEXP inplace, SEXP attributes, SEXP readonly) {
   const char *text = string_arg(reference, "the reference");
   int in_place = flag_arg(inplace, "inplace");
   if (attributes != R_NilValue && TYPEOF(attributes) != LISTSXP)
     npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: the attributes must be a pairlist");
-  SEXP view = PROTECT(npshm_r_view_of_reference(text, in_place, "attach"));
+  /* readonly NA: the reference decides; TRUE: read-only; FALSE: this call
+     asks for write access itself. */
+  if (TYPEOF(readonly) != LGLSXP || XLENGTH(readonly) != 1)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: readonly must be TRUE, FALSE or NA");
+  int ro = LOGICAL(readonly)[0];
+  int access = ro == NA_LOGICAL ? NPSHM_R_ACCESS_GRANTED
+               : ro ? NPSHM_R_ACCESS_READ : NPSHM_R_ACCESS_WRITE;
+  SEXP view = PROTECT(npshm_r_view_of_reference(text, in_place, access, "attach"));
   npshm_r_set_attributes(view, attributes);
   UNPROTECT(1);
   return view;

@@ -6,7 +6,10 @@
  *        inplace, id (16 lowercase hex digits))
  * They are read as that release read them: attach by name in the
  * directory, with the dtype and shape as expected values the core checks
- * against the header, and the id compared with the array's. */
+ * against the header, and the id compared with the array's.  They follow
+ * the core's rule for references (npshm_ref_attach): write access only for
+ * a shm:// name with a non-zero id, and only where this process can open
+ * the file for writing (else read-only, and never in place). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -78,6 +81,9 @@ SEXP npshm_r_legacy_view(SEXP state) {
     npshm_r_stop(NPSHM_E_FORMAT, 0,
                  "npshm: cannot unserialize the view of %s: dtype '%s' has no R view", name,
                  dtype);
+  /* A name is shm:// unless it starts with file:// (as the core resolves
+     it). */
+  if (id == 0 || strncmp(name, "file://", 7) == 0) readonly = 1;
   int64_t shape[NPSHM_MAX_NDIM];
   int ndim = npshm_r_shape_from_double(VECTOR_ELT(state, 4), shape, "shape");
 
@@ -89,6 +95,9 @@ SEXP npshm_r_legacy_view(SEXP state) {
       npshm_options_set_expected_dtype(opts, dtype) == NPSHM_OK &&
       npshm_options_set_expected_shape(opts, ndim, shape) == NPSHM_OK)
     a = npshm_attach(name, opts);
+  if (a == NULL && !readonly && npshm_last_error() == NPSHM_E_PERMISSION &&
+      npshm_options_set_readonly(opts, 1) == NPSHM_OK)
+    a = npshm_attach(name, opts); /* this process cannot write it */
   npshm_options_free(opts);
   if (a == NULL)
     npshm_r_stop(npshm_last_error(), npshm_last_errno(),

@@ -40,6 +40,6 @@ SEXP npshm_r_view_reference(SEXP x);
 /* The view a reference text names, attached in this process, writing in
    place if inplace, with the attributes (a pairlist, or NULL) set one by
    one as R's own setters check them. */
-SEXP npshm_r_attach_reference(SEXP reference, SEXP inplace, SEXP attributes);
+SEXP npshm_r_attach_reference(SEXP reference, SEXP inplace, SEXP attributes, SEXP readonly);
 
 #endif

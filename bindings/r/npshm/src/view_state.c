@@ -3,19 +3,24 @@
  * A view serializes by reference (R's serialize, saveRDS, parallel,
  * future): its state is the core's saved reference to the whole array
  * (npshm_ref_make: name, shm directory, id, dtype, shape, strides,
- * read-only flag, checksum; see "Saved references" in npshm.h) plus the one
+ * read-only flag, damage check; see "Saved references" in npshm.h) plus the one
  * thing only R knows, whether the view writes in place:
  *   list("npshm-view-3", "<reference text>", <inplace: TRUE or FALSE>)
  * R writes the view's attributes (dim, class) next to the state.
  * npshm_ref() holds the same reference text and flag.
  *
- * A state is data anyone can craft: nothing in it is trusted.  The text is
- * parsed and attached by the core (npshm_ref_parse, npshm_ref_attach),
- * which refuses a damaged or malformed text, another array under the same
- * name (the id differs), another dtype, and any element outside the data;
- * a read-only reference always attaches read-only.  What R adds: the dtype
- * must have an R view, the view must be the whole array (R vectors have no
- * offset or strides), and a read-only reference cannot write in place.
+ * A state is data anyone can craft: nothing in it is trusted, and it
+ * grants nothing by itself.  The text is parsed and attached by the core
+ * (npshm_ref_parse, npshm_ref_attach), which refuses a damaged or
+ * malformed text, another array under the same name (the id differs),
+ * another dtype, and any element outside the data, and decides the access:
+ * writable only for a shm:// array named by its id where this process can
+ * write the file; a file:// or id-0 reference, or a read-only one, attaches
+ * read-only.  What R adds: the dtype must have an R view, the view must be
+ * the whole array (R vectors have no offset or strides), and the in-place
+ * flag counts only on a writable handle (a read-only view copies on
+ * write).  Only npshm_attach(ref, readonly = FALSE) asks for write access
+ * itself.
  * The view's type, length and data come from the attached handle alone.
  *
  * States written by npshm 0.1.0 ("npshm-view-2") are read by
@@ -93,14 +98,10 @@ static int names_whole_array(const npshm_ref *ref, const npshm_array *a) {
   return 1;
 }
 
-SEXP npshm_r_view_of_reference(const char *text, int inplace, const char *what) {
+SEXP npshm_r_view_of_reference(const char *text, int inplace, int access, const char *what) {
   npshm_ref *ref = npshm_ref_parse(text);
   if (ref == NULL)
     refuse(what, NULL, NULL, npshm_last_error(), 0, "%s", npshm_last_message());
-  if (inplace && npshm_ref_is_readonly(ref))
-    refuse(what, ref, NULL, NPSHM_E_FORMAT, 0,
-           "%s: a read-only view cannot write in place (the state was altered)",
-           npshm_ref_name(ref));
   if (npshm_r_view_type_of(npshm_ref_dtype(ref)) == NULL)
     refuse(what, ref, NULL, NPSHM_E_FORMAT, 0, "%s: dtype '%s' has no R view",
            npshm_ref_name(ref), npshm_ref_dtype(ref));
@@ -111,7 +112,9 @@ SEXP npshm_r_view_of_reference(const char *text, int inplace, const char *what) 
     refuse(what, ref, NULL, NPSHM_E_NO_MEMORY, 0, "%s: out of memory", npshm_ref_name(ref));
   npshm_array *a = NULL;
   if (npshm_options_set_expected_shape(opts, npshm_ref_ndim(ref), npshm_ref_shape(ref)) ==
-      NPSHM_OK)
+          NPSHM_OK &&
+      npshm_options_set_readonly(opts, access == NPSHM_R_ACCESS_READ) == NPSHM_OK &&
+      npshm_options_set_ref_writable(opts, access == NPSHM_R_ACCESS_WRITE) == NPSHM_OK)
     a = npshm_ref_attach(ref, opts);
   if (a == NULL) {
     int code = npshm_last_error(), errnum = npshm_last_errno();
@@ -127,6 +130,8 @@ SEXP npshm_r_view_of_reference(const char *text, int inplace, const char *what) 
            "view is always the whole array", npshm_ref_name(ref));
   npshm_ref_free(ref);
   SEXP hptr = PROTECT(npshm_r_wrap_handle(a));
+  /* A read-only handle (what the reference grants, or what was asked for)
+     never writes in place: npshm_r_new_view drops the flag. */
   SEXP view = npshm_r_new_view(hptr, inplace, 0);
   UNPROTECT(1);
   return view;
@@ -157,5 +162,5 @@ SEXP npshm_r_view_from_state(SEXP state) {
     npshm_r_stop(NPSHM_E_FORMAT, 0,
                  "npshm: cannot unserialize a view: its in-place flag must be TRUE or FALSE");
   return npshm_r_view_of_reference(CHAR(STRING_ELT(VECTOR_ELT(state, 1), 0)),
-                                   LOGICAL(ip)[0], "unserialize");
+                                   LOGICAL(ip)[0], NPSHM_R_ACCESS_GRANTED, "unserialize");
 }

@@ -17,9 +17,16 @@ SEXP npshm_r_view_state(SEXP x);
    Reads the states of npshm 0.1.0 too. */
 SEXP npshm_r_view_from_state(SEXP state);
 
-/* The view the reference text names (without attributes), writing in
-   place if inplace; what ("unserialize", "attach") starts the messages. */
-SEXP npshm_r_view_of_reference(const char *text, int inplace, const char *what);
+/* Who decides the access of a view made from a reference: the reference
+   (by the core's rule: writable only for a shm:// array named by its id,
+   where this process can write the file), or the caller, who asks for
+   read-only or for write access itself. */
+enum { NPSHM_R_ACCESS_GRANTED = 0, NPSHM_R_ACCESS_READ = 1, NPSHM_R_ACCESS_WRITE = 2 };
+
+/* The view the reference text names (without attributes), with the access
+   given by access, writing in place if inplace and the handle is writable;
+   what ("unserialize", "attach") starts the messages. */
+SEXP npshm_r_view_of_reference(const char *text, int inplace, int access, const char *what);
 
 /* Sets each attribute of the pairlist on view through Rf_setAttrib, which
    refuses, e.g., a dim that does not match the view's length. */

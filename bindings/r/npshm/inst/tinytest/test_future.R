@@ -58,7 +58,8 @@ expect_identical(res$sum, sum(x))
 
 ## A reference refuses what is not a view, and extra arguments.
 expect_error(npshm_ref(1:3), pattern = "not an npshm view")
-expect_error(npshm_attach(r, readonly = TRUE), pattern = "do not apply")
+expect_error(npshm_attach(r, type = "double"), pattern = "do not apply")
+expect_true(npshm_info(npshm_attach(r, readonly = TRUE))$readonly)
 
 on_exit()
 rm(x, r)

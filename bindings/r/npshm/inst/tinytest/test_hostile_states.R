@@ -2,8 +2,8 @@
 # attaching it never trusts it.  The state is the core's reference text plus
 # R's in-place flag; each crafted state is made from a real one in R's ascii
 # format.  Where a case is about what the core checks against the array (not
-# about damage), the crafted text gets a valid checksum again (sum=, FNV-1a
-# 64 of the text before it, computed below as an attacker would).  Writes
+# about damage), the crafted text gets a valid damage check again (sum=,
+# FNV-1a 64 of the text before it, computed below as an attacker would).  Writes
 # that would hit a read-only mapping or memory outside the mapping run in a
 # child R process, so a crash fails the test instead of the run.
 source("helpers.R")
@@ -67,26 +67,62 @@ expect_true(grepl(" ro=1 ", ref, fixed = TRUE))
 expect_identical(resummed(ref), ref)
 flag <- paste0(ascii_string(ref), "10\n1\n0\n")
 
-## A read-only view whose state is flipped to "writes in place": refused
-## (it would make x[1] <- 5 write into a read-only mapping: SIGSEGV).
+## A read-only view whose state is flipped to "writes in place": the flag
+## counts only on a writable handle, so the view is read-only and copies on
+## write (writing in place would write into a read-only mapping: SIGSEGV).
 flipped <- replace_once(text, flag, paste0(ascii_string(ref), "10\n1\n1\n"))
-e <- unser(flipped)
-expect_true(inherits(e, "npshm_format"), info = msg_of(e))
-expect_true(grepl("read-only view cannot write in place", msg_of(e)))
-expect_true(grepl(nm, msg_of(e), fixed = TRUE))
-## The same in a child process that then writes: an R error, no crash, and
-## the array is unchanged.
+v <- unser(flipped)
+expect_false(inherits(v, "condition"), info = msg_of(v))
+expect_true(npshm_is_view(v))
+expect_true(npshm_info(v)$readonly)
+expect_false(npshm_info(v)$inplace)
+## The same in a child process that then writes: no crash, R's copy
+## changes, the array is unchanged.
 state_file <- tempfile(fileext = ".txt")
 writeLines(flipped, state_file, sep = "")
 out <- run_r(c(sprintf("s <- readChar('%s', 1e6, useBytes = TRUE)", state_file),
-               "v <- tryCatch(unserialize(charToRaw(s)), error = function(e) {",
-               "  cat('refused:', conditionMessage(e), '\\n'); NULL })",
-               "if (!is.null(v)) { v[1] <- 5; cat('wrote\\n') }"))
+               "v <- unserialize(charToRaw(s))",
+               "v[1] <- 5; cat('copy', v[1], '\\n')"))
 text_out <- paste(out, collapse = "\n")
 expect_identical(attr(out, "status"), 0L, info = text_out)
-expect_true(grepl("refused:", text_out), info = text_out)
-expect_false(grepl("segfault|wrote", text_out), info = text_out)
+expect_true(grepl("copy 5", text_out), info = text_out)
+expect_false(grepl("segfault", text_out), info = text_out)
 expect_identical(x[1, 1], 1)
+
+## Issue 20: a reference someone else wrote naming your own file:// array
+## (or a plain .npy), with ro=0, in place and a valid damage check, attaches
+## read-only: x[] <- 0 changes R's copy only.  readonly = FALSE is how you
+## ask for write access yourself.
+npy <- tempfile(fileext = ".npy")
+own_nm <- new_name("own")
+own <- npshm_create(own_nm, c(3, 2), init = as.double(1:6))
+file_nm <- paste0("file://", npy)
+writeBin(readBin(file.path(shm_dir, own_nm), "raw", 1e5), npy)
+fref <- npshm_ref(npshm_attach(file_nm, inplace = TRUE))
+expect_true(grepl(" ro=1 ", fref$reference, fixed = TRUE))  # made of a file:// array
+forged <- fref
+forged$reference <- with_field(fref$reference, "ro", "0")
+forged$inplace <- TRUE
+for (r in list(fref, forged)) {
+  y <- npshm_attach(r)
+  y[] <- 0
+  expect_identical(sum(y), 0)
+  expect_identical(sum(npshm_attach(file_nm, readonly = TRUE)), 21)
+}
+## The serialized view (an .rds) the same way.
+e <- unser(with_text(ascii(npshm_attach(file_nm, inplace = TRUE)), fref$reference,
+                     forged$reference))
+expect_false(inherits(e, "condition"), info = msg_of(e))
+expect_true(npshm_info(e)$readonly)
+expect_false(npshm_info(e)$inplace)
+w <- npshm_attach(forged, readonly = FALSE, inplace = TRUE)
+w[] <- 0
+expect_identical(sum(npshm_attach(file_nm, readonly = TRUE)), 0)
+expect_error(npshm_attach(forged, readonly = TRUE, inplace = TRUE), class = "npshm_invalid")
+rm(w, e, y, own)
+invisible(gc())
+npshm_delete(own_nm)
+unlink(npy)
 
 ## A flag that is not TRUE/FALSE, or a state of unknown form: npshm_format.
 e <- unser(replace_once(text, flag, paste0(ascii_string(ref), "10\n1\nNA\n")))
@@ -101,7 +137,7 @@ expect_true(grepl("unknown state format", msg_of(e)), info = msg_of(e))
 damaged <- sub("shape=3,2", "shape=3,3", ref, fixed = TRUE)  # checksum not updated
 e <- unser(with_text(text, ref, damaged))
 expect_true(inherits(e, "npshm_invalid"), info = msg_of(e))
-expect_true(grepl("checksum", msg_of(e)), info = msg_of(e))
+expect_true(grepl("damage check", msg_of(e)), info = msg_of(e))
 for (bad in c("hello", "", sub("npshm-ref/1", "npshm-ref/9", ref, fixed = TRUE),
               resummed(sub(" ro=1", " ro=7", ref, fixed = TRUE)),
               resummed(sub(" id=", " id=zz", ref, fixed = TRUE)))) {
@@ -158,9 +194,11 @@ unlink(state_file)
 ## npshm_ref() objects go through the same checks.
 r <- npshm_ref(ro)
 crafted <- r
-crafted$inplace <- TRUE
+crafted$inplace <- TRUE  # on a read-only reference: a read-only view, copy on write
 e <- tryCatch(npshm_attach(crafted), error = identity)
-expect_true(inherits(e, "npshm_format"), info = msg_of(e))
+expect_false(inherits(e, "condition"), info = msg_of(e))
+expect_true(npshm_info(e)$readonly)
+expect_false(npshm_info(e)$inplace)
 crafted <- r
 crafted$reference <- damaged
 e <- tryCatch(npshm_attach(crafted), error = identity)
