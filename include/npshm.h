@@ -584,16 +584,18 @@ NPSHM_API size_t npshm_info_itemsize(const npshm_info *info);
 NPSHM_API size_t npshm_info_nbytes(const npshm_info *info);
 NPSHM_API int npshm_info_lifetime(const npshm_info *info);
 /* These are meaningful for any status. */
-/* Holder locks on the file (OFD locks on byte 0): one per process holding
-   handles of it (however many handles it has), plus one per forked child
-   that still has inherited handles open; -1 if unknown.  A count of the
-   lock table /proc/locks: a listing reads it once for all its items;
-   npshm_stat asks the kernel first whether anyone holds the file at all
-   (F_OFD_GETLK, independent of the number of locks on the machine) and
-   reads /proc/locks only when someone does, on the first call of this
-   function.  The kernel hands /proc/locks out in pieces: while other
-   processes take or drop locks the count may be off for a moment.  (The
-   lifetime policies never rely on it: they try the locks themselves.) */
+/* Holders: the locks on byte 0 of the file, of every kind another program
+   may take -- OFD locks (npshm's: one per process holding handles of it,
+   however many handles it has, plus one per forked child that still has
+   inherited handles open), POSIX record locks (fcntl F_SETLK, lockf; one
+   per process) and flock locks (one per open file description); -1 if
+   unknown.  Each keeps a LAST array from being removed by a close or gc.
+   A count of the lock table /proc/locks: a listing reads it once for all
+   its items; npshm_stat reads it on the first call of this function.  The
+   kernel hands /proc/locks out in pieces: while other processes take or
+   drop locks the count may be off for a moment, and a remover's own flock
+   counts for the microseconds it is held.  (The lifetime policies never
+   rely on it: they try the locks themselves.) */
 NPSHM_API int npshm_info_holders(const npshm_info *info);
 NPSHM_API uint64_t npshm_info_file_size(const npshm_info *info);
 /* As npshm_page_size, for the file described (0 if unknown). */
