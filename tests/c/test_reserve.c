@@ -24,8 +24,10 @@
 
 #define MiB (1024L * 1024L)
 #define FS_SIZE (64 * MiB)
-#define BYSTANDER_SIZE (8 * MiB)
-/* Larger than what is free once the bystander has its pages (at most
+#define BYSTANDER_KEPT (8 * MiB)   /* touched once, kept */
+#define BYSTANDER_CHURN (8 * MiB)  /* faulted in and punched out again and again */
+#define BYSTANDER_SIZE (BYSTANDER_KEPT + BYSTANDER_CHURN)
+/* Larger than what is ever free while the bystander runs (at most
    64 - 8 = 56 MiB), smaller than the file system. */
 #define TOO_BIG (60 * MiB)
 #define ATTEMPTS 1000
@@ -45,8 +47,15 @@ static int setup_tmpfs(void **state) {
   return 0;
 }
 
+static pid_t bystander_pid; /* killed by the teardown if a test failed */
+
 static int teardown_tmpfs(void **state) {
   (void)state;
+  if (bystander_pid > 0) {
+    kill(bystander_pid, SIGKILL);
+    waitpid(bystander_pid, NULL, 0);
+    bystander_pid = 0;
+  }
   if (mounted) umount2(mountpoint, MNT_DETACH);
   rmdir(mountpoint);
   char p[160];
@@ -57,9 +66,10 @@ static int teardown_tmpfs(void **state) {
   return 0;
 }
 
-/* The bystander: maps a sparse file of its own in the file system and
-   writes one byte into every page, again and again, punching the pages out
-   after each round so that every round faults in new, unreserved pages.
+/* The bystander: maps a sparse file of its own in the file system, writes
+   one byte into every page of its first half once, then into every page of
+   its second half again and again, punching those out after each round so
+   that every round faults in new, unreserved pages.
    Starts the test after its first round; reports its rounds on exit
    (stopped by SIGTERM). */
 static volatile sig_atomic_t stop;
@@ -91,9 +101,10 @@ static struct bystander start_bystander(void) {
     unsigned char *p = mmap(NULL, BYSTANDER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) _exit(4);
     long rounds = 0;
+    for (long at = 0; at < BYSTANDER_KEPT; at += 4096) p[at] = 1;
     while (!stop) {
-      for (long at = 0; at < BYSTANDER_SIZE && !stop; at += 4096) p[at] = (unsigned char)(rounds + 1);
-      fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, BYSTANDER_SIZE);
+      for (long at = BYSTANDER_KEPT; at < BYSTANDER_SIZE && !stop; at += 4096) p[at] = (unsigned char)(rounds + 1);
+      fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, BYSTANDER_KEPT, BYSTANDER_CHURN);
       if (++rounds == 1 && write(ready[1], "r", 1) != 1) _exit(5); /* running: the parent may start */
     }
     if (write(report[1], &rounds, sizeof rounds) != sizeof rounds) _exit(6);
@@ -106,7 +117,19 @@ static struct bystander start_bystander(void) {
   assert_int_equal(read(ready[0], &c, 1), 1);
   close(ready[0]);
   struct bystander b = {pid, report[0]};
+  bystander_pid = pid;
   return b;
+}
+
+/* Fails the test at once if the bystander died. */
+static void check_bystander(const struct bystander *b, int attempt) {
+  int status = 0;
+  if (waitpid(b->pid, &status, WNOHANG) != b->pid) return; /* alive */
+  bystander_pid = 0;
+  if (WIFSIGNALED(status))
+    fail_msg("attempt %d: the bystander died of signal %d (%s) while npshm reserved memory", attempt,
+             WTERMSIG(status), strsignal(WTERMSIG(status)));
+  fail_msg("attempt %d: the bystander exited (status %d)", attempt, WEXITSTATUS(status));
 }
 
 /* Stops the bystander; fails the test if it died (SIGBUS) or did no round
@@ -115,6 +138,7 @@ static void stop_bystander(struct bystander *b) {
   kill(b->pid, SIGTERM);
   int status = 0;
   assert_int_equal(waitpid(b->pid, &status, 0), b->pid);
+  bystander_pid = 0;
   if (WIFSIGNALED(status))
     fail_msg("the bystander died of signal %d (%s) while npshm reserved memory", WTERMSIG(status),
              strsignal(WTERMSIG(status)));
@@ -168,6 +192,7 @@ static void test_requests_beyond_free_space_never_fill_it(void **state) {
   struct bystander b = start_bystander();
   for (int i = 0; i < ATTEMPTS; ++i) {
     npshm_array *a = (i % 2) ? npshm_load(source, "big", o) : npshm_create("big", "<f8", 1, too_big, NPSHM_ORDER_C, o);
+    check_bystander(&b, i);
     if (a) fail_msg("attempt %d: %s of 60 MiB succeeded in a 64 MiB file system the bystander uses", i,
                     (i % 2) ? "load" : "create");
     if (npshm_last_error() != NPSHM_E_NO_SPACE)
@@ -204,6 +229,7 @@ static void test_writable_attach_reserves_a_sparse_file(void **state) {
   struct bystander b = start_bystander();
   for (int i = 0; i < ATTEMPTS / 10; ++i) {
     npshm_array *a = npshm_attach("sparse-big", o);
+    check_bystander(&b, i);
     if (a) fail_msg("a writable attach of a sparse 60 MiB file succeeded: its writes would die of SIGBUS");
     assert_last_error(NPSHM_E_NO_SPACE, "attach shm://sparse-big", "for 60.0 MiB");
   }
