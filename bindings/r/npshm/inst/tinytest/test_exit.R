@@ -7,14 +7,21 @@ library(npshm)
 
 dir <- file.path("/dev/shm", paste0(test_prefix, "-exit"))
 dir.create(dir, mode = "0700")
-old_dir <- Sys.getenv("NPSHM_DIR", unset = NA)
-Sys.setenv(NPSHM_DIR = dir)
-out <- run_r(c(
+# The child gets the private directory through its environment only (this
+# process's NPSHM_DIR is left alone).
+code <- c(
+  "library(npshm)",
   "keep <- npshm_create('npshm-test-exit-owner', 1000, init = 1, lifetime = 'owner')",
   "e <- new.env(); e$self <- e; e$x <- keep",
   "held <- npshm_create('npshm-test-exit-last', 10, lifetime = 'last')",
-  "cat('alive', sum(keep), npshm_exists('npshm-test-exit-owner'), '\\n')"))
-if (is.na(old_dir)) Sys.unsetenv("NPSHM_DIR") else Sys.setenv(NPSHM_DIR = old_dir)
+  "cat('alive', sum(keep), npshm_exists('npshm-test-exit-owner'), '\\n')")
+script <- tempfile(fileext = ".R")
+writeLines(code, script)
+out <- suppressWarnings(system2(file.path(R.home("bin"), "Rscript"), shQuote(script),
+                                stdout = TRUE, stderr = TRUE,
+                                env = paste0("NPSHM_DIR=", shQuote(dir))))
+unlink(script)
+if (is.null(attr(out, "status"))) attr(out, "status") <- 0L
 text <- paste(out, collapse = "\n")
 expect_identical(attr(out, "status"), 0L, info = text)
 expect_true(grepl("alive 1000 TRUE", text), info = text)
