@@ -2,14 +2,16 @@
 // this header.  Its implementations:
 //   platform_linux.cpp           Linux (OFD locks, /proc, O_TMPFILE,
 //                                copy_file_range, MADV_POPULATE, getrandom,
-//                                fstatfs); core/meson.build builds it on Linux.
+//                                fstatfs, fallocate, quotactl_fd);
+//                                core/meson.build builds it on Linux.
 //   platform_posix_fallback.cpp  any other POSIX system (flock, temporary
 //                                names, pread/pwrite, no lock or mapping
 //                                tables); built elsewhere, and on Linux by
 //                                tests/c (the *-posix-fallback tests).
 //   platform_posix.cpp           what every POSIX system has in the same
 //                                form (mmap, msync, mlock, fchmod, fstat,
-//                                open_regular, unlink_if_same), and the
+//                                fstatvfs, dladdr/dlopen, open_regular,
+//                                unlink_if_same), and the
 //                                pieces both implementations share
 //                                (platform_posix.hpp).
 // A function has one definition per system file, never #if branches for

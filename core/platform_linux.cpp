@@ -1,5 +1,5 @@
 // platform.hpp on Linux: OFD locks, /proc, O_TMPFILE, copy_file_range,
-// MADV_POPULATE, getrandom, fstatfs.  Other POSIX systems build
+// MADV_POPULATE, getrandom, fstatfs, fallocate, quotactl_fd.  Other POSIX systems build
 // platform_posix_fallback.cpp instead; what every POSIX system has in the
 // same form is in platform_posix.cpp.
 #include "platform.hpp"
