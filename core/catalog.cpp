@@ -121,7 +121,6 @@ ArrayInfo inspect(const Location &loc, const platform::HolderCounts *holders) {
     err = open_array_file(loc.path, ArrayFileAccess::read_only, "", opened, [&](const ArrayFile &f) {
       fill_from_stat(info, f.st);  // the file opened (the name may have changed since lstat)
       if (holders) info.holders = holders->count(f.st.st_dev, f.st.st_ino);
-      info.in_use = platform::is_held(f.fd);
     });
   } catch (const Error &e) {  // not an array
     info.status = e.code();
@@ -169,9 +168,10 @@ std::size_t page_size_of(const ArrayInfo &info) {
 
 int holder_count(const ArrayInfo &info) {
   if (info.holders_pending) {
-    // /proc/locks lists every lock on the machine: read it only if the
-    // kernel says someone holds this file.
-    info.holders = info.in_use == 0 ? 0 : platform::HolderCounts().count(info.dev, info.ino);
+    // /proc/locks lists every lock on the machine: read only when asked.
+    // (No cheaper question covers every kind of holder: F_OFD_GETLK sees
+    // OFD and POSIX locks, never a shared flock.)
+    info.holders = platform::HolderCounts().count(info.dev, info.ino);
     info.holders_pending = false;
   }
   return info.holders;

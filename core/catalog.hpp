@@ -22,11 +22,9 @@ struct ArrayInfo {
   Layout layout;
   int lifetime = 0;
   // The holder count: for a listing, from one read of /proc/locks for all
-  // items; for npshm_stat, counted on first request (holder_count), and
-  // only when in_use says someone holds the file at all.
+  // items; for npshm_stat, counted on first request (holder_count).
   mutable int holders = -1;
   mutable bool holders_pending = false;
-  int in_use = -1;  // 1 if some description holds a holder lock, 0 if none, -1 unknown
   std::uint64_t file_size = 0;
   unsigned int uid = 0;
   unsigned int mode = 0;

@@ -2,14 +2,16 @@
 // this header.  Its implementations:
 //   platform_linux.cpp           Linux (OFD locks, /proc, O_TMPFILE,
 //                                copy_file_range, MADV_POPULATE, getrandom,
-//                                fstatfs); core/meson.build builds it on Linux.
+//                                fstatfs, fallocate, quotactl_fd);
+//                                core/meson.build builds it on Linux.
 //   platform_posix_fallback.cpp  any other POSIX system (flock, temporary
 //                                names, pread/pwrite, no lock or mapping
 //                                tables); built elsewhere, and on Linux by
 //                                tests/c (the *-posix-fallback tests).
 //   platform_posix.cpp           what every POSIX system has in the same
 //                                form (mmap, msync, mlock, fchmod, fstat,
-//                                open_regular, unlink_if_same), and the
+//                                fstatvfs, dladdr/dlopen, open_regular,
+//                                unlink_if_same), and the
 //                                pieces both implementations share
 //                                (platform_posix.hpp).
 // A function has one definition per system file, never #if branches for
@@ -56,14 +58,10 @@ int try_lock_exclusive(int fd);
 // Drop the holder lock.
 void unlock(int fd);
 
-// 1 if some open file description other than fd's holds a holder lock on
-// the file, 0 if none does, -1 if the system cannot tell.  Asks the kernel
-// about this one file (F_OFD_GETLK), whatever the number of locks on the
-// machine; fd may be read-only.
-int is_held(int fd);
-
 // The number of holder locks of every file, read once (on Linux from
-// /proc/locks); count() is -1 if the system cannot tell.
+// /proc/locks: OFD locks, POSIX record locks and flock locks on byte 0,
+// since another program's lock of any kind keeps a file in use); count() is
+// -1 if the system cannot tell.
 class HolderCounts {
  public:
   HolderCounts();
@@ -84,6 +82,25 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 // whole range (never a plain ftruncate, which reserves nothing).  Returns 0
 // or an errno (ENOSPC when full).
 int reserve(int fd, std::uint64_t size);
+
+// Reserve what is not yet allocated of the first size bytes of an existing
+// file, whose contents others may be writing: only the system's own
+// non-destructive reservation (Linux fallocate(2) mode 0, which leaves
+// allocated pages and data alone), never a fallback that writes.  Returns
+// 0, EOPNOTSUPP where the file system or system has none (nothing done), or
+// an errno (ENOSPC when full).
+int reserve_existing(int fd, std::uint64_t size);
+
+// Space in the file system holding the open file fd, as seen by a file
+// owned by uid (statvfs, and on Linux the user's block quota).
+struct Space {
+  std::uint64_t size = 0;       // the file system's size; 0 if it reports none (a tmpfs mounted without a size)
+  std::uint64_t available = 0;  // what an unprivileged user may still allocate (f_bavail)
+  bool quota = false;           // a block quota limits uid (never for root, whom quotas do not stop)
+  std::uint64_t quota_left = 0; // what that quota still allows, when quota
+};
+// Returns 0 or an errno.
+int file_system_space(int fd, uid_t uid, Space &out);
 
 // The huge page size if the open file (st its fstat) is on hugetlbfs, whose
 // mappings come in whole huge pages and which has no write(); else 0.
@@ -198,6 +215,10 @@ int boot_id(std::string &out);
 // Device and inode of a directory (following symbolic links, as names in it
 // are resolved).  Returns 0 or an errno (ENOTDIR when it is something else).
 int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino);
+
+// Keep the shared object holding address loaded until the process ends
+// (dlopen RTLD_NODELETE of itself; nothing when it is linked statically).
+void pin_library(const void *address);
 
 // Memory control over a mapping (POSIX: platform_posix.cpp).  Each returns
 // 0 or an errno.  sync_mapping writes changes back (async: only schedule

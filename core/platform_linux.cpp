@@ -1,5 +1,5 @@
 // platform.hpp on Linux: OFD locks, /proc, O_TMPFILE, copy_file_range,
-// MADV_POPULATE, getrandom, fstatfs.  Other POSIX systems build
+// MADV_POPULATE, getrandom, fstatfs, fallocate, quotactl_fd.  Other POSIX systems build
 // platform_posix_fallback.cpp instead; what every POSIX system has in the
 // same form is in platform_posix.cpp.
 #include "platform.hpp"
@@ -11,10 +11,12 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/quota.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -52,17 +54,6 @@ bool proc_fd_available() {
 }
 }  // namespace
 
-int is_held(int fd) {
-  struct flock lk;
-  std::memset(&lk, 0, sizeof lk);
-  lk.l_type = F_WRLCK;
-  lk.l_whence = SEEK_SET;
-  lk.l_start = 0;
-  lk.l_len = 1;
-  if (fcntl(fd, F_OFD_GETLK, &lk) != 0) return -1;
-  return lk.l_type == F_UNLCK ? 0 : 1;
-}
-
 int try_lock_shared(int fd) { return set_lock(fd, F_RDLCK); }
 void unlock(int fd) { set_lock(fd, F_UNLCK); }
 int try_lock_exclusive(int fd) { return set_lock(fd, F_WRLCK); }
@@ -86,8 +77,13 @@ bool read_lock_table(std::map<std::pair<dev_t, ino_t>, int> &counts) {
     if (std::sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu %31s", kind, mode, access, &pid, &maj,
                     &min, &inode, start) != 8)
       continue;  // includes waiter lines, whose fields do not parse
-    // flock locks are removers (unlink_if_same), not holders.
-    if (std::strcmp(kind, "OFDLCK") != 0) continue;
+    // Every kind of lock another process may hold on byte 0: OFD locks
+    // (npshm's), classic POSIX record locks (fcntl F_SETLK, lockf) and
+    // flock locks.  (A remover's flock, held for the microseconds of an
+    // unlink_if_same, counts too while it is held.)  Leases and
+    // delegations are not holders.
+    if (std::strcmp(kind, "OFDLCK") != 0 && std::strcmp(kind, "POSIX") != 0 && std::strcmp(kind, "FLOCK") != 0)
+      continue;
     if (std::strcmp(start, "0") != 0) continue;
     ++counts[{makedev(maj, min), static_cast<ino_t>(inode)}];
   }
@@ -154,6 +150,36 @@ bool unnamed_files_supported(const std::string &directory) {
   if (fd < 0) return errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL;
   ::close(fd);
   return true;
+}
+
+int reserve_existing(int fd, std::uint64_t size) {
+  if (size == 0) return 0;
+  // The system call, not posix_fallocate: glibc's posix_fallocate writes a
+  // byte into every block where the file system cannot reserve, which
+  // would race with other writers of the file.
+  for (;;) {
+    if (::fallocate(fd, 0, 0, static_cast<off_t>(size)) == 0) return 0;
+    if (errno == EINTR) continue;
+    return (errno == ENOSYS || errno == EINVAL) ? EOPNOTSUPP : errno;
+  }
+}
+
+bool quota_left(int fd, uid_t uid, std::uint64_t &left) {
+#ifdef SYS_quotactl_fd
+  // One system call (Linux 5.14): ESRCH, ENOSYS, ... when no quota is on.
+  struct if_dqblk q;
+  std::memset(&q, 0, sizeof q);
+  if (::syscall(SYS_quotactl_fd, fd, QCMD(Q_GETQUOTA, USRQUOTA), static_cast<unsigned>(uid), &q) != 0) return false;
+  if (!(q.dqb_valid & QIF_BLIMITS) || q.dqb_bhardlimit == 0) return false;
+  const std::uint64_t limit = q.dqb_bhardlimit * QIF_DQBLKSIZE;
+  left = q.dqb_curspace >= limit ? 0 : limit - q.dqb_curspace;
+  return true;
+#else
+  (void)fd;
+  (void)uid;
+  (void)left;
+  return false;
+#endif
 }
 
 std::size_t huge_page_size(int fd, const struct stat &st) {

@@ -1,10 +1,12 @@
 // The parts of platform.hpp that every POSIX system has in the same form,
 // and the building blocks (platform_posix.hpp) that the system-specific
 // files, platform_linux.cpp and platform_posix_fallback.cpp, share.
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +73,25 @@ int reserve(int fd, std::uint64_t size) {
     done += static_cast<std::uint64_t>(w);
   }
   return 0;
+}
+
+int file_system_space(int fd, uid_t uid, Space &out) {
+  struct statvfs fs;
+  if (::fstatvfs(fd, &fs) != 0) return errno;
+  const std::uint64_t unit = fs.f_frsize ? fs.f_frsize : fs.f_bsize;
+  out.size = static_cast<std::uint64_t>(fs.f_blocks) * unit;
+  out.available = static_cast<std::uint64_t>(fs.f_bavail) * unit;
+  out.quota = uid != 0 && quota_left(fd, uid, out.quota_left);
+  return 0;
+}
+
+void pin_library(const void *address) {
+  Dl_info info;
+  if (::dladdr(address, &info) == 0 || !info.dli_fname) return;
+  // RTLD_NOLOAD: only what is loaded already (the library itself, or the
+  // program it is linked into), one more reference that dlclose never
+  // drops.
+  ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
 int open_regular(const std::string &path, int access, int &fd, struct stat &st) {

@@ -30,6 +30,10 @@ int create_temp_named(const std::string &directory, mode_t mode, NewFile &out);
 // an errno.
 int publish_temp_name(const NewFile &file, const std::string &path);
 
+// The block quota of uid on the file system holding fd: true with the bytes
+// it still allows, false where none is set or the system cannot tell.
+bool quota_left(int fd, uid_t uid, std::uint64_t &left);
+
 // Copy left bytes from src at in to dst at out with pread and pwrite.
 // Returns 0 or an errno (EIO if the source is shorter).
 int copy_by_reads(int src, off_t in, int dst, off_t out, std::uint64_t left);

@@ -36,11 +36,6 @@ int try_lock_exclusive(int fd) {
 
 void unlock(int fd) { flock(fd, LOCK_UN); }
 
-int is_held(int fd) {
-  (void)fd;
-  return -1;
-}
-
 HolderCounts::HolderCounts() {}  // no lock table to read: count() says -1
 
 bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings) {
@@ -53,6 +48,21 @@ bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size
 
 bool unnamed_files_supported(const std::string &directory) {
   (void)directory;
+  return false;
+}
+
+int reserve_existing(int fd, std::uint64_t size) {
+  // posix_fallocate may write into the file where the file system cannot
+  // reserve (racing with other writers): not used on a file in use.
+  (void)fd;
+  (void)size;
+  return EOPNOTSUPP;
+}
+
+bool quota_left(int fd, uid_t uid, std::uint64_t &left) {
+  (void)fd;
+  (void)uid;
+  (void)left;
   return false;
 }
 

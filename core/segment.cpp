@@ -15,6 +15,7 @@
 #include "array_file.hpp"
 #include "byte_size.hpp"
 #include "error.hpp"
+#include "exit_hook.hpp"
 #include "file_io.hpp"
 #include "npy_file.hpp"
 #include "npy_format.hpp"
@@ -22,6 +23,7 @@
 #include "options.hpp"
 #include "platform.hpp"
 #include "progress.hpp"
+#include "space.hpp"
 
 namespace npshm {
 
@@ -152,6 +154,9 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->data_offset_ = header.size();
   format_trailer(trailer, header.size(), layout.nbytes, trailer_bytes);
 
+  // Never fill the file system, not even for a moment (space.hpp).
+  check_space(seg->fd_, st.st_uid, unallocated_bytes(st, huge ? round_up(total, huge) : total), what,
+              loc.directory);
   auto no_space = [&](int err, const char *doing) {
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
       throw_system(what + ": no space left in " + loc.directory + " for " + human_bytes(total), err,
@@ -174,6 +179,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     throw_system(what + ": cannot publish the array", err);
   }
   seg->file_ = open_files::adopt(seg->fd_, st, true);
+  seg->enroll_for_exit();
   return seg;
 }
 
@@ -357,6 +363,10 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
                           opts.expected_shape ? &*opts.expected_shape : nullptr);
     if (!why.empty()) throw Error(NPSHM_E_MISMATCH, what + ": " + why);
     if (check) check(file_header);
+    // A writable handle reserves the pages the file does not have yet (a
+    // sparse .npy, as numpy's open_memmap makes), so that a write through
+    // it never dies of SIGBUS later; refused here if they do not fit.
+    if (!opts.readonly) seg->reserve_unallocated(st, what);
     // One description and one lock per file in this process, however many
     // handles: join this process's other handles of the file, if any.
     seg->file_ = open_files::share(fd, st, writable,
@@ -386,7 +396,22 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     if (attempt == kReopenAttempts)
       throw Error(NPSHM_E_NOT_FOUND, what + ": the array was removed while attaching", ENOENT);
   }
+  seg->enroll_for_exit();
   return seg;
+}
+
+void Segment::reserve_unallocated(const struct stat &st, const std::string &what) {
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t need = unallocated_bytes(st, size);
+  if (need == 0) return;  // the usual case: every page is there
+  check_space(fd_, st.st_uid, need, what, loc_.directory);
+  const int err = platform::reserve_existing(fd_, size);
+  if (err == 0 || err == EOPNOTSUPP) return;  // EOPNOTSUPP: the file system cannot (see platform.hpp)
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+    throw_system(what + ": no space left in " + loc_.directory + " for the " + human_bytes(need) +
+                     " the file does not have yet",
+                 err, NPSHM_E_NO_SPACE);
+  throw_system(what + ": cannot reserve the file's memory", err);
 }
 
 void Segment::check_owner(const struct stat &st, const Options &opts, const unsigned *exist_ok_mode,
@@ -471,13 +496,28 @@ void Segment::unlink() {
   if (err) throw_system(what, err);
 }
 
+void Segment::enroll_for_exit() {
+  if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || (lifetime_ == NPSHM_LIFETIME_OWNER && !creator_)) return;
+  exit_hook::enroll(this, file_, loc_.path, lifetime_, creator_);
+  enrolled_ = true;
+}
+
+bool Segment::withdraw_from_exit() noexcept {
+  if (!enrolled_) return false;
+  enrolled_ = false;
+  return exit_hook::withdraw(this);
+}
+
 void Segment::close() {
   bool remove = false;
+  // The exit hook may have applied the policy already (a close from another
+  // exit handler, a finalizer, or a thread still running at exit).
+  const bool applied_at_exit = withdraw_from_exit();
   // Other handles of this process sharing the file hold it as well.
   const bool last_here = leave_file();
   // A handle inherited through fork() shares its open file description, and
   // so its lock, with the parent: only the process that opened it decides.
-  if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || pid_ != ::getpid()) {
+  if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || pid_ != ::getpid() || applied_at_exit) {
     // nothing to decide
   } else if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
     remove = true;
@@ -506,8 +546,13 @@ void Segment::close() {
   // Only if the name still refers to this very file (see unlink_if_same):
   // never a newer array that took the name meanwhile.
   if (remove) {
-    const int err = platform::unlink_if_same(fd_, loc_.path, kRemoverWaitMs);
-    if (err != 0 && err != ESTALE && failure.empty()) {
+    // LAST: a flock on the file (another program's holder, which the OFD
+    // lock does not see) keeps the remover lock from us: then someone still
+    // holds it, and it is left to them or to gc, without waiting.  (No npshm
+    // remover can be at work meanwhile but npshm_remove, which removes it.)
+    const bool last = lifetime_ == NPSHM_LIFETIME_LAST;
+    const int err = platform::unlink_if_same(fd_, loc_.path, last ? 0 : kRemoverWaitMs);
+    if (err != 0 && err != ESTALE && !(last && err == EWOULDBLOCK) && failure.empty()) {
       failure = "close " + loc_.name + ": cannot unlink (" + std::strerror(err) + ")";
       failure_errno = err;
     }
@@ -534,6 +579,7 @@ bool Segment::leave_file() noexcept {
 }
 
 void Segment::release() noexcept {
+  withdraw_from_exit();
   if (map_) platform::unmap_file(map_, static_cast<std::size_t>(round_up(map_size_, map_block_)));
   map_ = nullptr;
   if (file_) {

@@ -113,6 +113,9 @@ class Segment {
   void release() noexcept;
   // Pre-fault the whole mapping (npshm_options_set_populate).  Throws Error.
   void populate(const std::string &what, bool writable);
+  // A writable attach: reserve the pages of the file (st: its fstat) not
+  // yet allocated, after check_space.  Throws Error.
+  void reserve_unallocated(const struct stat &st, const std::string &what);
   // Create's two ways of writing a new file (see segment.cpp).
   using NoSpace = std::function<void(int, const char *)>;
   void write_before_mapping(const std::string &header, const unsigned char *trailer_bytes,
@@ -121,6 +124,10 @@ class Segment {
   void write_through_mapping(const std::string &header, const unsigned char *trailer_bytes,
                              const Options &opts, const DataSource *source, const std::string &what,
                              const NoSpace &no_space);
+  // Enrol with the exit hook (exit_hook.hpp) if the handle has a policy to
+  // apply at exit; withdraw: true if the hook applied it already.
+  void enroll_for_exit();
+  bool withdraw_from_exit() noexcept;
   // This handle stops counting as a user of file_ (once); true if it was
   // this process's last.
   bool leave_file() noexcept;
@@ -133,6 +140,7 @@ class Segment {
   int fd_ = -1;                     // file_'s descriptor once shared
   std::shared_ptr<OpenFile> file_;  // shared with this process's other handles of the file
   bool left_ = false;               // leave_file() done
+  bool enrolled_ = false;           // with the exit hook
   void *map_ = nullptr;
   std::size_t map_size_ = 0;   // the file's size
   std::size_t map_block_ = 0;  // hugetlbfs: its huge page size (maps are whole pages); else 0

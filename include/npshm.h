@@ -54,6 +54,23 @@
  *   npshm_gc() unlinks OWNER and LAST segments that no live process holds,
  *   and files left by creators that died half-way; never anything else.
  *   Unlinking removes the name at once; existing mappings stay valid.
+ *   At normal process exit (exit(), a return from main, an interpreter's
+ *   normal shutdown) an exit hook of the library applies the policies of
+ *   the handles still open, whatever still references them: OWNER arrays
+ *   this process created are unlinked, LAST holds dropped (unlinked if no
+ *   other live process holds them).  Unlink and unlock only: mappings stay
+ *   valid; a later npshm_close of such a handle only unmaps.  Never in a
+ *   forked child (only the opening process), never at _exit() or a signal.
+ *   Holders are locks on byte 0 of every kind: OFD, POSIX record (fcntl,
+ *   lockf) and flock locks; another program's lock keeps a LAST array.
+ *
+ * Space.  Create, load and a writable attach of a file with unallocated
+ *   pages (a sparse .npy) reserve the memory up front, after comparing the
+ *   request with the free space (statvfs, the owner's block quota): a
+ *   reservation that would leave less than max(1%, min(16 MiB, 1/8)) of
+ *   the file system free fails with NPSHM_E_NO_SPACE before anything is
+ *   allocated, so npshm never fills a shared file system, even for a
+ *   moment (other programs' unreserved pages would die of SIGBUS).
  *
  * Trust.  The shm directory is shared with every user; docs/trust-model.md
  *   has the whole model.  Every path another user could control is opened
@@ -316,7 +333,9 @@ typedef struct npshm_array npshm_array;
    The name appears atomically, complete and filled, or not at all: an
    attacher never sees a partial array.  Memory is reserved up front, so a
    full shm directory fails here with NPSHM_E_NO_SPACE instead of SIGBUS
-   later.  Errors: INVALID, EXISTS, NO_SPACE, NOT_FOUND (no such directory),
+   later (and before anything is allocated when the request would leave
+   less than the margin free: see Space above).  Errors: INVALID, EXISTS,
+   NO_SPACE, NOT_FOUND (no such directory),
    PERMISSION, NO_MEMORY, SYSTEM. */
 NPSHM_API npshm_array *npshm_create(const char *name, const char *dtype,
                                     int ndim, const int64_t *shape, int order,
@@ -338,9 +357,11 @@ NPSHM_API npshm_array *npshm_create_from(const char *name, const char *dtype,
 /* Attach an existing array (or any valid .npy file by "file://").
    Honors opts' readonly, directory, expected dtype and shape.
    A read-only attach opens the file read-write when it may (only to take
-   the lock a LAST close needs) and maps it read-only.
+   the lock a LAST close needs) and maps it read-only.  A writable attach
+   of a file with unallocated pages (a sparse .npy) reserves them first
+   (NPSHM_E_NO_SPACE if they do not fit: see Space above).
    Errors: INVALID, NOT_FOUND, PERMISSION, FORMAT, MISMATCH, BUSY,
-   NO_MEMORY, SYSTEM. */
+   NO_SPACE, NO_MEMORY, SYSTEM. */
 NPSHM_API npshm_array *npshm_attach(const char *name,
                                     const npshm_options *opts);
 
@@ -630,16 +651,18 @@ NPSHM_API size_t npshm_info_itemsize(const npshm_info *info);
 NPSHM_API size_t npshm_info_nbytes(const npshm_info *info);
 NPSHM_API int npshm_info_lifetime(const npshm_info *info);
 /* These are meaningful for any status. */
-/* Holder locks on the file (OFD locks on byte 0): one per process holding
-   handles of it (however many handles it has), plus one per forked child
-   that still has inherited handles open; -1 if unknown.  A count of the
-   lock table /proc/locks: a listing reads it once for all its items;
-   npshm_stat asks the kernel first whether anyone holds the file at all
-   (F_OFD_GETLK, independent of the number of locks on the machine) and
-   reads /proc/locks only when someone does, on the first call of this
-   function.  The kernel hands /proc/locks out in pieces: while other
-   processes take or drop locks the count may be off for a moment.  (The
-   lifetime policies never rely on it: they try the locks themselves.) */
+/* Holders: the locks on byte 0 of the file, of every kind another program
+   may take -- OFD locks (npshm's: one per process holding handles of it,
+   however many handles it has, plus one per forked child that still has
+   inherited handles open), POSIX record locks (fcntl F_SETLK, lockf; one
+   per process) and flock locks (one per open file description); -1 if
+   unknown.  Each keeps a LAST array from being removed by a close or gc.
+   A count of the lock table /proc/locks: a listing reads it once for all
+   its items; npshm_stat reads it on the first call of this function.  The
+   kernel hands /proc/locks out in pieces: while other processes take or
+   drop locks the count may be off for a moment, and a remover's own flock
+   counts for the microseconds it is held.  (The lifetime policies never
+   rely on it: they try the locks themselves.) */
 NPSHM_API int npshm_info_holders(const npshm_info *info);
 NPSHM_API uint64_t npshm_info_file_size(const npshm_info *info);
 /* As npshm_page_size, for the file described (0 if unknown). */

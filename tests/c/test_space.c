@@ -23,7 +23,8 @@ static int setup_small_tmpfs(void **state) {
 
 static int teardown_small_tmpfs(void **state) {
   (void)state;
-  if (mounted) umount(mountpoint);
+  /* detached: a failed test may still map a file in it (umount would fail, EBUSY) */
+  if (mounted) umount2(mountpoint, MNT_DETACH);
   rmdir(mountpoint);
   return 0;
 }
@@ -38,8 +39,9 @@ static void test_full_directory_gives_no_space(void **state) {
   assert_last_error(NPSHM_E_NO_SPACE, "shm://big", "no space left");
   assert_int_equal(count_entries(mountpoint), 0); /* nothing left behind */
 
-  /* fill it almost up, then one more does not fit */
-  const int64_t part[1] = {60000}; /* ~480 KB each */
+  /* fill it almost up (npshm keeps 128 KiB of a 1 MiB file system free:
+     space.hpp), then one more does not fit */
+  const int64_t part[1] = {50000}; /* ~400 KB each */
   npshm_array *a = npshm_create("a", "<f8", 1, part, NPSHM_ORDER_C, o);
   assert_non_null(a);
   npshm_array *b = npshm_create("b", "<f8", 1, part, NPSHM_ORDER_C, o);
