@@ -49,6 +49,7 @@ SCALAR_SPELLINGS = {
     "size_t": {"Csize_t", "UInt"},
     "int64_t": {"Int64"},
     "uint64_t": {"UInt64"},
+    "double": {"Cdouble", "Float64"},
     "char": {"UInt8", "Cchar", "Int8"},
 }
 
