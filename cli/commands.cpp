@@ -32,6 +32,8 @@ std::vector<Subcommand> add_all_commands(CLI::App &program, CommonOptions &commo
   all.push_back(add_gc_command(program, common));
   all.push_back(add_load_command(program, common));
   all.push_back(add_save_command(program, common));
+  all.push_back(add_wait_command(program, common));
+  all.push_back(add_notify_command(program, common));
   return all;
 }
 

@@ -46,6 +46,8 @@ Subcommand add_rm_command(CLI::App &program, CommonOptions &common);
 Subcommand add_gc_command(CLI::App &program, CommonOptions &common);
 Subcommand add_load_command(CLI::App &program, CommonOptions &common);
 Subcommand add_save_command(CLI::App &program, CommonOptions &common);
+Subcommand add_wait_command(CLI::App &program, CommonOptions &common);
+Subcommand add_notify_command(CLI::App &program, CommonOptions &common);
 
 // All of them, in the order "npshm --help" lists them.
 std::vector<Subcommand> add_all_commands(CLI::App &program, CommonOptions &common);

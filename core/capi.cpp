@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 
+#include "array_lock.hpp"
 #include "catalog.hpp"
 #include "npy_file.hpp"
 #include "error.hpp"
@@ -17,6 +18,7 @@
 #include "platform.hpp"
 #include "reference.hpp"
 #include "segment.hpp"
+#include "waiting.hpp"
 
 // Each C struct holds the internal object (the core never sees these).
 struct npshm_options {
@@ -33,6 +35,7 @@ struct npshm_list {
 
 struct npshm_array {
   std::unique_ptr<npshm::Segment> segment;
+  std::unique_ptr<npshm::ArrayLock> lock;  // npshm_lock's, made on first use
 };
 
 struct npshm_location {
@@ -147,6 +150,7 @@ const char *npshm_error_name(int code) {
     case NPSHM_E_NO_MEMORY: return "NPSHM_E_NO_MEMORY";
     case NPSHM_E_SYSTEM: return "NPSHM_E_SYSTEM";
     case NPSHM_E_CANCELED: return "NPSHM_E_CANCELED";
+    case NPSHM_E_TIMEOUT: return "NPSHM_E_TIMEOUT";
     default: return "unknown";
   }
 }
@@ -651,6 +655,76 @@ npshm_list *npshm_gc(const npshm_options *opts, int dry_run) {
                                                      opts_or_default(opts).gc_min_age));
       },
       static_cast<npshm_list *>(nullptr));
+}
+
+// Waiting and locking (waiting.hpp, array_lock.hpp).
+
+int npshm_wait_created(const char *name, const npshm_options *opts, double timeout) {
+  return guarded_code([&] {
+    npshm::wait_created(npshm::resolve_name(name, directory_of(opts), "wait_created"), timeout);
+    return NPSHM_OK;
+  });
+}
+
+int npshm_notify(npshm_array *a, uint64_t *version) {
+  if (!a) return null_handle("npshm_notify");
+  return guarded_code([&] {
+    const std::uint64_t v = npshm::notify(*a->segment);
+    if (version) *version = v;
+    return NPSHM_OK;
+  });
+}
+
+int npshm_array_version(const npshm_array *a, uint64_t *version) {
+  if (!a) return null_handle("npshm_array_version");
+  return guarded_code([&] {
+    const std::uint64_t v = npshm::array_version(*a->segment);
+    if (version) *version = v;
+    return NPSHM_OK;
+  });
+}
+
+int npshm_wait_changed(const npshm_array *a, uint64_t seen, double timeout, uint64_t *version) {
+  if (!a) return null_handle("npshm_wait_changed");
+  return guarded_code([&] {
+    const std::uint64_t v = npshm::wait_changed(*a->segment, seen, timeout);
+    if (version) *version = v;
+    return NPSHM_OK;
+  });
+}
+
+int npshm_wait_released(const char *name, const npshm_options *opts, double timeout) {
+  return guarded_code([&] {
+    npshm::wait_released(npshm::resolve_name(name, directory_of(opts), "wait_released"),
+                         opts_or_default(opts), timeout);
+    return NPSHM_OK;
+  });
+}
+
+int npshm_wait_released_array(const npshm_array *a, double timeout) {
+  if (!a) return null_handle("npshm_wait_released_array");
+  return guarded_code([&] {
+    npshm::wait_released(*a->segment, timeout);
+    return NPSHM_OK;
+  });
+}
+
+int npshm_lock(npshm_array *a, int exclusive, double timeout) {
+  if (!a) return null_handle("npshm_lock");
+  return guarded_code([&] {
+    if (!a->lock) a->lock = std::make_unique<npshm::ArrayLock>();
+    a->lock->lock(*a->segment, exclusive != 0, timeout);
+    return NPSHM_OK;
+  });
+}
+
+int npshm_unlock(npshm_array *a) {
+  if (!a) return null_handle("npshm_unlock");
+  return guarded_code([&] {
+    if (!a->lock) a->lock = std::make_unique<npshm::ArrayLock>();
+    a->lock->unlock(*a->segment);
+    return NPSHM_OK;
+  });
 }
 
 }  // extern "C"

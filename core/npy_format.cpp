@@ -207,6 +207,23 @@ ParsedHeader parse_header(const unsigned char *bytes, std::size_t len, std::uint
   return out;
 }
 
+std::uint64_t sync_distance(std::uint64_t data_offset, std::uint64_t nbytes) {
+  const std::uint64_t end = data_offset + nbytes;
+  return (end + kTrailerSize + 7) / 8 * 8 - end;
+}
+
+std::uint64_t created_file_size(std::uint64_t data_offset, std::uint64_t nbytes) {
+  return data_offset + nbytes + sync_distance(data_offset, nbytes) + kSyncSize;
+}
+
+std::uint64_t sync_offset(const FileHeader &fh, std::uint64_t file_size) {
+  if (!fh.has_trailer || !fh.trailer.has_sync) return 0;
+  const std::uint64_t end = fh.header.data_offset + fh.header.layout.nbytes;
+  const std::uint64_t at = end + sync_distance(fh.header.data_offset, fh.header.layout.nbytes);
+  if (at > file_size || file_size - at < kSyncSize) return 0;
+  return at;
+}
+
 void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint64_t nbytes,
                     unsigned char out[kTrailerSize]) {
   std::memset(out, 0, kTrailerSize);
@@ -218,6 +235,10 @@ void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint
   put_le(out + 32, trailer.id, 8);
   put_le(out + 40, trailer.dev, 8);
   put_le(out + 48, trailer.ino, 8);
+  if (trailer.has_sync) {
+    put_le(out + 56, sync_distance(data_offset, nbytes), 4);
+    put_le(out + 60, kSyncSize, 4);
+  }
 }
 
 bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_offset,
@@ -231,6 +252,15 @@ bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_o
   out.id = get_le(bytes + 32, 8);
   out.dev = get_le(bytes + 40, 8);
   out.ino = get_le(bytes + 48, 8);
+  const std::uint64_t distance = get_le(bytes + 56, 4);
+  const std::uint64_t sync_size = get_le(bytes + 60, 4);
+  if (distance == 0 && sync_size == 0) {
+    out.has_sync = false;
+  } else if (distance == sync_distance(data_offset, nbytes) && sync_size == kSyncSize) {
+    out.has_sync = true;
+  } else {
+    return false;
+  }
   return true;
 }
 

@@ -12,7 +12,16 @@
 //                        name), u64 device, u64 inode (of the file the
 //                        creator made, recorded before it had a name: the
 //                        lifetime applies to that file only, never to a
-//                        copy), zero padding to 64 B, all little-endian
+//                        copy), u32 sync distance, u32 sync size (both 0
+//                        in files of earlier releases: no sync block),
+//                        64 B in all, all little-endian
+//   sync                 the sync block (the first multiple of 8 at or after
+//                        data_offset+nbytes+64, so its words are aligned in
+//                        every mapping): u64 version, u32 futex word (the
+//                        change sequence notify bumps and waiters sleep on),
+//                        u32 reserved (0); 16 B, zero when created.  The
+//                        file ends there.  Every attach maps it (the whole
+//                        file is mapped); see waiting.hpp.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +34,13 @@
 namespace npshm {
 
 constexpr std::size_t kTrailerSize = 64;
+constexpr std::size_t kSyncSize = 16;
+
+// Where the sync block of an array with data at data_offset, nbytes long,
+// starts, counted from the trailer (data_offset + nbytes): 64..71.
+std::uint64_t sync_distance(std::uint64_t data_offset, std::uint64_t nbytes);
+// The size of a file npshm creates: header, data, trailer, sync block.
+std::uint64_t created_file_size(std::uint64_t data_offset, std::uint64_t nbytes);
 // Largest header npshm reads (NPY 2.0/3.0 allow 4 GiB; nobody needs that):
 // room for a header padded to a 2 MiB huge page (on hugetlbfs the data
 // starts at one) and then some.
@@ -50,12 +66,16 @@ struct Trailer {
   std::uint64_t id = 0;  // random, set at create; 0: unknown (older files)
   std::uint64_t dev = 0;  // st_dev, st_ino of the file created with this
   std::uint64_t ino = 0;  // trailer (0, 0: unbound, so persistent)
+  bool has_sync = false;  // a sync block follows (files of earlier releases: none)
 };
 
 void format_trailer(const Trailer &trailer, std::uint64_t data_offset,
                     std::uint64_t nbytes, unsigned char out[kTrailerSize]);
 
-// true if bytes hold a valid trailer matching data_offset and nbytes.
+// true if bytes hold a valid trailer matching data_offset and nbytes.  The
+// sync fields are either both 0 (no sync block) or exactly what
+// format_trailer writes; whether the file is long enough to hold the block
+// is for its user to check (sync_offset).
 bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_offset,
                    std::uint64_t nbytes, Trailer &out);
 
@@ -82,6 +102,10 @@ FileHeader read_file_header(int fd, std::uint64_t file_size);
 // The lifetime policy that applies to a file: the trailer's, but only for
 // the very file it was created for (same device and inode) and only in the
 // shm directory; PERSISTENT for a copy, a file:// name, or a plain .npy.
+// The offset of the sync block in a file of file_size bytes, or 0 if it has
+// none (a plain .npy, a file of an earlier release, or one too short).
+std::uint64_t sync_offset(const FileHeader &fh, std::uint64_t file_size);
+
 int effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory);
 
 }  // namespace npshm

@@ -91,5 +91,17 @@ bool leave(OpenFile &file) {
   return true;
 }
 
+std::shared_ptr<OpenFile> find(dev_t dev, ino_t ino) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> guard(r.mutex);
+  for (bool writable : {true, false}) {
+    auto it = r.files.find(Key{dev, ino, writable});
+    if (it == r.files.end()) continue;
+    std::shared_ptr<OpenFile> file = it->second.lock();
+    if (file && file->pid == ::getpid() && file->holders > 0) return file;
+  }
+  return nullptr;
+}
+
 }  // namespace open_files
 }  // namespace npshm

@@ -57,5 +57,9 @@ std::shared_ptr<OpenFile> adopt(int fd, const struct stat &st, bool writable);
 // descriptor itself stays open while any shared_ptr to it exists.
 bool leave(OpenFile &file);
 
+// This process's description of the file (dev, ino) while a handle of it is
+// open (read-write preferred), without joining it; null if none.
+std::shared_ptr<OpenFile> find(dev_t dev, ino_t ino);
+
 }  // namespace open_files
 }  // namespace npshm

@@ -227,5 +227,44 @@ int sync_mapping(void *addr, std::size_t len, bool async, bool invalidate);
 int lock_mapping(void *addr, std::size_t len);
 int unlock_mapping(void *addr, std::size_t len);
 
+// Waiting (waiting.cpp, array_lock.cpp).  Every wait below may return
+// early (a signal, a spurious wake-up): callers check their condition again
+// and wait for the rest of their time.  timeout_ns < 0: no limit.
+
+// Sleep while the 32-bit word at addr (in a MAP_SHARED file mapping, read
+// access is enough) holds expected, until wake_all on the same word from
+// any process mapping the file.  Returns 0 (woken), EAGAIN (the word
+// differs), ETIMEDOUT or EINTR.  Linux: a shared futex (never
+// FUTEX_PRIVATE_FLAG).  Elsewhere: sleeps up to 1 ms and returns 0, so
+// waiters poll.
+int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t timeout_ns);
+// Wake every process and thread sleeping in wait_word on the word.
+void wake_all(std::uint32_t *addr);
+
+// A watch for changes: a descriptor that becomes readable when something
+// happens, or -1 where the system has none (wait_watch then just sleeps a
+// short while, so waiters poll).  Linux: inotify.
+// watch_directory: names appearing in directory (created, linked, renamed
+// in, or a file in it closed after writing).  watch_closes: the open file fd
+// closed by anyone (its last reference in a process: close or exit).
+// Returns 0 with watch set (maybe -1), or an errno.
+int watch_directory(const std::string &directory, int &watch);
+int watch_closes(int fd, int &watch);
+// Wait until the watch has events (and consume them) or timeout_ns passes.
+// Returns 1 (events, or maybe some: check), 0 (timed out), or an errno
+// (EINTR).
+int wait_watch(int watch, std::int64_t timeout_ns);
+void close_watch(int watch);
+
+// Array locks (array_lock.cpp): an OFD lock on one byte at offset, held by
+// the open file description fd, separate from the holder lock on byte 0.
+// Returns 0, EAGAIN when another description holds a conflicting lock, or
+// an errno (EBADF: exclusive on a read-only descriptor).  Elsewhere ENOSYS.
+int try_lock_byte(int fd, std::uint64_t offset, bool exclusive);
+void unlock_byte(int fd, std::uint64_t offset);
+// A new open file description of the file open at fd (its own locks),
+// read-write or read-only, close-on-exec.  Returns 0 or an errno.
+int reopen(int fd, bool writable, int &out);
+
 }  // namespace platform
 }  // namespace npshm

@@ -12,7 +12,11 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/quota.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/random.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -24,6 +28,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -334,6 +339,101 @@ int boot_id(std::string &out) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) return EIO;
   out = id;
   return 0;
+}
+
+// Waiting: shared futexes (FUTEX_WAIT / FUTEX_WAKE without
+// FUTEX_PRIVATE_FLAG, so the kernel keys them by file and offset and they
+// work across processes) and inotify.
+namespace {
+struct timespec to_timespec(std::int64_t ns) {
+  struct timespec ts;
+  ts.tv_sec = static_cast<time_t>(ns / 1000000000);
+  ts.tv_nsec = static_cast<long>(ns % 1000000000);
+  return ts;
+}
+}  // namespace
+
+int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t timeout_ns) {
+  struct timespec ts;
+  if (timeout_ns >= 0) ts = to_timespec(timeout_ns);
+  if (::syscall(SYS_futex, addr, FUTEX_WAIT, expected, timeout_ns >= 0 ? &ts : nullptr, nullptr, 0) == 0)
+    return 0;
+  return errno == EWOULDBLOCK ? EAGAIN : errno;
+}
+
+void wake_all(std::uint32_t *addr) { ::syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0); }
+
+int watch_directory(const std::string &directory, int &watch) {
+  watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (watch < 0) return errno;
+  if (::inotify_add_watch(watch, directory.c_str(),
+                          IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR) < 0) {
+    const int err = errno;
+    ::close(watch);
+    watch = -1;
+    return err;
+  }
+  return 0;
+}
+
+int watch_closes(int fd, int &watch) {
+  watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (watch < 0) return errno;
+  // The open file itself, through its /proc link: whatever its name is now.
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  if (::inotify_add_watch(watch, path.c_str(), IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0) {
+    const int err = errno;
+    ::close(watch);
+    watch = -1;
+    return err;
+  }
+  return 0;
+}
+
+int wait_watch(int watch, std::int64_t timeout_ns) {
+  struct pollfd p;
+  p.fd = watch;
+  p.events = POLLIN;
+  p.revents = 0;
+  struct timespec ts;
+  if (timeout_ns >= 0) ts = to_timespec(timeout_ns);
+  const int n = ::ppoll(&p, 1, timeout_ns >= 0 ? &ts : nullptr, nullptr);
+  if (n < 0) return errno;
+  if (n == 0) return 0;
+  // Consume what is there: the caller checks its condition again anyway.
+  alignas(struct inotify_event) char buf[4096];
+  while (::read(watch, buf, sizeof buf) > 0) {
+  }
+  return 1;
+}
+
+void close_watch(int watch) {
+  if (watch >= 0) ::close(watch);
+}
+
+namespace {
+int lock_byte(int fd, std::uint64_t offset, short type) {
+  struct flock lk;
+  std::memset(&lk, 0, sizeof lk);
+  lk.l_type = type;
+  lk.l_whence = SEEK_SET;
+  lk.l_start = static_cast<off_t>(offset);
+  lk.l_len = 1;
+  if (fcntl(fd, F_OFD_SETLK, &lk) == 0) return 0;
+  return (errno == EACCES || errno == EAGAIN) ? EAGAIN : errno;
+}
+}  // namespace
+
+int try_lock_byte(int fd, std::uint64_t offset, bool exclusive) {
+  return lock_byte(fd, offset, exclusive ? F_WRLCK : F_RDLCK);
+}
+
+void unlock_byte(int fd, std::uint64_t offset) { lock_byte(fd, offset, F_UNLCK); }
+
+int reopen(int fd, bool writable, int &out) {
+  const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  out = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  return out < 0 ? errno : 0;
 }
 
 }  // namespace platform

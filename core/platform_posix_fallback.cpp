@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <ctime>
 
 #include "platform_posix.hpp"
 
@@ -128,6 +130,66 @@ int boot_id(std::string &out) {
   host[sizeof host - 1] = '\0';
   out = host;
   return 0;
+}
+
+// Waiting: no futex and no file-change notification here, so waiters poll
+// (wait_word sleeps up to 1 ms, wait_watch up to 10 ms, then the caller
+// checks again); array locks are not supported (fcntl locks elsewhere
+// belong to the process, not to a handle).
+namespace {
+int nap(std::int64_t timeout_ns, std::int64_t cap_ns) {
+  const std::int64_t ns = timeout_ns < 0 ? cap_ns : std::min(timeout_ns, cap_ns);
+  struct timespec ts;
+  ts.tv_sec = static_cast<time_t>(ns / 1000000000);
+  ts.tv_nsec = static_cast<long>(ns % 1000000000);
+  return ::nanosleep(&ts, nullptr) == 0 ? 0 : errno;
+}
+}  // namespace
+
+int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t timeout_ns) {
+  if (__atomic_load_n(addr, __ATOMIC_SEQ_CST) != expected) return EAGAIN;
+  return nap(timeout_ns, 1000000);
+}
+
+void wake_all(std::uint32_t *addr) { (void)addr; }
+
+int watch_directory(const std::string &directory, int &watch) {
+  (void)directory;
+  watch = -1;
+  return 0;
+}
+
+int watch_closes(int fd, int &watch) {
+  (void)fd;
+  watch = -1;
+  return 0;
+}
+
+int wait_watch(int watch, std::int64_t timeout_ns) {
+  (void)watch;
+  const int err = nap(timeout_ns, 10000000);
+  return err ? err : 1;
+}
+
+void close_watch(int watch) { (void)watch; }
+
+int try_lock_byte(int fd, std::uint64_t offset, bool exclusive) {
+  (void)fd;
+  (void)offset;
+  (void)exclusive;
+  return ENOSYS;
+}
+
+void unlock_byte(int fd, std::uint64_t offset) {
+  (void)fd;
+  (void)offset;
+}
+
+int reopen(int fd, bool writable, int &out) {
+  (void)fd;
+  (void)writable;
+  out = -1;
+  return ENOSYS;
 }
 
 }  // namespace platform

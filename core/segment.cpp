@@ -107,11 +107,12 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     throw Error(NPSHM_E_INVALID, what + ": the dtype description is too long (a header of " +
                                      human_bytes(header.size()) + "; at most " +
                                      human_bytes(kMaxWrittenHeaderBytes) + ")");
-  std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+  std::uint64_t total = created_file_size(header.size(), layout.nbytes);
   unsigned char trailer_bytes[kTrailerSize];
   Trailer trailer;
   trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
   trailer.id = platform::random_id();
+  trailer.has_sync = true;  // the sync block (zeros: version 0) ends the file
   seg->id_ = trailer.id;
 
   // The file has no name (or a hidden temporary one) until it is complete.
@@ -148,7 +149,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
     // (Pages larger than 2 MiB would make a header longer than numpy or
     // npshm read: those keep the usual alignment.)
     header = format_header(layout, huge <= (std::size_t{2} << 20) ? huge : NPSHM_DATA_ALIGN);
-    total = header.size() + layout.nbytes + kTrailerSize;
+    total = created_file_size(header.size(), layout.nbytes);
     seg->map_block_ = huge;
   }
   seg->data_offset_ = header.size();
@@ -242,7 +243,7 @@ void Segment::write_before_mapping(const std::string &header, const unsigned cha
                                    const Options &opts, const DataSource *source, const std::string &what,
                                    const NoSpace &no_space) {
   const Layout &layout = layout_;
-  const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+  const std::uint64_t total = created_file_size(header.size(), layout.nbytes);
   if (source) {
     // A taken name would only be found at publish time: fail before copying.
     if (platform::name_taken(loc_.path))
@@ -290,7 +291,7 @@ void Segment::write_through_mapping(const std::string &header, const unsigned ch
                                     const Options &opts, const DataSource *source,
                                     const std::string &what, const NoSpace &no_space) {
   const Layout &layout = layout_;
-  const std::uint64_t total = header.size() + layout.nbytes + kTrailerSize;
+  const std::uint64_t total = created_file_size(header.size(), layout.nbytes);
   if (source && platform::name_taken(loc_.path))
     throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc_)), EEXIST);
   // The file is whole huge pages long: a writable mapping would make it so

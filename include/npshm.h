@@ -144,7 +144,8 @@ enum {
   NPSHM_E_BUSY = -9,       /* lock not obtained in time                   */
   NPSHM_E_NO_MEMORY = -10, /* out of memory, or mlock limit reached       */
   NPSHM_E_SYSTEM = -11,    /* any other system error (see the message)    */
-  NPSHM_E_CANCELED = -12   /* a progress callback asked to stop           */
+  NPSHM_E_CANCELED = -12,  /* a progress callback asked to stop           */
+  NPSHM_E_TIMEOUT = -13    /* a wait or lock ran out of time              */
 };
 
 /* Code of the last failure on this thread (NPSHM_OK if none yet). */
@@ -701,6 +702,74 @@ NPSHM_API void npshm_list_free(npshm_list *list); /* NULL is fine */
    non-zero: unlink nothing, only report.  Returns what was (or would be)
    removed, or NULL on error. */
 NPSHM_API npshm_list *npshm_gc(const npshm_options *opts, int dry_run);
+
+/* ------------------------------------------------------------------------ */
+/* Waiting and locking                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Timeouts are in seconds: negative waits without limit, 0 checks once
+   without waiting.  A wait that runs out of time fails with
+   NPSHM_E_TIMEOUT, never before the timeout has passed.  No wait uses CPU
+   while it waits (on Linux: futexes and inotify; other systems poll every
+   few milliseconds).  Waits are not interrupted by signals: bindings that
+   must react to Ctrl-C wait in slices (see docs/waiting.md). */
+
+/* Return NPSHM_OK once name exists as an array (a complete, readable .npy:
+   npshm publishes only complete arrays).  The directory is watched before
+   the name is looked up, so a creation at any moment is seen.  Errors:
+   INVALID (name, timeout NaN), NOT_FOUND (the directory does not exist),
+   PERMISSION (the name exists but cannot be read), TIMEOUT, SYSTEM. */
+NPSHM_API int npshm_wait_created(const char *name, const npshm_options *opts,
+                                 double timeout);
+
+/* Versions.  Every array npshm creates carries a 64-bit version (0 when
+   created) and a futex word after its trailer (docs/format.md).  Plain
+   .npy files and files made by earlier releases have none: these calls
+   fail on them with NPSHM_E_FORMAT.
+   npshm_notify adds one to the version, wakes every process and thread
+   waiting on the array, and writes the new version into *version (may be
+   NULL).  It needs a writable handle (NPSHM_E_READONLY otherwise): a
+   reader can wait, not notify.  Anyone who can write the file can notify
+   (and set the version to anything): writers are trusted.
+   npshm_array_version writes the current version into *version.
+   npshm_wait_changed returns as soon as the version differs from seen,
+   writing it into *version (may be NULL); it never misses a notify made
+   after seen was read.  Waiters see the latest version and may skip
+   intermediate ones (ten quick notifies may wake a waiter once, with the
+   version ten higher).  A reader of the file can wake waiters without a
+   new version; they then wait again, so only a notify makes it return. */
+NPSHM_API int npshm_notify(npshm_array *a, uint64_t *version);
+NPSHM_API int npshm_array_version(const npshm_array *a, uint64_t *version);
+NPSHM_API int npshm_wait_changed(const npshm_array *a, uint64_t seen,
+                                 double timeout, uint64_t *version);
+
+/* Return NPSHM_OK once no process other than the caller's holds the array
+   (holds a handle of it; the caller's own handles do not count).  The
+   kernel drops a holder's lock when it closes the array or dies, even by
+   SIGKILL; the wait is woken by each close of the file (inotify) and asks
+   the kernel about the lock (no lock is taken: new attachers are never
+   held up by a waiter).  npshm_wait_released: by name (NOT_FOUND if
+   there is no such array); npshm_wait_released_array: of a handle. */
+NPSHM_API int npshm_wait_released(const char *name, const npshm_options *opts,
+                                  double timeout);
+NPSHM_API int npshm_wait_released_array(const npshm_array *a, double timeout);
+
+/* Array locks: a reader-writer lock per array, between processes and
+   between handles (two handles in one process exclude each other; the
+   threads sharing one handle share its lock).  exclusive non-zero: a
+   writer's lock (needs a writable handle, else NPSHM_E_READONLY); 0: a
+   shared reader's lock.  Locking a handle that holds the lock changes its
+   mode.  The kernel releases the lock when the handle is closed or its
+   process dies, even by SIGKILL: a crash never leaves an array locked.  It
+   is an OFD lock on byte 1 of the file, separate from the holder lock;
+   waiting for it retries with a back-off of up to 10 ms (no queue: no
+   fairness between waiters).  Advisory: it orders cooperating handles and
+   stops no write.  Trust: any process that can open the file can take a
+   lock on it (a reader can hold a shared lock and keep writers waiting),
+   as any such process can hold the array today.
+   npshm_unlock: NPSHM_E_INVALID if the handle holds no lock. */
+NPSHM_API int npshm_lock(npshm_array *a, int exclusive, double timeout);
+NPSHM_API int npshm_unlock(npshm_array *a);
 
 #ifdef __cplusplus
 }

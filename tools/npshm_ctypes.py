@@ -31,6 +31,7 @@ _SCALARS = {
     "size_t": ctypes.c_size_t,
     "int64_t": ctypes.c_int64,
     "uint64_t": ctypes.c_uint64,
+    "double": ctypes.c_double,
 }
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 # C scalar types the header may use, as they appear after tokenising.
 BASE_TYPES = ("void", "char", "int", "unsigned int", "size_t", "int64_t",
-              "uint64_t")
+              "uint64_t", "double")
 
 # Conditional blocks of the header and whether a C compiler that is not
 # building the library sees their contents.  Any other condition is an error.

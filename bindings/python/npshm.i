@@ -244,6 +244,16 @@ NPSHM_CHECK_PTR(npshm_ref_parse);
 /* not offered in Python (yet): huge-page sizes */
 %ignore npshm_page_size;
 %ignore npshm_info_page_size;
+/* Waits and array locks: through the sliced, GIL-free helpers below
+   (src/waiting.c), on Mappings. */
+%ignore npshm_wait_created;
+%ignore npshm_notify;
+%ignore npshm_array_version;
+%ignore npshm_wait_changed;
+%ignore npshm_wait_released;
+%ignore npshm_wait_released_array;
+%ignore npshm_lock;
+%ignore npshm_unlock;
 
 %include "npshm.h"
 
@@ -407,5 +417,32 @@ PyObject *ref_fits(const npshm_ref *ref, PyObject *mapping) {
 /* What a dtype descr means (src/dtypes.c). */
 PyObject *dtype_description(const char *descr) {
   return npshm_py_dtype_description(descr);
+}
+
+/* Waits and array locks (src/waiting.c): the GIL released, Ctrl-C
+   honoured; timeouts in seconds, negative: none. */
+PyObject *wait_created_name(const char *name, const npshm_options *opts,
+                            double timeout) {
+  return npshm_py_wait_created(name, opts, timeout);
+}
+PyObject *wait_changed_mapping(PyObject *mapping, unsigned long long seen,
+                               double timeout) {
+  return npshm_py_wait_changed(mapping, seen, timeout);
+}
+PyObject *wait_released_either(const char *name, const npshm_options *opts,
+                               PyObject *mapping, double timeout) {
+  return npshm_py_wait_released(name, opts, mapping, timeout);
+}
+PyObject *lock_mapping(PyObject *mapping, int exclusive, double timeout) {
+  return npshm_py_lock(mapping, exclusive, timeout);
+}
+PyObject *unlock_mapping(PyObject *mapping) {
+  return npshm_py_unlock(mapping);
+}
+PyObject *notify_mapping(PyObject *mapping) {
+  return npshm_py_notify(mapping);
+}
+PyObject *version_mapping(PyObject *mapping) {
+  return npshm_py_version(mapping);
 }
 %}

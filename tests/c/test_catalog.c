@@ -51,7 +51,7 @@ static void test_list_and_info_accessors(void **state) {
   assert_int_equal(npshm_info_nbytes(ib), 48);
   assert_int_equal(npshm_info_lifetime(ib), NPSHM_LIFETIME_LAST);
   assert_int_equal(npshm_info_holders(ib), 1); /* two handles, one process: one holder */
-  assert_int_equal(npshm_info_file_size(ib), NPSHM_DATA_ALIGN + 48 + 64);
+  assert_int_equal(npshm_info_file_size(ib), NPSHM_DATA_ALIGN + 48 + 64 + 16); /* + the sync block */
   assert_int_equal(npshm_info_uid(ib), geteuid());
   assert_int_equal(npshm_info_mode(ib), 0640);
   assert_true(llabs(npshm_info_mtime(ib) - (int64_t)time(NULL)) < 60);

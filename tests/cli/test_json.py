@@ -9,7 +9,7 @@ import pytest
 
 from conftest import check_schema, check_schema_ref
 
-COMMANDS = ["ls", "info", "create", "rm", "gc", "load", "save"]
+COMMANDS = ["ls", "info", "create", "rm", "gc", "load", "save", "wait", "notify"]
 
 
 def one_line(result):

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CLI, LIBRARY, ROOT, npshm_ctypes
 
-COMMANDS = ["ls", "info", "create", "rm", "gc", "load", "save"]
+COMMANDS = ["ls", "info", "create", "rm", "gc", "load", "save", "wait", "notify"]
 
 
 def test_help_lists_every_command(shm):

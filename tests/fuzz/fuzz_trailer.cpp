@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // A trailer that parses is one format_trailer writes.
     unsigned char again[npshm::kTrailerSize];
     npshm::format_trailer(trailer, data_offset, nbytes, again);
-    if (std::memcmp(again, data + 16, 40) != 0) __builtin_trap();  // (padding is not read)
+    if (std::memcmp(again, data + 16, npshm::kTrailerSize) != 0) __builtin_trap();
   }
   return 0;
 }

@@ -20,6 +20,9 @@
      npshm_step stat NAME
      npshm_step list
      npshm_step gc                            (minimum age 0)
+     npshm_step notify NAME [ro] [allow]      attach, notify, print the version
+     npshm_step wait_changed NAME SEEN SECONDS [allow]
+                                              attach read-only, wait for a change
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -107,6 +110,19 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < count; ++i) sum += ((const double *)npshm_data(a))[i];
     printf("OK ro=%d sum=%g\n", npshm_is_readonly(a), sum);
     if (npshm_close(a) != NPSHM_OK) return fail();
+    return 0;
+  }
+  if (strcmp(op, "notify") == 0 || strcmp(op, "wait_changed") == 0) {
+    const int wait = strcmp(op, "wait_changed") == 0;
+    if (wait) npshm_options_set_readonly(o, 1);
+    npshm_array *a = npshm_attach(name, o);
+    if (!a) return fail();
+    uint64_t v = 0;
+    const int rc = wait ? npshm_wait_changed(a, strtoull(argv[3], NULL, 10), atof(argv[4]), &v)
+                        : npshm_notify(a, &v);
+    if (rc != NPSHM_OK) return fail();
+    printf("OK version=%llu\n", (unsigned long long)v);
+    npshm_close(a);
     return 0;
   }
   if (strcmp(op, "save") == 0) {

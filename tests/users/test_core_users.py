@@ -218,3 +218,53 @@ open('hostile', 'wb').write(b'\\x93NUMPY\\x03\\x00' + len(h).to_bytes(4, 'little
     for out in (run.step(victim, "attach", "hostile", "ro", "allow"), run.step(victim, "stat", "hostile")):
         assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, repr(out)
         assert "\\x1b" in out, out
+
+
+# Waiting (docs/waiting.md): a co-user with read access can wait, but cannot
+# make a waiter return without a notify, nor notify.
+
+HOSTILE_WAKER = r"""
+import ctypes, mmap, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+size = os.fstat(fd).st_size
+libc = ctypes.CDLL(None, use_errno=True)
+# a read-only mapping through libc, for its address
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+p = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+SYS_futex, FUTEX_WAKE = 202, 1  # x86-64 (the machines these tests run on)
+libc.syscall.restype = ctypes.c_long
+end = time.monotonic() + float(sys.argv[2])
+wakes = 0
+while time.monotonic() < end:
+    for off in range(size - 16, size, 4):
+        libc.syscall(ctypes.c_long(SYS_futex), ctypes.c_void_p(p + off), ctypes.c_int(FUTEX_WAKE),
+                     ctypes.c_int(2**31 - 1), None, None, ctypes.c_int(0))
+        wakes += 1
+print(wakes)
+"""
+
+
+def test_read_only_co_user_cannot_end_a_wait_or_notify(run, users):
+    victim, hostile = users
+    ok(run.step(victim, "create", "frames", "644"))
+    # the co-user can read it and wait on it ...
+    ok(run.step(hostile, "wait_changed", "frames", "1", "0", "allow"))  # version 0 differs from 1
+    # ... but not notify
+    out = run.step(hostile, "notify", "frames", "allow")
+    assert out.startswith("ERR NPSHM_E_PERMISSION") or out.startswith("ERR NPSHM_E_READONLY"), out
+    out = run.step(hostile, "notify", "frames", "ro", "allow")
+    err(out, "readonly")
+    # and waking the futex word as fast as it can does not end the victim's wait
+    waker = subprocess.Popen(run.cmd_as(hostile, ["/usr/bin/python3", "-c", HOSTILE_WAKER,
+                                                  run.path("frames"), "1.5"]),
+                             env=run.env(), stdout=subprocess.PIPE, text=True)
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    err(run.step(victim, "wait_changed", "frames", "0", "1.0"), "timeout")
+    assert time.monotonic() - t0 >= 1.0
+    out, _ = waker.communicate(timeout=20)
+    assert waker.returncode == 0 and int(out) > 0
+    # the owner's notify does end it
+    ok(run.step(victim, "notify", "frames"))
+    assert run.step(victim, "wait_changed", "frames", "0", "5") == "OK version=1"

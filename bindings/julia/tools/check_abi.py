@@ -49,6 +49,7 @@ SCALAR_SPELLINGS = {
     "size_t": {"Csize_t", "UInt"},
     "int64_t": {"Int64"},
     "uint64_t": {"UInt64"},
+    "double": {"Cdouble", "Float64"},
     "char": {"UInt8", "Cchar", "Int8"},
 }
 
@@ -211,7 +212,9 @@ def find_ccalls(path, code):
         line = code.count("\n", 0, match.start()) + 1
         calls.append(CCall(path, line, None, None, None, 0,
                            "@ccall is not checked; write ccall(...)"))
-    for match in re.finditer(r"(?<![@\w.])ccall\s*\(", code):
+    # ccall(...) and @threadcall(...) (the same arguments, run on a thread
+    # of libuv's pool so a blocking wait does not block Julia's scheduler).
+    for match in re.finditer(r"(?<![@\w.])ccall\s*\(|@threadcall\s*\(", code):
         line = code.count("\n", 0, match.start()) + 1
         open_index = match.end() - 1
         close = matching_paren(code, open_index)

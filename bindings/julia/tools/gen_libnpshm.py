@@ -35,6 +35,7 @@ SCALARS = {
     "size_t": "Csize_t",
     "int64_t": "Int64",
     "uint64_t": "UInt64",
+    "double": "Cdouble",
     "char": "UInt8",
 }
 

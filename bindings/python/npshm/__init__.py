@@ -21,6 +21,8 @@ from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
                       handle, managed)
 from ._shared_array import SharedArray
 from .errors import Error
+from ._waiting import (ArrayLock, lock, notify, version, wait_changed,
+                       wait_changed_async, wait_created, wait_released)
 from . import _dask_hook
 
 _dask_hook.install()  # arrays travel by reference through dask
@@ -32,4 +34,6 @@ __all__ = [
     "MS_INVALIDATE", "MS_SYNC", "attach", "create", "delete", "exists",
     "from_array", "gc", "handle", "host_id", "list", "load", "managed", "name",
     "readonly", "save", "unique_name", "errors", "__version__",
+    "ArrayLock", "lock", "notify", "version", "wait_changed",
+    "wait_changed_async", "wait_created", "wait_released",
 ]

@@ -22,6 +22,7 @@ kind of failure, so ``except FileNotFoundError`` keeps working:
     ``NoMemoryError``          ``MemoryError``
     ``SystemError``            ``OSError``
     ``CanceledError``          ``OSError`` (errno ECANCELED)
+    ``TimeoutError``           ``builtins.TimeoutError`` (a wait or lock)
     =========================  ==========================================
 
 The classes are made from the library's own table of codes
@@ -55,6 +56,7 @@ _BUILTINS: Dict[str, Tuple[Type[BaseException], int]] = {
     "no_memory": (MemoryError, _errno.ENOMEM),
     "system": (OSError, _errno.EIO),
     "canceled": (OSError, _errno.ECANCELED),
+    "timeout": (TimeoutError, _errno.ETIMEDOUT),
 }
 
 

@@ -75,8 +75,10 @@ PyObject *npshm_py_raise_invalid(PyObject *text) {
 }
 
 PyObject *npshm_py_raise_last_error(void) {
-  int code = npshm_last_error();
-  const char *message = npshm_last_message();
+  return npshm_py_raise_error(npshm_last_error(), npshm_last_message(), npshm_last_errno());
+}
+
+PyObject *npshm_py_raise_error(int code, const char *message, int sys_errno) {
   if (message == NULL || message[0] == '\0') {
     message = "npshm: unknown error";
   }
@@ -92,7 +94,7 @@ PyObject *npshm_py_raise_last_error(void) {
     if (text == NULL) {
       return NULL;
     }
-    raise_made(code, text, npshm_last_errno());
+    raise_made(code, text, sys_errno);
     Py_DECREF(text);
     return NULL;
   }
@@ -118,7 +120,7 @@ PyObject *npshm_py_raise_last_error(void) {
     /* A NULL result without a recorded failure: only allocation fails so. */
     return PyErr_NoMemory();
   default: {
-    int err = npshm_last_errno();
+    int err = sys_errno;
     if (err != 0) {
       return raise_os_error(PyExc_OSError, err, message);
     }

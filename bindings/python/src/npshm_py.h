@@ -11,6 +11,7 @@
  * progress.c progress callbacks and Ctrl-C during long copies.
  * reference.c saved references (npshm_ref_*) against Mappings.
  * dtypes.c   what a dtype descr means (npshm_dtype_info_*), as tuples.
+ * waiting.c  waits and array locks: GIL released, Ctrl-C honoured.
  *
  * Every function returning PyObject * returns a new reference, or NULL with
  * a Python exception set.
@@ -26,6 +27,8 @@
 /* Raise the exception that matches npshm_last_error() (message:
    npshm_last_message()); always returns NULL. */
 PyObject *npshm_py_raise_last_error(void);
+/* The same for a given code, message and errno (0: none); NULL. */
+PyObject *npshm_py_raise_error(int code, const char *message, int sys_errno);
 
 /* From now on, raise factory(code, message, errno) (npshm.errors.error)
    for the library's failures.  0 or -1. */
@@ -91,5 +94,18 @@ PyObject *npshm_py_ref_fits(const npshm_ref *ref, PyObject *mapping);
 /* The description of a dtype descr (dtypes.c): (descr, kind, itemsize,
    byteorder, unit, fields), see dtypes.c; InvalidError for a bad descr. */
 PyObject *npshm_py_dtype_description(const char *descr);
+
+/* Waits and array locks (waiting.c); timeouts in seconds, negative: none.
+   Each returns None (the waits on versions: the new version), or NULL with
+   the exception set (TimeoutError, KeyboardInterrupt, ...). */
+PyObject *npshm_py_wait_created(const char *name, const npshm_options *opts, double timeout);
+PyObject *npshm_py_wait_changed(PyObject *mapping, unsigned long long seen, double timeout);
+/* By mapping unless it is None, else by name. */
+PyObject *npshm_py_wait_released(const char *name, const npshm_options *opts, PyObject *mapping,
+                                 double timeout);
+PyObject *npshm_py_lock(PyObject *mapping, int exclusive, double timeout);
+PyObject *npshm_py_unlock(PyObject *mapping);
+PyObject *npshm_py_notify(PyObject *mapping);
+PyObject *npshm_py_version(PyObject *mapping);
 
 #endif /* NPSHM_PY_H */

@@ -47,13 +47,14 @@ const NPSHM_E_BUSY = Cint(-9)
 const NPSHM_E_NO_MEMORY = Cint(-10)
 const NPSHM_E_SYSTEM = Cint(-11)
 const NPSHM_E_CANCELED = Cint(-12)
+const NPSHM_E_TIMEOUT = Cint(-13)
 const NPSHM_ORDER_C = Cint(0)
 const NPSHM_ORDER_F = Cint(1)
 const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 
-# Functions (119, in header order).
+# Functions (127, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -1236,6 +1237,86 @@ C: `npshm_list *npshm_gc(const npshm_options *opts, int dry_run)`
 function npshm_gc(opts, dry_run)
     ccall((:npshm_gc, libnpshm), Ptr{npshm_list},
           (Ptr{npshm_options}, Cint), opts, dry_run)
+end
+
+"""
+    npshm_wait_created(name, opts, timeout) -> Cint
+
+C: `int npshm_wait_created(const char *name, const npshm_options *opts, double timeout)`
+"""
+function npshm_wait_created(name, opts, timeout)
+    ccall((:npshm_wait_created, libnpshm), Cint,
+          (Cstring, Ptr{npshm_options}, Cdouble), name, opts, timeout)
+end
+
+"""
+    npshm_notify(a, version) -> Cint
+
+C: `int npshm_notify(npshm_array *a, uint64_t *version)`
+"""
+function npshm_notify(a, version)
+    ccall((:npshm_notify, libnpshm), Cint,
+          (Ptr{npshm_array}, Ptr{UInt64}), a, version)
+end
+
+"""
+    npshm_array_version(a, version) -> Cint
+
+C: `int npshm_array_version(const npshm_array *a, uint64_t *version)`
+"""
+function npshm_array_version(a, version)
+    ccall((:npshm_array_version, libnpshm), Cint,
+          (Ptr{npshm_array}, Ptr{UInt64}), a, version)
+end
+
+"""
+    npshm_wait_changed(a, seen, timeout, version) -> Cint
+
+C: `int npshm_wait_changed(const npshm_array *a, uint64_t seen, double timeout, uint64_t *version)`
+"""
+function npshm_wait_changed(a, seen, timeout, version)
+    ccall((:npshm_wait_changed, libnpshm), Cint,
+          (Ptr{npshm_array}, UInt64, Cdouble, Ptr{UInt64}), a, seen, timeout, version)
+end
+
+"""
+    npshm_wait_released(name, opts, timeout) -> Cint
+
+C: `int npshm_wait_released(const char *name, const npshm_options *opts, double timeout)`
+"""
+function npshm_wait_released(name, opts, timeout)
+    ccall((:npshm_wait_released, libnpshm), Cint,
+          (Cstring, Ptr{npshm_options}, Cdouble), name, opts, timeout)
+end
+
+"""
+    npshm_wait_released_array(a, timeout) -> Cint
+
+C: `int npshm_wait_released_array(const npshm_array *a, double timeout)`
+"""
+function npshm_wait_released_array(a, timeout)
+    ccall((:npshm_wait_released_array, libnpshm), Cint,
+          (Ptr{npshm_array}, Cdouble), a, timeout)
+end
+
+"""
+    npshm_lock(a, exclusive, timeout) -> Cint
+
+C: `int npshm_lock(npshm_array *a, int exclusive, double timeout)`
+"""
+function npshm_lock(a, exclusive, timeout)
+    ccall((:npshm_lock, libnpshm), Cint,
+          (Ptr{npshm_array}, Cint, Cdouble), a, exclusive, timeout)
+end
+
+"""
+    npshm_unlock(a) -> Cint
+
+C: `int npshm_unlock(npshm_array *a)`
+"""
+function npshm_unlock(a)
+    ccall((:npshm_unlock, libnpshm), Cint,
+          (Ptr{npshm_array},), a)
 end
 
 end # module LibNPShm

@@ -27,5 +27,6 @@ include("mapping.jl")      # Arrays over a mapping, and its lifetime
 include("arrays.jl")       # create, attach
 include("catalog.jl")      # exists, delete, info, list, gc
 include("references.jl")   # saved references (reference, attach_reference)
+include("waiting.jl")      # wait_created, notify, wait_changed, wait_released, lock
 
 end # module NPShm

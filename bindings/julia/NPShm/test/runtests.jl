@@ -437,6 +437,39 @@ try
         NPShm.delete(name)
     end
 
+    @testset "waiting and locking" begin
+        name = fresh_name("wait")
+        A = NPShm.create(name, Int64, (3,))
+        @test NPShm.version(A) == 0
+        @test NPShm.notify_array(A) == 1
+        @test NPShm.wait_changed(A, 0) == 1
+        t0 = time()
+        err = try
+            NPShm.wait_changed(A, 1; timeout = 0.3)
+            nothing
+        catch e
+            e
+        end
+        @test err isa NPShmError && err.code == NPShm.LibNPShm.NPSHM_E_TIMEOUT
+        @test 0.3 <= time() - t0 < 2.3
+        task = @async NPShm.wait_changed(A, 1; timeout = 20)   # does not block this task
+        sleep(0.2)
+        @test !istaskdone(task)
+        NPShm.notify_array(A)
+        @test fetch(task) == 2
+        NPShm.wait_created(name; timeout = 0)
+        NPShm.wait_released(A; timeout = 0)
+        NPShm.lock_array(A) do
+            @test true
+        end
+        B = NPShm.attach(name)
+        NPShm.lock_array(A; exclusive = false)
+        @test_throws NPShmError NPShm.lock_array(B; exclusive = true, timeout = 0)
+        NPShm.unlock_array(A)
+        NPShm.lock_array(B; exclusive = true, timeout = 0)
+        NPShm.unlock_array(B)
+    end
+
     @testset "no leftover arrays" begin
         all_names = [i.name for i in NPShm.list()]
         @test all(n -> startswith(n, "shm://"), all_names)

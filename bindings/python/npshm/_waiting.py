@@ -1,0 +1,173 @@
+"""Waiting and locking: wait for an array to be created, changed or released,
+and lock it between processes (see docs/waiting.md).
+
+Every wait releases the GIL and can be interrupted with Ctrl-C (the library
+waits in slices of at most 50 ms, and signals are checked between them).
+A timeout is in seconds; None waits without limit.  A wait that runs out of
+time raises ``npshm.errors.TimeoutError``, which is also the builtin
+``TimeoutError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any, Optional
+
+from . import _npshm
+from ._names import NameLike, as_name
+from ._shared_array import mapping_of
+from .errors import invalid
+
+__all__ = ["wait_created", "notify", "version", "wait_changed",
+           "wait_changed_async", "wait_released", "lock", "ArrayLock"]
+
+
+def _seconds(timeout: Optional[float]) -> float:
+    if timeout is None:
+        return -1.0
+    try:
+        t = float(timeout)
+    except (TypeError, ValueError):
+        raise TypeError(f"timeout must be a number of seconds or None, "
+                        f"got {timeout!r}") from None
+    if t != t or t < 0:
+        raise invalid(f"timeout must be >= 0 seconds or None, got {timeout!r}")
+    return t
+
+
+def _mapping(a: Any) -> Any:
+    m = mapping_of(a)
+    if m is None:
+        raise TypeError("expected an array npshm created or attached "
+                        f"(npshm.create / npshm.attach), got {type(a).__name__}")
+    return m
+
+
+def wait_created(name: NameLike, timeout: Optional[float] = None) -> None:
+    """Return once `name` exists as an array.
+
+    The shm directory is watched (inotify) before the name is looked up, so
+    a creation at any moment is seen; waiting uses no CPU."""
+    _npshm.wait_created_name(as_name(name), None, _seconds(timeout))
+
+
+def notify(a: Any) -> int:
+    """Add one to the array's version and wake every waiter; returns the new
+    version.  Needs a writable array (a reader can wait, not notify)."""
+    return _npshm.notify_mapping(_mapping(a))
+
+
+def version(a: Any) -> int:
+    """The array's version: 0 when created, one more at each notify()."""
+    return _npshm.version_mapping(_mapping(a))
+
+
+def wait_changed(a: Any, seen: int, timeout: Optional[float] = None) -> int:
+    """Return the array's version as soon as it differs from `seen`.
+
+    Never misses a notify made after `seen` was read; waiters see the latest
+    version and may skip intermediate ones."""
+    return _npshm.wait_changed_mapping(_mapping(a), int(seen), _seconds(timeout))
+
+
+async def wait_changed_async(a: Any, seen: int,
+                             timeout: Optional[float] = None) -> int:
+    """wait_changed for asyncio: ``v = await npshm.wait_changed_async(a, v)``.
+
+    Cost: each pending call waits in a thread of its own (a futex cannot be
+    polled by an event loop), which ends within 50 ms of a cancellation."""
+    mapping = _mapping(a)
+    seen = int(seen)
+    total = _seconds(timeout)
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+    cancelled = threading.Event()
+
+    def settle(value: Any = None, error: Optional[BaseException] = None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def run() -> None:
+        end = None if total < 0 else time.monotonic() + total
+        try:
+            while not cancelled.is_set():
+                left = 0.05 if end is None else min(0.05, max(0.0, end - time.monotonic()))
+                try:
+                    v = _npshm.wait_changed_mapping(mapping, seen, left)
+                except TimeoutError:
+                    if end is not None and time.monotonic() >= end:
+                        raise
+                    continue
+                loop.call_soon_threadsafe(settle, v)
+                return
+        except BaseException as e:  # delivered to the awaiting task
+            try:
+                loop.call_soon_threadsafe(settle, None, e)
+            except RuntimeError:  # the loop is closed: nobody is waiting
+                pass
+
+    threading.Thread(target=run, name="npshm-wait-changed", daemon=True).start()
+    try:
+        return await future
+    finally:
+        cancelled.set()
+
+
+def wait_released(name_or_array: Any, timeout: Optional[float] = None) -> None:
+    """Return once no process other than this one holds the array (by name,
+    or the array of a handle).  Holders that exit or are killed count as
+    gone; new attachers are never held up by a waiter."""
+    if mapping_of(name_or_array) is not None:
+        _npshm.wait_released_either(None, None, mapping_of(name_or_array),
+                                    _seconds(timeout))
+    else:
+        _npshm.wait_released_either(as_name(name_or_array), None, None,
+                                    _seconds(timeout))
+
+
+class ArrayLock:
+    """A held array lock (what npshm.lock returns); a context manager that
+    releases it on exit.  release() releases it earlier."""
+
+    __slots__ = ("_mapping", "exclusive", "_held")
+
+    def __init__(self, mapping: Any, exclusive: bool) -> None:
+        self._mapping = mapping
+        self.exclusive = exclusive
+        self._held = True
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            _npshm.unlock_mapping(self._mapping)
+
+    def __enter__(self) -> "ArrayLock":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        state = "held" if self._held else "released"
+        mode = "exclusive" if self.exclusive else "shared"
+        return f"<npshm.ArrayLock {mode} {state} {self._mapping.name}>"
+
+
+def lock(a: Any, exclusive: bool = True,
+         timeout: Optional[float] = None) -> ArrayLock:
+    """Lock the array between processes: ``with npshm.lock(a): ...``.
+
+    exclusive=True: a writer's lock (needs a writable array); False: a
+    shared reader's lock.  The lock belongs to the array's handle (the views
+    of one create/attach share it) and the kernel releases it when the
+    process dies, even by SIGKILL.  Advisory: it stops no write.  Any
+    process that can open the file can take it."""
+    mapping = _mapping(a)
+    _npshm.lock_mapping(mapping, 1 if exclusive else 0, _seconds(timeout))
+    return ArrayLock(mapping, bool(exclusive))

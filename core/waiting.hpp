@@ -1,0 +1,67 @@
+// Waiting on arrays: for a name to appear, for a new version, for every
+// other process to let go.  The C ABI's npshm_wait_* and npshm_notify.
+//
+// Versions.  Every array npshm creates ends with a sync block (see
+// npy_format.hpp): a 64-bit version and a 32-bit futex word.  notify adds
+// one to the version, then to the futex word, then wakes every process
+// sleeping on the word.  A waiter reads the futex word, then the version;
+// if the version still equals the one it has seen it sleeps on the word
+// "while it still holds what I read", so a notify between its reading and
+// its sleeping changes the word and the kernel does not let it sleep: no
+// wake-up is lost.  Waiters see the latest version and may skip
+// intermediate ones.  A wake-up without a new version (anyone who can read
+// the file can issue FUTEX_WAKE on it) only makes a waiter look again.
+//
+// Timeouts are in seconds: < 0 waits without limit, 0 checks once.  A wait
+// that times out lasted at least the timeout; it throws
+// Error(NPSHM_E_TIMEOUT).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace npshm {
+
+class Segment;
+struct Location;
+struct Options;
+
+// The version of the array (0 when created).  Throws Error(NPSHM_E_FORMAT)
+// for a file without a sync block (a plain .npy, or a file of an earlier
+// release).
+std::uint64_t array_version(const Segment &seg);
+// Add one to the version and wake every waiter; returns the new version.
+// Needs a writable handle (NPSHM_E_READONLY): the version lives in the
+// file, and a reader's mapping is read-only.
+std::uint64_t notify(Segment &seg);
+// Return the version as soon as it differs from seen.
+std::uint64_t wait_changed(const Segment &seg, std::uint64_t seen, double timeout);
+// Return once the name exists as an array (a file whose header reads as
+// one; npshm publishes complete arrays only).  Watches the directory before
+// looking, so no creation is missed.
+void wait_created(const Location &loc, double timeout);
+// Return once no process other than this one holds the array (its holder
+// lock): through this process's description of it, so the caller's own
+// handles do not count.
+void wait_released(const Segment &seg, double timeout);
+void wait_released(const Location &loc, const Options &opts, double timeout);
+
+// A point in time timeout seconds from now, on the monotonic clock; the
+// check of the timeout argument shared by the waits and array locks.
+class Deadline {
+ public:
+  Deadline(double timeout, const std::string &what);
+  bool forever() const { return forever_; }
+  // Nanoseconds left (0 when past; -1 when forever).
+  std::int64_t remaining_ns() const;
+  bool passed() const { return !forever_ && remaining_ns() == 0; }
+
+ private:
+  bool forever_ = false;
+  std::int64_t end_ns_ = 0;
+};
+
+// The text of a timeout for messages: "after 1.5 s".
+std::string timeout_text(double timeout);
+
+}  // namespace npshm
