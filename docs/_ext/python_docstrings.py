@@ -28,8 +28,22 @@ def parameters_of(obj):
         return set()
 
 
-def to_rest(lines, params):
-    """The docstring's lines (already dedented by autodoc) as reST lines."""
+def label_paragraph(lines, i):
+    """True if lines[i:] up to a blank line are all ``name: text`` lines
+    (each name one identifier) with their indented continuations."""
+    while i < len(lines) and lines[i].strip():
+        if indent_of(lines[i]) == 0:
+            m = LABEL.match(lines[i])
+            if not m or m.group("extra") or "," in m.group("names"):
+                return False
+        i += 1
+    return True
+
+
+def to_rest(lines, params, attributes=False):
+    """The docstring's lines (already dedented by autodoc) as reST lines;
+    attributes: a paragraph of only ``name: text`` lines describes the
+    attributes of a class (else it becomes a list)."""
     out, i = [], 0
     previous = ""           # the last non-blank source line
     after_blank = True
@@ -63,13 +77,23 @@ def to_rest(lines, params):
             continue
         label = LABEL.match(line) if indent == 0 else None
         names = label.group("names").split(", ") if label else []
-        if label and names and all(n in params for n in names):
+        params_here = label and names and all(n in params for n in names)
+        listed = label and not params_here and after_blank and label_paragraph(lines, i)
+        if params_here or listed:
             words = [label.group("text")]
             i += 1
             while i < len(lines) and lines[i].strip() and indent_of(lines[i]) > 0:
                 words.append(lines[i].strip())
                 i += 1
             text = " ".join(words)
+            if listed:
+                if attributes:
+                    out.append(f":ivar {names[0]}: {text}")
+                else:
+                    out.append(f"- ``{names[0]}``: {text}")
+                # the next lines of the paragraph are labels too
+                previous = line
+                continue
             for k, name in enumerate(names):
                 extra = label.group("extra").strip() + " " if (
                     label.group("extra") and k == len(names) - 1) else ""
@@ -113,11 +137,11 @@ def field_comments(cls):
 
 
 def process_docstring(app, what, name, obj, options, lines):
-    if what in ("function", "method", "class"):
+    if what in ("function", "method", "class", "exception"):
         params = parameters_of(obj)
     else:
         params = set()
-    lines[:] = to_rest(lines, params)
+    lines[:] = to_rest(lines, params, attributes=(what in ("class", "exception")))
     if what == "class" and isinstance(obj, type) and issubclass(obj, tuple) \
             and hasattr(obj, "_fields"):
         comments = field_comments(obj)
