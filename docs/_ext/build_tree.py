@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HOW_TO_BUILD = ("build the checkout first (meson setup build && ninja -C build), "
+HOW_TO_BUILD = ("build the checkout with its Python binding first "
+                "(meson setup build -Dparts=cli,python && ninja -C build), "
                 "or point NPSHM_BUILD_DIR at your meson build directory")
 
 
