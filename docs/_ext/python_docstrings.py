@@ -7,7 +7,8 @@ turns that into reStructuredText for autodoc: argument lines become
 ``:param name:`` fields (so Sphinx lists them with their types), code
 becomes literal blocks, and the rest stays paragraphs.  Named tuples get
 their fields listed with the comments of their source lines, instead of
-one "Alias for field number N" entry per field.
+one "Alias for field number N" entry per field, and constants show their
+value without the docstring of their type (int, str).
 """
 import inspect
 import re
@@ -15,6 +16,7 @@ import re
 LABEL = re.compile(r"^(?P<names>[A-Za-z_]\w*(?:, [A-Za-z_]\w*)*)(?P<extra> \([^)]*\))?: "
                    r"(?P<text>\S.*)$")
 BULLET = re.compile(r"^[-*] ")
+TABLE = re.compile(r"^\s*=+( +=+)+\s*$")                  # a simple reST table's border
 
 
 def indent_of(line):
@@ -56,6 +58,19 @@ def to_rest(lines, params, attributes=False):
             continue
         indent = indent_of(line)
         if indent > 0 and (after_blank or previous.rstrip().endswith(":")):
+            if TABLE.match(line):
+                # a reStructuredText table: shown as a table
+                block = []
+                while i < len(lines) and (not lines[i].strip() or indent_of(lines[i]) > 0):
+                    block.append(lines[i])
+                    i += 1
+                cut = min(indent_of(l) for l in block if l.strip())
+                if out and out[-1].strip():
+                    out.append("")
+                out.extend(l[cut:] for l in block)
+                out.append("")
+                after_blank = True
+                continue
             # code: a literal block, kept as written
             last = len(out) - 1
             while last >= 0 and not out[last].strip():
@@ -137,6 +152,10 @@ def field_comments(cls):
 
 
 def process_docstring(app, what, name, obj, options, lines):
+    if what in ("data", "attribute") and not isinstance(obj, type) and \
+            getattr(obj, "__doc__", None) == getattr(type(obj), "__doc__", None):
+        lines[:] = []          # a constant's value only, not int's or str's docstring
+        return
     if what in ("function", "method", "class", "exception"):
         params = parameters_of(obj)
     else:
