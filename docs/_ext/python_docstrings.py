@@ -31,15 +31,18 @@ def parameters_of(obj):
 
 
 def label_paragraph(lines, i):
-    """True if lines[i:] up to a blank line are all ``name: text`` lines
-    (each name one identifier) with their indented continuations."""
+    """How many ``name: text`` lines (each name one identifier, continued
+    on indented lines) lines[i:] holds up to a blank line; 0 if anything
+    else is there."""
+    count = 0
     while i < len(lines) and lines[i].strip():
         if indent_of(lines[i]) == 0:
             m = LABEL.match(lines[i])
             if not m or m.group("extra") or "," in m.group("names"):
-                return False
+                return 0
+            count += 1
         i += 1
-    return True
+    return count
 
 
 def to_rest(lines, params, attributes=False):
@@ -49,11 +52,12 @@ def to_rest(lines, params, attributes=False):
     out, i = [], 0
     previous = ""           # the last non-blank source line
     after_blank = True
+    in_list = False         # in a paragraph of two or more "name: text" lines
     while i < len(lines):
         line = lines[i]
         if not line.strip():
             out.append("")
-            after_blank = True
+            after_blank, in_list = True, False
             i += 1
             continue
         indent = indent_of(line)
@@ -93,7 +97,9 @@ def to_rest(lines, params, attributes=False):
         label = LABEL.match(line) if indent == 0 else None
         names = label.group("names").split(", ") if label else []
         params_here = label and names and all(n in params for n in names)
-        listed = label and not params_here and after_blank and label_paragraph(lines, i)
+        listed = label and not params_here and (
+            in_list or (after_blank and label_paragraph(lines, i) >= 2))
+        in_list = bool(listed)
         if params_here or listed:
             words = [label.group("text")]
             i += 1
