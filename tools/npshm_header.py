@@ -291,3 +291,173 @@ def parse_header(path):
     if not header.functions:
         raise HeaderError("no NPSHM_API functions found")
     return header
+
+
+# ---------------------------------------------------------------------------
+# The header's layout, with its comments (for the documentation site)
+# ---------------------------------------------------------------------------
+
+_RULE = re.compile(r"^/\* -{20,} \*/$")
+_TOP_RULE = re.compile(r"^-{20,}$")
+
+
+@dataclass
+class Decl:
+    """One declaration, with the comment on its own line(s), if any."""
+    kind: str            # "function", "define", "enum", "struct", "callback"
+    name: str            # function, macro, struct or callback type name
+    text: str            # the declaration as C, on one line
+    note: str = ""       # its trailing comment
+    function: Function = None             # kind "function"
+    enumerators: list = field(default_factory=list)  # [(name, value, note)]
+
+
+@dataclass
+class Item:
+    """A comment and the declarations it describes (up to the next comment or
+    blank line); comment "" when declarations come first; no declarations
+    for a comment that introduces a section."""
+    comment: str
+    decls: list = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    preamble: str        # the first paragraph of the top comment
+    sections: list       # [Section], the first "Conventions"
+
+
+def _comment_text(lines):
+    """The text of a comment's lines, delimiters removed, dedented."""
+    body = list(lines)
+    body[0] = re.sub(r"^\s*/\*+", "", body[0])
+    body[-1] = re.sub(r"\*+/\s*$", "", body[-1])
+    body = [re.sub(r"^ \*(?: |$)", "", l) if l.startswith(" *") else l
+            for l in body]
+    while body and not body[0].strip():
+        body.pop(0)
+    while body and not body[-1].strip():
+        body.pop()
+    indents = [len(l) - len(l.lstrip()) for l in body[1:] if l.strip()]
+    if indents:   # continuation lines are indented under the first
+        cut = min(indents)
+        first_indent = len(body[0]) - len(body[0].lstrip())
+        cut = min(cut, first_indent + 3) if first_indent else cut
+        body = [body[0].strip()] + [l[cut:] if l[:cut].strip() == "" else l.strip()
+                                    for l in body[1:]]
+    else:
+        body = [l.strip() for l in body]
+    return "\n".join(l.rstrip() for l in body)
+
+
+def _split_code_comments(text):
+    """(code with comments removed, [comment texts]) of a declaration."""
+    comments = [_comment_text(c.split("\n"))
+                for c in re.findall(r"/\*.*?\*/", text, flags=re.S)]
+    code = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return " ".join(code.split()), comments
+
+
+def read_layout(path):
+    """The header as its reader meets it: the top comment, then sections
+    (the ruled headings), each a list of Items.  Every function of
+    parse_header(path) appears in exactly one Decl, or HeaderError."""
+    header = parse_header(path)
+    functions = {f.name: f for f in header.functions}
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if not lines or lines[0].strip() != "/*":
+        raise HeaderError("line 1: the header must open with its top comment")
+    end = next(i for i, l in enumerate(lines) if l.strip().endswith("*/"))
+    top = _comment_text(lines[:end + 1]).split("\n")
+    rules = [i for i, l in enumerate(top) if _TOP_RULE.match(l.strip())]
+    if len(rules) < 2 or rules[1] != rules[0] + 2:
+        raise HeaderError("the top comment has no ruled Conventions heading")
+    conventions = Section(top[rules[0] + 1].strip(),
+                          [Item("\n".join(top[rules[1] + 1:]).strip("\n"))])
+    layout = Layout("\n".join(top[:rules[0]]).strip(), [conventions])
+    section, item, seen = None, None, []
+    i = end + 1
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if not stripped:
+            item, i = None, i + 1
+            continue
+        if (_RULE.match(stripped) and i + 2 < len(lines)
+                and _RULE.match(lines[i + 2].strip())):
+            section = Section(lines[i + 1].strip().strip("/* ").strip())
+            layout.sections.append(section)
+            item, i = None, i + 3
+            continue
+        if stripped.startswith("/*"):
+            j = i
+            while "*/" not in lines[j]:
+                j += 1
+            item = Item(_comment_text(lines[i:j + 1]))
+            if section is None:
+                raise HeaderError(f"line {i + 1}: a comment before the first section")
+            section.items.append(item)
+            i = j + 1
+            continue
+        if stripped.startswith("#") or stripped in ('extern "C" {', "}"):
+            text = stripped
+            while text.endswith("\\"):
+                i += 1
+                text = text[:-1] + " " + lines[i].strip()
+            i += 1
+            m = re.fullmatch(r"#define (NPSHM_\w+)\s+(.*)", " ".join(text.split()))
+            if m and m.group(1) not in ("NPSHM_H", "NPSHM_API"):
+                code, notes = _split_code_comments(text)
+                decl = Decl("define", m.group(1), code, " ".join(notes))
+                if item is None:
+                    item = Item("")
+                    section.items.append(item)
+                item.decls.append(decl)
+            continue
+        # a declaration: up to its ';' outside comments, with its comments
+        j, text = i, lines[i]
+        while True:
+            code, _ = _split_code_comments(text)
+            if text.count("/*") == text.count("*/") and code.endswith(";"):
+                break
+            j += 1
+            if j >= len(lines):
+                raise HeaderError(f"line {i + 1}: unterminated declaration")
+            text += "\n" + lines[j]
+        code, notes = _split_code_comments(text)
+        code = code[:-1].strip()
+        if item is None:
+            item = Item("")
+            section.items.append(item)
+        if code.startswith("NPSHM_API "):
+            m = re.search(r"\b(\w+)\s*\(", code)
+            name = m.group(1) if m else ""
+            if name not in functions:
+                raise HeaderError(f"line {i + 1}: {name!r} is not a parsed function")
+            seen.append(name)
+            item.decls.append(Decl("function", name, code[len("NPSHM_API "):],
+                                   " ".join(notes), function=functions[name]))
+        elif code.startswith("enum"):
+            items = re.findall(r"(\w+)\s*=\s*(-?\s*\w+)\s*,?\s*(/\*.*?\*/)?", text, flags=re.S)
+            item.decls.append(Decl("enum", "", code, enumerators=[
+                (n, int(v.replace(" ", ""), 0),
+                 _comment_text(c.split("\n")) if c else "") for n, v, c in items]))
+        elif re.fullmatch(r"typedef struct (\w+) \1", code):
+            item.decls.append(Decl("struct", code.split()[-1], code, " ".join(notes)))
+        elif code.startswith("typedef ") and "(*" in code.replace(" ", ""):
+            name = re.search(r"\(\s*\*\s*(\w+)\s*\)", code).group(1)
+            item.decls.append(Decl("callback", name, code[len("typedef "):],
+                                   " ".join(notes)))
+        else:
+            raise HeaderError(f"line {i + 1}: unsupported statement {code!r}")
+        i = j + 1
+    missing = sorted(set(functions) - set(seen))
+    if missing or len(seen) != len(set(seen)):
+        raise HeaderError(f"layout: functions missed or repeated: {missing or seen}")
+    return layout

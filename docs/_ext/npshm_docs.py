@@ -1,24 +1,24 @@
-"""Sphinx directives that build reference pages from the sources themselves,
-so the documentation cannot drift from them:
+"""Sphinx extension of the npshm site: reference pages built from the
+sources themselves, so the documentation cannot drift from them.
 
-  ``c-header``      include/npshm.h, section by section (the header is the
-                    C reference; this only lays it out);
-  ``program-help``  the output of ``npshm [SUBCOMMAND] --help`` (the built
-                    CLI: $NPSHM_CLI, else build/cli/npshm);
-  ``rd-reference``  the R package's Rd pages, rendered by ``R CMD Rdconv``.
+  ``c-reference``   include/npshm.h, one entry per function (c_reference.py);
+  ``rd-reference``  the R package's Rd pages as HTML (r_reference.py);
+  ``program-help``  the output of ``npshm [SUBCOMMAND] --help`` of the
+                    build's program (build_tree.py finds it);
+and the Python docstrings as prose (python_docstrings.py).
 """
 import os
 import re
-import shutil
 import subprocess
-from pathlib import Path
+import textwrap
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
-from sphinx.errors import ExtensionError
 
-ROOT = Path(__file__).resolve().parents[2]
-SECTION_RULE = re.compile(r"^/\* -{20,} \*/$")
+import build_tree
+import c_reference
+import python_docstrings
+import r_reference
 
 
 def literal(text, language="text"):
@@ -27,44 +27,24 @@ def literal(text, language="text"):
     return node
 
 
-def header_sections(text):
-    """Split the header into (title, body) at its ruled section headings:
-    /* ---- */ /* Title */ /* ---- */.  The text before the first is the
-    conventions comment, titled "Conventions"."""
-    lines = text.splitlines()
-    sections, title, body, i = [], "Conventions", [], 0
-    while i < len(lines):
-        if (SECTION_RULE.match(lines[i]) and i + 2 < len(lines)
-                and SECTION_RULE.match(lines[i + 2])):
-            sections.append((title, "\n".join(body).strip("\n")))
-            title = lines[i + 1].strip("/* ").strip()
-            body, i = [], i + 3
+def wrap_help(text, width=80):
+    """The program's help with its long lines wrapped, descriptions under
+    their column (as a man page shows them), so no line needs scrolling."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
             continue
-        body.append(lines[i])
-        i += 1
-    sections.append((title, "\n".join(body).strip("\n")))
-    return [(t, b) for t, b in sections if b.strip()]
-
-
-class CHeader(Directive):
-    has_content = False
-
-    def run(self):
-        path = ROOT / "include" / "npshm.h"
-        self.state.document.settings.record_dependencies.add(str(path))
-        out = []
-        for title, body in header_sections(path.read_text(encoding="utf-8")):
-            out.append(nodes.rubric(title, title))
-            out.append(literal(body, "c"))
-        return out
-
-
-def cli_path():
-    env = os.environ.get("NPSHM_CLI")
-    path = Path(env) if env else ROOT / "build" / "cli" / "npshm"
-    if not path.is_file():
-        raise ExtensionError(f"program-help: no npshm CLI at {path} (build it, or set NPSHM_CLI)")
-    return path
+        m = re.match(r"^(\s+\S.*?\s{2,})(\S.*)$", line)
+        if m and len(m.group(1)) <= width // 2:
+            first, rest = m.group(1), " " * len(m.group(1))
+            body = m.group(2)
+        else:
+            first = rest = " " * (len(line) - len(line.lstrip()))
+            body = line.strip()
+        out.extend(textwrap.wrap(body, width, initial_indent=first, subsequent_indent=rest,
+                                 break_on_hyphens=False, break_long_words=False))
+    return "\n".join(out)
 
 
 class ProgramHelp(Directive):
@@ -72,35 +52,21 @@ class ProgramHelp(Directive):
     has_content = False
 
     def run(self):
-        args = [str(cli_path())] + self.arguments + ["--help"]
+        try:
+            program = build_tree.cli_path()
+        except build_tree.BuildTreeError as exc:
+            raise self.error(f"program-help: {exc}")
+        args = [str(program)] + self.arguments + ["--help"]
         done = subprocess.run(args, capture_output=True, text=True, timeout=30,
                               env=dict(os.environ, COLUMNS="80"))
         if done.returncode != 0:
             raise self.error(f"{' '.join(args)} exited {done.returncode}: {done.stderr}")
-        return [literal(done.stdout.rstrip())]
-
-
-class RdReference(Directive):
-    has_content = False
-
-    def run(self):
-        r = shutil.which("R")
-        if r is None:
-            raise self.error("rd-reference: R is not installed")
-        out = []
-        for rd in sorted((ROOT / "bindings" / "r" / "npshm" / "man").glob("*.Rd")):
-            self.state.document.settings.record_dependencies.add(str(rd))
-            done = subprocess.run([r, "CMD", "Rdconv", "-t", "txt", str(rd)],
-                                  capture_output=True, text=True, timeout=60)
-            if done.returncode != 0:
-                raise self.error(f"R CMD Rdconv {rd.name}: {done.stderr}")
-            out.append(nodes.rubric(rd.stem, rd.stem))
-            out.append(literal(done.stdout.rstrip()))
-        return out
+        return [literal(wrap_help(done.stdout.rstrip()))]
 
 
 def setup(app):
-    app.add_directive("c-header", CHeader)
+    app.add_directive("c-reference", c_reference.CReference)
+    app.add_directive("rd-reference", r_reference.RdReference)
     app.add_directive("program-help", ProgramHelp)
-    app.add_directive("rd-reference", RdReference)
+    python_docstrings.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,7 +5,9 @@ only what a C user installs: the library, header, pkg-config and CMake
 files, the CLI with its man page and completion; no tests, examples,
 benchmarks or bindings), then, as a user: the installed files (library with its soname
 links, header, npshm.pc, the CMake package, the CLI, its man page and bash
-completion), a pkg-config consumer and a CMake consumer (find_package +
+completion), a pkg-config consumer built with `$(pkg-config --cflags --libs
+npshm)` alone (npshm.pc carries the rpath), README.md's app.c built and run
+with README.md's own line, verbatim, and a CMake consumer (find_package +
 npshm::npshm) that build and run, the installed CLI running with no
 LD_LIBRARY_PATH, also after the prefix is moved elsewhere (RUNPATH
 $ORIGIN/../<libdir>; the CMake package is relocatable too), `man -l`
@@ -14,6 +16,9 @@ rendering the man page."""
 import glob
 import json
 import os
+import re
+import shutil
+import tempfile
 
 from install_steps import check, clean_env, main, run
 
@@ -26,6 +31,18 @@ def readelf_runpath(path):
         if "(RUNPATH)" in line or "(RPATH)" in line:
             return line.split("[", 1)[1].rstrip("]")
     return None
+
+
+def readme_c_example(readme):
+    """README.md's C program (the c block marked <!-- doc-test: file app.c -->)
+    and its build line (the sh line with `pkg-config --cflags --libs npshm`)."""
+    text = open(readme, encoding="utf-8").read()
+    app = re.search(r"<!-- doc-test: file app\.c -->\n```c\n(.*?)\n```", text, flags=re.S)
+    line = re.search(r"^```sh\n(cc app\.c .*\$\(pkg-config --cflags --libs npshm\).*)$",
+                     text, flags=re.M)
+    check(app is not None, "README.md has no C program marked <!-- doc-test: file app.c -->")
+    check(line is not None, "README.md has no sh line `cc app.c $(pkg-config ...)`")
+    return app.group(1) + "\n", line.group(1)
 
 
 def body(t):
@@ -81,15 +98,31 @@ def body(t):
         pc_env = clean_env(PKG_CONFIG_PATH=os.path.join(prefix, libdir, "pkgconfig"))
         check(run(["pkg-config", "--modversion", "npshm"], cwd=t.scratch, env=pc_env).strip()
               == version, "pkg-config --modversion")
-        flags = run(["pkg-config", "--cflags", "--libs", "npshm"], cwd=t.scratch,
-                    env=pc_env).split()
-        pc_libdir = run(["pkg-config", "--variable=libdir", "npshm"], cwd=t.scratch,
-                        env=pc_env).strip()
         exe = t.path("consumer-pc")
-        run(["cc", "-std=c99", "-Wall", "-Werror", os.path.join(CONSUMERS, "consumer.c"),
-             "-o", exe, *flags, f"-Wl,-rpath,{pc_libdir}"], cwd=t.scratch, env=pc_env)
+        # as consumer.c's comment says: no rpath of ours, npshm.pc's own
+        run(["sh", "-e", "-c", 'cc -std=c99 -Wall -Werror "$1" -o "$2" '
+             '$(pkg-config --cflags --libs npshm)', "sh",
+             os.path.join(CONSUMERS, "consumer.c"), exe], cwd=t.scratch, env=pc_env)
         out = run([exe, f"{unique}-pc"], cwd=t.scratch, env=env)
         check(out.strip() == f"consumer ok {version}", out)
+
+    with t.step("README's app.c and its build line, verbatim, build and run"):
+        app_c, line = readme_c_example(os.path.join(src, "README.md"))
+        work = t.path("readme-c")
+        os.mkdir(work)
+        with open(os.path.join(work, "app.c"), "w") as f:
+            f.write(app_c)
+        shm = tempfile.mkdtemp(prefix=f"npshm-test-install-readme-{os.getpid()}-",
+                               dir="/dev/shm")
+        try:
+            run(["sh", "-e", "-c", line], cwd=work,
+                env=clean_env(PKG_CONFIG_PATH=os.path.join(prefix, libdir, "pkgconfig"),
+                              NPSHM_DIR=shm))
+            left = os.listdir(shm)
+        finally:
+            shutil.rmtree(shm, ignore_errors=True)
+        check(os.path.isfile(os.path.join(work, "app")), f"{line!r} made no ./app")
+        check(not left, f"README's app.c left {left} in the shm directory")
 
     # Move the prefix: the CLI (RUNPATH $ORIGIN) and the CMake package
     # (paths relative to itself) must not care where it is.
