@@ -58,6 +58,13 @@ int try_lock_exclusive(int fd);
 // Drop the holder lock.
 void unlock(int fd);
 
+// 1 if some open file description other than fd's holds an OFD or POSIX
+// record lock on the file's byte 0 (a holder), 0 if none does, -1 if the
+// system cannot tell.  Asks the kernel about this one file (F_OFD_GETLK),
+// whatever the number of locks on the machine; fd may be read-only.  It
+// cannot see flock locks (HolderCounts counts those).
+int other_lock_holder(int fd);
+
 // The number of holder locks of every file, read once (on Linux from
 // /proc/locks: OFD locks, POSIX record locks and flock locks on byte 0,
 // since another program's lock of any kind keeps a file in use); count() is

@@ -59,6 +59,17 @@ bool proc_fd_available() {
 }
 }  // namespace
 
+int other_lock_holder(int fd) {
+  struct flock lk;
+  std::memset(&lk, 0, sizeof lk);
+  lk.l_type = F_WRLCK;
+  lk.l_whence = SEEK_SET;
+  lk.l_start = 0;
+  lk.l_len = 1;
+  if (fcntl(fd, F_OFD_GETLK, &lk) != 0) return -1;
+  return lk.l_type == F_UNLCK ? 0 : 1;
+}
+
 int try_lock_shared(int fd) { return set_lock(fd, F_RDLCK); }
 void unlock(int fd) { set_lock(fd, F_UNLCK); }
 int try_lock_exclusive(int fd) { return set_lock(fd, F_WRLCK); }

@@ -38,6 +38,11 @@ int try_lock_exclusive(int fd) {
 
 void unlock(int fd) { flock(fd, LOCK_UN); }
 
+int other_lock_holder(int fd) {
+  (void)fd;
+  return -1;
+}
+
 HolderCounts::HolderCounts() {}  // no lock table to read: count() says -1
 
 bool processes_mapping(dev_t dev, ino_t ino, std::vector<pid_t> &pids, std::size_t &mappings) {

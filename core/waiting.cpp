@@ -173,7 +173,7 @@ void wait_unheld(int fd, const std::string &what, double timeout) {
   if (int err = platform::watch_closes(fd, watch.fd)) throw_system(what + ": cannot watch the file", err);
   std::int64_t recheck_ns = -1;  // after a close: the next look, if no close comes first
   for (;;) {
-    const int held = platform::is_held(fd);
+    const int held = platform::other_lock_holder(fd);
     if (held == 0) return;
     if (held < 0)
       throw Error(NPSHM_E_SYSTEM, what + ": this system cannot tell whether other processes hold the array");

@@ -748,7 +748,9 @@ NPSHM_API int npshm_wait_changed(const npshm_array *a, uint64_t seen,
    kernel drops a holder's lock when it closes the array or dies, even by
    SIGKILL; the wait is woken by each close of the file (inotify) and asks
    the kernel about the lock (no lock is taken: new attachers are never
-   held up by a waiter).  npshm_wait_released: by name (NOT_FOUND if
+   held up by a waiter).  It sees npshm holders and POSIX record locks
+   (fcntl, lockf) on byte 0, not flock locks (which the holder counts of
+   npshm_stat do include).  npshm_wait_released: by name (NOT_FOUND if
    there is no such array); npshm_wait_released_array: of a handle. */
 NPSHM_API int npshm_wait_released(const char *name, const npshm_options *opts,
                                   double timeout);
