@@ -64,20 +64,35 @@ COMP_WORDS=(npshm --dir "$4" "$5")
 COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 _npshm
 for word in "${COMPREPLY[@]}"; do
-    # What the shell makes of the offered word once it is on the line.
-    eval "parsed=($word)"
+    # What the shell makes of the offered word once it is on the line:
+    # inside a quote the user opened, readline keeps the text before that
+    # quote ($7) and replaces the quote by the word, which begins with it
+    # (and ends with it, so readline adds no closing quote: $8 is empty).
+    eval "parsed=($7$word$8)"
     printf 'WORD\0%s\0%d\0' "$word" "${#parsed[@]}"
     printf '%s\0' "${parsed[@]}"
 done
 """
 
 
+def readline_keeps(typed):
+    """(kept, closing): for a word typed with a quote left open (only at its
+    start here), the text readline keeps before the completion (the quote
+    itself is replaced when the completion begins with it, as ours does) and
+    what it adds after it (nothing: a closing quote only when the line does
+    not already end with one)."""
+    if typed.startswith("$'"):
+        return "$", ""
+    return "", ""
+
+
 def complete_names(shm_dir, cwd, command, typed):
     """[(offered word, [words the shell parses it into])] for
     `npshm --dir shm_dir command typed<TAB>`."""
+    kept, closing = readline_keeps(typed)
     result = subprocess.run(
         ["bash", "--norc", "--noprofile", "-c", BASH_COMPLETE, "bash", os.path.dirname(CLI),
-         COMPLETION, cwd, shm_dir, command, typed],
+         COMPLETION, cwd, shm_dir, command, typed, kept, closing],
         capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     fields = result.stdout.split(b"\0")
@@ -255,3 +270,22 @@ printf '%s\0' "${COMPREPLY[@]}"
     assert offered == sorted([str(hostile_dir / "a b.npy").encode(),
                               str(hostile_dir / "`touch${IFS}m2`.npy").encode()]), offered
     assert os.listdir(cwd) == []
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("'a b", "a b  c"),
+    ("a\\ b", "a b  c"),
+    ('"$(t', "$(touch${IFS}m1)"),
+    ("'$(t", "$(touch${IFS}m1)"),
+    ("'it", "it's \"q\""),
+    ('"it', "it's \"q\""),
+    ("$'new\\n", "new\nline"),
+    ("\"x;", "x;touch${IFS}m3"),
+    ("'`", "`touch${IFS}m2`"),
+])
+def test_tab_after_a_typed_prefix_in_an_interactive_bash_round_trips(hostile, typed, name):
+    """Readline keeps what was typed up to an open quote and closes that
+    quote after the completed word."""
+    shm, cwd = hostile
+    args = interactive(shm.dir, cwd, f"npshm --dir {shm.dir} rm {typed}\t")
+    assert args == [b"--dir", shm.dir.encode(), b"rm", name.encode()], args
