@@ -1,6 +1,7 @@
 // npshm ls [PATTERN...]: the arrays in the shm directory (and, with --all,
 // every other file there, with its kind).
 #include <fnmatch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -46,6 +47,11 @@ class LsCommand : public Command {
     app->add_flag("--no-header", no_header_, "omit the header line and the totals line");
     app->add_flag("-1,--names", names_only_,
                   "print only the names, one per line (escaped as in the table)");
+    app->add_flag("-0,--null", null_,
+                  "print only the names, each ended by a NUL byte, exactly as they are "
+                  "(for scripts and the bash completion; escaped as in the table when "
+                  "the output is a terminal)")
+        ->excludes("--names");
   }
 
   int run(const Context &context) override {
@@ -81,6 +87,13 @@ class LsCommand : public Command {
 
     if (!context.text()) {
       print_json(context.format(), directory, shown, arrays, array_bytes, others, space);
+    } else if (null_) {
+      // Raw bytes only into a pipe or file: a terminal never sees them.
+      const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+      for (const ArrayEntry &e : shown) {
+        std::cout << (terminal ? printable(e.name) : e.name);
+        std::cout.put('\0');
+      }
     } else if (names_only_) {
       for (const ArrayEntry &e : shown) std::cout << printable(e.name) << '\n';
     } else {
@@ -176,6 +189,7 @@ class LsCommand : public Command {
   bool all_ = false;
   bool no_header_ = false;
   bool names_only_ = false;
+  bool null_ = false;
 };
 
 }  // namespace

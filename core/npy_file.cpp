@@ -16,6 +16,7 @@
 #include "file_io.hpp"
 #include "platform.hpp"
 #include "progress.hpp"
+#include "user_path.hpp"
 
 namespace npshm {
 
@@ -43,6 +44,12 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
   file.fd = opened.fd;
   file.header = std::move(opened.header.header);
   return file;
+}
+
+mode_t new_file_bits(const struct stat &source) {
+  mode_t bits = S_IRUSR | S_IWUSR | (source.st_mode & (S_IRGRP | S_IROTH));
+  if (source.st_uid == ::geteuid()) bits |= source.st_mode & (S_IWGRP | S_IWOTH);
+  return bits;
 }
 
 unsigned file_mode(int fd) {
@@ -100,27 +107,31 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
   if (base == "." || base == "..") throw Error(NPSHM_E_INVALID, what + ": not a file path");
 
-  // Everything happens relative to the directory opened once: the target
-  // is never opened, and its directory never looked up again.
+  // Everything happens relative to the directory opened once (resolved
+  // component by component, never through a link another user planted in
+  // a shared sticky directory): the target is never opened, and its
+  // directory never looked up again.
   Fd dirfd;
-  dirfd.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirfd.fd < 0) {
-    const int err = errno;
-    if (err == ENOENT || err == ENOTDIR) throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
-    throw_system(what + ": cannot open the directory", err);
-  }
+  dirfd.fd = open_user_directory(dir, what);
   // Only a regular file is replaced, never a device, FIFO, socket,
   // directory or symbolic link.  It keeps its permissions when it is the
   // caller's own: a file someone else planted there (say 0666 in /tmp)
-  // must not lend its mode to the caller's data.
+  // must not lend its mode to the caller's data.  A new file gets
+  // new_file_bits, less the caller's umask.
   struct stat existing;
-  mode_t mode = static_cast<mode_t>(new_file_mode & 0777);
+  bool keep_mode = false;
   const bool exists = ::fstatat(dirfd.fd, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
   if (exists) {
     if (!S_ISREG(existing.st_mode))
       throw Error(NPSHM_E_INVALID, what + ": refusing to replace " + platform::file_kind(existing.st_mode) +
                                        " (not a regular file; only a regular file is replaced)");
-    if (existing.st_uid == ::geteuid()) mode = existing.st_mode & 0777;
+    keep_mode = existing.st_uid == ::geteuid();
+  }
+  mode_t mode = keep_mode ? existing.st_mode & 0777 : static_cast<mode_t>(new_file_mode & 0666);
+  if (!keep_mode && source_fd >= 0) {
+    struct stat source;
+    if (int err = platform::file_status(source_fd, source)) throw_system(what + ": cannot stat the array", err);
+    mode = new_file_bits(source);
   }
   clean_stale_temps(dirfd.fd, base);
 
@@ -133,7 +144,7 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   bool named = false;
   int err = platform::create_unnamed_at(dirfd.fd, mode, file.fd);
   if (err == EOPNOTSUPP) {
-    file.fd = ::openat(dirfd.fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    file.fd = ::openat(dirfd.fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     err = file.fd < 0 ? errno : 0;
     named = err == 0;
   }
@@ -146,7 +157,11 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
       if (active) ::unlinkat(dirfd, name.c_str(), 0);
     }
   } unname{dirfd.fd, temp, named};
-  if (::fchmod(file.fd, mode) != 0) throw_system(what + ": cannot set the mode", errno);
+  // The kernel applied the umask (or the directory's default ACL) to a new
+  // file's bits, as for any file the caller creates; a replaced file of
+  // the caller's keeps its mode exactly.
+  if (keep_mode)
+    if (int e = platform::set_mode(file.fd, mode)) throw_system(what + ": cannot set the mode", e);
 
   const std::string header = format_header(layout);
   err = pwrite_all(file.fd, header.data(), header.size(), 0);
@@ -180,7 +195,12 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   }
   if (err) throw_system(what + ": cannot name the file", err);
   unname.active = false;
-  ::fsync(dirfd.fd);  // the new name, durable
+  // The new name, durable (the walk's descriptor is for lookups only).
+  const int synced = ::openat(dirfd.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (synced >= 0) {
+    ::fsync(synced);
+    ::close(synced);
+  }
 }
 
 void save_named_npy(const Location &loc, const std::string &path, const Options &opts) {

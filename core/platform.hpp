@@ -205,6 +205,19 @@ int create_unnamed_at(int dirfd, mode_t mode, int &fd);
 // name is taken).  Returns 0 or an errno.
 int link_unnamed_at(int fd, int dirfd, const std::string &name);
 
+// One step of resolving a path by hand (user_path.cpp): the entry name in
+// the directory dirfd, never followed if it is a symbolic link.  Returns 0
+// with st (the entry's own status, as lstat) and, for a directory, dir_fd
+// open for lookups only (usable as the dirfd of *at calls; the caller
+// closes it), for a symbolic link, link_target (read from that very link,
+// on Linux through the descriptor the status came from); or an errno.
+int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd,
+                std::string &link_target);
+
+// A directory opened for lookups only, as lookup_step gives them ("/" or
+// "." to start a walk).  Returns 0 or an errno.
+int open_lookup_directory(const char *path, int &fd);
+
 // Whether O_TMPFILE files can be made in directory (gc then knows no npshm
 // create there ever leaves a temporary name behind).
 bool unnamed_files_supported(const std::string &directory);

@@ -297,6 +297,47 @@ int create_unnamed_at(int dirfd, mode_t mode, int &fd) {
   return (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) ? EOPNOTSUPP : errno;
 }
 
+int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd,
+                std::string &link_target) {
+  dir_fd = -1;
+  // O_PATH | O_NOFOLLOW: the entry itself, link or not, with no permission
+  // needed on it beyond search of dirfd; then its status and, for a link,
+  // its contents through the same descriptor (readlinkat with "").
+  const int fd = ::openat(dirfd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno;
+  int err = ::fstat(fd, &st) == 0 ? 0 : errno;
+  if (!err && S_ISLNK(st.st_mode)) {
+    std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+    for (;;) {
+      const ssize_t n = ::readlinkat(fd, "", buf.data(), buf.size());
+      if (n < 0) {
+        err = errno;
+        break;
+      }
+      if (static_cast<std::size_t>(n) < buf.size()) {
+        link_target.assign(buf.data(), static_cast<std::size_t>(n));
+        break;
+      }
+      if (buf.size() > (std::size_t{1} << 20)) {
+        err = ENAMETOOLONG;
+        break;
+      }
+      buf.resize(buf.size() * 2);
+    }
+  }
+  if (!err && S_ISDIR(st.st_mode)) {
+    dir_fd = fd;
+    return 0;
+  }
+  ::close(fd);
+  return err;
+}
+
+int open_lookup_directory(const char *path, int &fd) {
+  fd = ::open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? errno : 0;
+}
+
 int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,
                std::uint64_t len) {
   auto in = static_cast<off_t>(src_offset), out = static_cast<off_t>(dst_offset);

@@ -9,6 +9,7 @@
 // configure step) get code from this file only on other systems, or where NPSHM_POSIX_FALLBACK asks for it (the *-posix-fallback tests).
 #if !defined(__linux__) || defined(NPSHM_POSIX_FALLBACK)
 
+#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <vector>
 
 #include "platform_posix.hpp"
 
@@ -121,6 +123,45 @@ int link_unnamed_at(int fd, int dirfd, const std::string &name) {
   (void)dirfd;
   (void)name;
   return EOPNOTSUPP;  // create_unnamed_at never makes one
+}
+
+namespace {
+// Directories opened only to look names up in them: O_SEARCH where the
+// system has it (no read permission needed), else read-only.
+#ifdef O_SEARCH
+constexpr int kLookupAccess = O_SEARCH;
+#else
+constexpr int kLookupAccess = O_RDONLY;
+#endif
+}  // namespace
+
+int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd,
+                std::string &link_target) {
+  dir_fd = -1;
+  if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
+  if (S_ISLNK(st.st_mode)) {
+    std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+    const ssize_t n = ::readlinkat(dirfd, name.c_str(), buf.data(), buf.size());
+    if (n < 0) return errno;
+    if (static_cast<std::size_t>(n) >= buf.size()) return EAGAIN;  // changed meanwhile
+    link_target.assign(buf.data(), static_cast<std::size_t>(n));
+    return 0;
+  }
+  if (!S_ISDIR(st.st_mode)) return 0;
+  const int fd = ::openat(dirfd, name.c_str(), kLookupAccess | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return errno;
+  struct stat opened;
+  if (::fstat(fd, &opened) != 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
+    ::close(fd);
+    return EAGAIN;  // replaced between the look and the open
+  }
+  dir_fd = fd;
+  return 0;
+}
+
+int open_lookup_directory(const char *path, int &fd) {
+  fd = ::open(path, kLookupAccess | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? errno : 0;
 }
 
 int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,

@@ -379,7 +379,15 @@ NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
 /* Write the array to npy_path as a plain .npy file (no npshm trailer).
    A regular file there is replaced atomically and keeps its permission
    bits if the caller owns it; else (no file, or another user's file) the
-   new file gets the array file's permission bits.  Anything
+   new file gets read and write for the caller, read for group and others
+   only where the array's file gives them read, write for group and others
+   only where the caller owns the array's file and it gives them write,
+   less the caller's umask (or the directory's default ACL).  The
+   directories of npy_path are followed as the kernel follows them, except
+   a symbolic link in a sticky directory that others can write to (as
+   /tmp) owned neither by the caller nor by that directory's owner:
+   refused with NPSHM_E_PERMISSION, whatever fs.protected_symlinks says.
+   Anything
    else at that path -- a device, FIFO, socket, directory or symbolic link
    -- is refused with NPSHM_E_INVALID (never opened, never followed).  The
    data goes from the array's file to the new file in the kernel

@@ -136,9 +136,13 @@ def save(array_or_name: Any, path: PathLike, *,
     The library writes the file, copying in the kernel: the new file has no
     name until it is complete, then replaces a regular file at path
     atomically (anything else there -- a symbolic link, FIFO, device or
-    directory -- is refused with ValueError; nothing is followed).  It gets
-    the replaced file's permission bits, else the array's (a private array
-    stays private).  Saving by name does not apply the array's lifetime.  An array that is not a whole npshm array (a
+    directory -- is refused with ValueError; nothing is followed).  A
+    replaced file of the caller's keeps its permission bits; a new file
+    gets read for group and others only where the array gives them read,
+    write for them only where the caller owns the array and gave them
+    write, less the umask (a private array stays private).  A symbolic
+    link another user planted in a shared sticky directory (such as /tmp)
+    on the way to path is refused (PermissionError).  Saving by name does not apply the array's lifetime.  An array that is not a whole npshm array (a
     plain ndarray, or a slice of a shared one) is first copied into an
     unnamed temporary segment, so it needs that much free shared memory.
 
