@@ -30,7 +30,9 @@ using ListHandle = std::unique_ptr<npshm_list, ListFreer>;
 // Closing a 'last' array applies its policy, so when this short-lived tool
 // happens to be its only holder, npshm_close() would remove the array it
 // was asked to read.  Such a handle is left to the kernel at exit instead
-// (its lock goes, the array stays); other handles are closed as usual.
+// (its lock goes, the array stays; main() ends without exit handlers, so
+// libnpshm's exit hook does not close it either); other handles are closed
+// as usual.
 struct ReaderCloser {
   void operator()(npshm_array *a) const {
     if (npshm_lifetime(a) != NPSHM_LIFETIME_LAST) npshm_close(a);

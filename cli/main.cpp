@@ -3,6 +3,7 @@
 // (program.cpp and the cmd_*.cpp files); this file runs it and turns
 // failures into messages and exit statuses (exit_codes.hpp).
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -105,7 +106,12 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "npshm: cannot write the output: %s\n", std::strerror(errno));
       return kExitFailed;
     }
-    return code;
+    // Arrays the command left open on purpose (create of an 'owner' or
+    // 'last' array, a 'last' array it only read) are handed over as if this
+    // process had died: a normal exit would run libnpshm's exit hook, which
+    // applies their lifetime as a close would.  Everything is flushed.
+    std::cout.flush();
+    std::_Exit(code);
   } catch (const std::bad_alloc &) {
     std::fprintf(stderr, "npshm: out of memory\n");
     return kExitFailed;

@@ -122,7 +122,7 @@ def r_library():
         pytest.skip(f"the R package is not built (no {built}/npshm)")
     if not shutil.which("Rscript"):
         pytest.skip("no Rscript")
-    top = tempfile.mkdtemp(prefix="npshm-users-r-")
+    top = tempfile.mkdtemp(prefix="npshm-test-users-r-", dir="/tmp")  # reachable by every user
     shutil.copytree(built, os.path.join(top, "library"), symlinks=False)
     for root, dirs, files in os.walk(top):
         for name in dirs + files:
