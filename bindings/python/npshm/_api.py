@@ -248,10 +248,7 @@ def from_array(name: Optional[NameLike], array: Any, *,
     try:
         np.copyto(target, source, casting="no")
     except BaseException:
-        from ._handle import handle
-        h = handle(target)
-        h.unlink()
-        h.close()
+        mapping_of(target).unlink()  # the views go with target
         raise
     return target
 

@@ -48,6 +48,7 @@ from . import _npshm
 from ._dtypes import descr_of, dtype_of
 from ._names import as_name
 from .errors import of_slug
+from . import _shared_array
 from ._shared_array import SharedArray, mapping_of
 
 __all__ = ["reduce_shared", "remember", "attach_reference", "rebuild"]
@@ -258,3 +259,6 @@ def reduce_shared(array: SharedArray, protocol: Optional[int]) -> Any:
     _pickled(mapping)
     return (attach_reference, (mapping.reference(
         offset, array.shape, array.strides, readonly),))
+
+
+_shared_array.reduce_hook = reduce_shared

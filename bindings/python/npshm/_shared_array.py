@@ -10,7 +10,7 @@ to the view) when its data lies inside the segment, and by value otherwise
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -29,6 +29,12 @@ def mapping_of(array: Any) -> Optional[Any]:
             return base
         base = getattr(base, "base", None)
     return None
+
+
+# How a SharedArray pickles (by reference): npshm._pickling sets this when
+# it is imported, which the package's __init__ does, so that this module
+# depends on nothing above it.
+reduce_hook: Callable[[Any, Optional[int]], Any]
 
 
 class SharedArray(np.ndarray):
@@ -53,9 +59,7 @@ class SharedArray(np.ndarray):
         return result
 
     def __reduce__(self) -> Any:
-        from ._pickling import reduce_shared
-        return reduce_shared(self, None)
+        return reduce_hook(self, None)
 
     def __reduce_ex__(self, protocol: int) -> Any:  # type: ignore[override]
-        from ._pickling import reduce_shared
-        return reduce_shared(self, protocol)
+        return reduce_hook(self, protocol)
