@@ -42,7 +42,6 @@
 #include <R_ext/Altrep.h>
 
 #include "view_class.h"
-#include "view_state.h"
 #include "r_errors.h"
 #include "r_types.h"
 
@@ -274,14 +273,16 @@ static Rboolean view_inspect(SEXP x, int pre, int deep, int pvec,
   return TRUE;
 }
 
+static const npshm_r_view_serialization *serialization; /* set at registration */
+
 static SEXP view_serialized_state(SEXP x) {
   if (private_copy(x) != NULL) return NULL; /* serialize the values */
-  return npshm_r_view_state(x);
+  return serialization->state_of(x);
 }
 
 static SEXP view_unserialize(SEXP cls, SEXP state) {
   (void)cls;
-  return npshm_r_view_from_state(state);
+  return serialization->view_of(state);
 }
 
 /* R's default sets the serialized attributes as they are (SET_ATTRIB), so
@@ -291,7 +292,7 @@ static SEXP view_unserialize_ex(SEXP cls, SEXP state, SEXP attr, int objf,
                                 int levs) {
   (void)objf; (void)levs;
   SEXP view = PROTECT(view_unserialize(cls, state));
-  npshm_r_set_attributes(view, attr);
+  serialization->set_attributes(view, attr);
   UNPROTECT(1);
   return view;
 }
@@ -325,7 +326,8 @@ static void set_common_methods(R_altrep_class_t cls) {
   R_set_altvec_Dataptr_or_null_method(cls, view_dataptr_or_null);
 }
 
-void npshm_r_register_classes(DllInfo *dll) {
+void npshm_r_register_classes(DllInfo *dll, const npshm_r_view_serialization *how) {
+  serialization = how;
   inplace_marker = Rf_install("npshm_writes_in_place");
 
   real_class = R_make_altreal_class("npshm_real", "npshm", dll);

@@ -16,8 +16,18 @@ typedef struct npshm_r_handle {
   const char *r_class; /* the view's class attribute, or NULL (r_types.h) */
 } npshm_r_handle;
 
+/* How views serialize, given to the classes at registration (view_state.c
+   supplies it, so that this file depends on nothing that uses views): the
+   state of a view that still maps its array, the view a state names, and
+   setting unserialized attributes with R's checks. */
+typedef struct npshm_r_view_serialization {
+  SEXP (*state_of)(SEXP view);
+  SEXP (*view_of)(SEXP state);
+  void (*set_attributes)(SEXP view, SEXP attributes);
+} npshm_r_view_serialization;
+
 /* Registers the ALTREP classes; called from R_init_npshm (see npshm.i). */
-void npshm_r_register_classes(DllInfo *dll);
+void npshm_r_register_classes(DllInfo *dll, const npshm_r_view_serialization *how);
 
 /* Takes ownership of a (closed here on any failure) and returns the
    external pointer that owns it.  The dtype must have an R view

@@ -164,3 +164,6 @@ SEXP npshm_r_view_from_state(SEXP state) {
   return npshm_r_view_of_reference(CHAR(STRING_ELT(VECTOR_ELT(state, 1), 0)),
                                    LOGICAL(ip)[0], NPSHM_R_ACCESS_GRANTED, "unserialize");
 }
+
+const npshm_r_view_serialization npshm_r_views_serialize_as_references = {
+    npshm_r_view_state, npshm_r_view_from_state, npshm_r_set_attributes};

@@ -5,6 +5,7 @@
 
 #include <Rinternals.h>
 #include "npshm.h"
+#include "view_class.h"
 
 /* The text of the core's reference to the whole array a, as an R string. */
 SEXP npshm_r_reference_text(const npshm_array *a);
@@ -31,6 +32,9 @@ SEXP npshm_r_view_of_reference(const char *text, int inplace, int access, const 
 /* Sets each attribute of the pairlist on view through Rf_setAttrib, which
    refuses, e.g., a dim that does not match the view's length. */
 void npshm_r_set_attributes(SEXP view, SEXP attributes);
+
+/* What the ALTREP classes serialize views with (view_class.h). */
+extern const npshm_r_view_serialization npshm_r_views_serialize_as_references;
 
 /* The view a state written by npshm 0.1.0 names, or NULL if the state is
    not one (legacy_state.c). */

@@ -29,6 +29,6 @@ registration='R_registerRoutines(dll, NULL, CallEntries, NULL, NULL);'
   fail "SWIG's R_init_npshm has changed: '$registration' not found once"
 sed -i -e "s/^\([[:space:]]*\)$registration\$/&\\
 \\1R_useDynamicSymbols(dll, FALSE);\\
-\\1npshm_r_register_classes(dll);/" "$pkg/src/npshm_wrap.c"
-grep -q 'npshm_r_register_classes(dll);' "$pkg/src/npshm_wrap.c" ||
+\\1npshm_r_register_classes(dll, \\&npshm_r_views_serialize_as_references);/" "$pkg/src/npshm_wrap.c"
+grep -q 'npshm_r_register_classes(dll, &npshm_r_views_serialize_as_references);' "$pkg/src/npshm_wrap.c" ||
   fail "could not add the ALTREP classes' registration to R_init_npshm"

@@ -19,6 +19,7 @@
 #include "r_entry_points.h"
 #include "r_waiting.h"
 #include "view_class.h"
+#include "view_state.h"
 %}
 
 /* SEXP arguments and results pass through untouched. */
@@ -125,4 +126,6 @@ double npshm_r_info_mtime(const npshm_info *info) {
    after SWIG's R_registerRoutines, the calls that need its DllInfo (which
    R_getDllInfo does not return while the library is being loaded):
      R_useDynamicSymbols(dll, FALSE);   R finds routines only registered
-     npshm_r_register_classes(dll);     the ALTREP classes */
+     npshm_r_register_classes(dll, &npshm_r_views_serialize_as_references);
+                                        the ALTREP classes, serialized as
+                                        view_state.c says */
