@@ -1,0 +1,111 @@
+"""Red team of issue 20: a hostile co-user (and a careless caller) against
+the promises of docs/trust-model.md and the Trust block of include/npshm.h.
+
+Each test reproduces one attempt.  A test marked xfail(strict=True) is a
+break found today: it fails now, and the suite reports XPASS (a failure)
+once the promise holds, so the mark goes with the fix."""
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+import pytest
+
+from test_core_users import ok
+
+MiB = 1 << 20
+
+# A bystander that uses the small file system the way other programs use
+# shared memory: unreserved pages of its own sparse mapping, faulted in and
+# punched out again and again.  It dies of SIGBUS the moment the file
+# system is full.  It prints "ready" once it runs.
+BYSTANDER = r"""
+import mmap, os, sys
+path, size = sys.argv[1], int(sys.argv[2])
+fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+os.ftruncate(fd, size)
+m = mmap.mmap(fd, size, mmap.MAP_SHARED)
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE = 1, 2
+print("ready", flush=True)
+while True:
+    for off in range(0, size, 4096):
+        m[off] = 1
+    libc.fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, ctypes.c_long(0), ctypes.c_long(size))
+"""
+
+
+@pytest.fixture
+def small_tmpfs():
+    """A private 64 MiB tmpfs, mode 1777 (like /dev/shm), unmounted after."""
+    point = tempfile.mkdtemp(prefix="npshm-test-redteam-tmpfs-", dir="/tmp")
+    os.chmod(point, 0o755)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m,mode=1777", "npshm-test-redteam", point],
+                   check=True)
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", point], check=False)
+        os.rmdir(point)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: save writes page by page with no free-space check and fills a shared tmpfs")
+def test_save_onto_a_tmpfs_never_fills_it(run, accounts, small_tmpfs):
+    """Promise (header 'Space', trust model 'Reservations never fill the
+    file system'): npshm never brings a file system to full, not even for a
+    moment.  A save of a 60 MiB array onto a shared 64 MiB tmpfs (a path in
+    /dev/shm is the common case) writes page by page with no free-space
+    check: it fills the file system, fails with ENOSPC and frees the pages,
+    and meanwhile a bystander's page fault dies of SIGBUS."""
+    victim, _ = accounts
+    src = run.path("big.npy")  # a plain .npy of the victim's, on the big /dev/shm
+    np.save(src, np.ones(60 * MiB // 8))
+    os.chown(src, victim.uid, victim.gid)
+    by = subprocess.Popen(["/usr/bin/python3", "-c", BYSTANDER, os.path.join(small_tmpfs, "bystander"),
+                           str(8 * MiB)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert by.stdout.readline().strip() == "ready"
+        died = None
+        outs = set()
+        # 50 saves, each of which fills the file system if it writes
+        # without checking first; the bystander faults continuously.
+        for attempt in range(50):
+            out = run.step(victim, "save", "file://" + src, os.path.join(small_tmpfs, f"copy{attempt}.npy"))
+            outs.add(out.split(" ", 2)[1] if out.startswith("ERR") else out)
+            if by.poll() is not None:
+                died = (attempt, by.returncode)
+                break
+        assert died is None, f"the bystander died (attempt, status) = {died} while npshm saved; results {outs}"
+        assert outs == {"NPSHM_E_NO_SPACE"}, outs
+    finally:
+        if by.poll() is None:
+            by.kill()
+        by.wait()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: attach of a file:// path follows a directory symlink "
+                                       "another user planted in a sticky world-writable directory")
+def test_attach_never_follows_a_directory_link_planted_in_a_sticky_directory(run, accounts):
+    """Promise (trust model, 'What a hostile co-user can and cannot do'):
+    they cannot make npshm follow a link they planted.  The victim means to
+    update a shared file, file://DIR/shared/data.npy; the hostile user
+    makes DIR/shared (DIR sticky and world-writable, like /tmp) a symbolic
+    link to the victim's own private directory.  Only the last component is
+    opened with O_NOFOLLOW, and fs.protected_symlinks is 0 on these
+    machines, so the victim's writable attach writes the victim's own
+    private file instead."""
+    victim, hostile = accounts
+    private = run.path("private")
+    os.mkdir(private, 0o700)
+    os.chown(private, victim.uid, victim.gid)
+    run.py(victim, "import numpy as np, sys; np.save(sys.argv[1], np.arange(1024.0))",
+           os.path.join(private, "data.npy"))
+    run.py(hostile, "import os, sys; os.symlink(sys.argv[1], sys.argv[2])", private, run.path("shared"))
+    out = run.step(victim, "write", "file://" + run.path("shared/data.npy"), "7", "allow")
+    total = run.step(victim, "sum", "file://" + os.path.join(private, "data.npy"))
+    assert total.startswith(f"OK sum={sum(range(1024))} "), \
+        f"the victim's private file was written through the planted link: {out!r}, then {total!r}"
+    assert out.startswith("ERR NPSHM_E_"), out
