@@ -220,3 +220,44 @@ def test_completion_of_hostile_names_runs_nothing_and_offers_them_quoted(run, ac
     read = {w.decode() for w in back.stdout.split(b"\0") if w}
     assert read <= set(HOSTILE_NAMES) | {"shm://" + n for n in HOSTILE_NAMES}, (words, read)
     assert set(HOSTILE_NAMES) <= {r.removeprefix("shm://") for r in read}, (words, read)
+
+
+HOLD_FLOCK = r"""
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+fcntl.flock(fd, fcntl.LOCK_SH)
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_reader_can_delay_the_removal_of_an_owner_array(run, accounts):
+    """What a hostile co-user can still do (trust model 'Delay the removal
+    of an array they can read', until now untested): a reader of the
+    victim's 0644 owner array holds a flock on it.  The victim's remove
+    fails with NPSHM_E_BUSY, the victim's close leaves the array, and gc
+    removes it once the reader lets go.  Proves the documented limit."""
+    victim, hostile = accounts
+    owner = run.popen(victim, "create", "pinned", "644", "owner", "-", "hold")
+    pin = None
+    try:
+        assert owner.stdout.readline().strip() == "OK creator=1"
+        pin = subprocess.Popen(run.cmd_as(hostile, ["/usr/bin/python3", "-c", HOLD_FLOCK, run.path("pinned")]),
+                               env=run.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert pin.stdout.readline().strip() == "locked"
+        out = run.step(victim, "remove", "pinned")
+        assert out.startswith("ERR NPSHM_E_BUSY"), out
+        owner.stdin.close()
+        assert owner.wait(timeout=20) == 0
+        assert os.path.exists(run.path("pinned")), "the owner's close removed it despite the reader's flock"
+        assert run.step(None, "gc") == "OK"  # still held: gc leaves it
+        pin.stdin.close()
+        pin.wait(timeout=20)
+        pin = None
+        assert run.step(None, "gc") == "OK shm://pinned"
+        assert not os.path.exists(run.path("pinned"))
+    finally:
+        for p in (owner, pin):
+            if p and p.poll() is None:
+                p.kill()
+                p.wait()
