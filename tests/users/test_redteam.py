@@ -261,3 +261,27 @@ def test_a_reader_can_delay_the_removal_of_an_owner_array(run, accounts):
             if p and p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+def test_roots_gc_removes_another_users_abandoned_owner_array_only(run, accounts):
+    """Trust model 'Root' (until now without a named test): root's gc
+    removes the abandoned owner array of another user (its creator was
+    killed), and nothing else of theirs: not a persistent array, not a
+    live owner array of the hostile user."""
+    victim, hostile = accounts
+    dead = run.popen(victim, "create", "abandoned", "600", "owner", "-", "hold")
+    live = run.popen(hostile, "create", "alive", "600", "owner", "-", "hold")
+    try:
+        assert dead.stdout.readline().strip() == "OK creator=1"
+        assert live.stdout.readline().strip() == "OK creator=1"
+        ok(run.step(victim, "create", "kept", "600"))
+        dead.kill()  # SIGKILL: no exit hook, no close
+        dead.wait(timeout=20)
+        assert os.path.exists(run.path("abandoned"))
+        assert run.step(None, "gc") == "OK shm://abandoned"
+        assert sorted(os.listdir(run.dir)) == ["alive", "kept"]
+    finally:
+        for p in (dead, live):
+            if p.poll() is None:
+                p.stdin.close()
+                p.wait(timeout=20)
