@@ -5,11 +5,8 @@ Each test reproduces one attempt.  A test marked xfail(strict=True) is a
 break found today: it fails now, and the suite reports XPASS (a failure)
 once the promise holds, so the mark goes with the fix."""
 import os
-import shutil
-import signal
 import subprocess
 import tempfile
-import time
 
 import numpy as np
 import pytest
@@ -119,28 +116,6 @@ def test_attach_never_follows_a_directory_link_planted_in_a_sticky_directory(run
     assert out.startswith("ERR NPSHM_E_"), out
 
 
-def test_a_saved_copy_of_another_users_0666_array_is_not_world_writable(run, accounts):
-    """Promise (issue 20 class 4, trust model 'save'): files npshm writes
-    for the caller carry the caller's choices, never group or other write
-    bits taken from another user's array.  The hostile user shares a 0666
-    array; the victim (umask 077) saves it with allow_other_owner into a
-    private directory.  Anyone could rewrite the copy if it came out 0666."""
-    victim, hostile = accounts
-    ok(run.step(hostile, "create", "shared", "666"))
-    out_dir = run.path("out")
-    os.mkdir(out_dir, 0o700)
-    os.chown(out_dir, victim.uid, victim.gid)
-    target = os.path.join(out_dir, "copy.npy")
-    p = subprocess.run(run.cmd_as(victim, ["/bin/sh", "-c", 'umask 077; exec "$0" "$@"',
-                                           os.path.join(run.tools, "npshm_step"), "save", "shared", target,
-                                           "allow"]),
-                       env=run.env(), capture_output=True, text=True, timeout=20)
-    ok(p.stdout.strip())
-    mode = os.stat(target).st_mode & 0o777
-    assert mode & 0o022 == 0, f"the victim's saved copy is {oct(mode)}: group/other may rewrite it"
-    assert mode & 0o077 == 0, f"the victim's umask 077 was ignored: {oct(mode)}"
-
-
 def test_reader_can_forge_a_writable_reference_to_a_copy_in_a_private_directory(run, accounts):
     """What the id cannot protect, stated in the trust model ('Saved
     references', until now untested): a copy (cp) of an array keeps its id,
@@ -156,7 +131,8 @@ def test_reader_can_forge_a_writable_reference_to_a_copy_in_a_private_directory(
     os.chown(backup, victim.uid, victim.gid)
     run.py(victim, "import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])",
            run.path("shared"), os.path.join(backup, "shared"))
-    array_id = int(run.py(hostile, "import sys; f = open(sys.argv[1], 'rb'); f.seek(-64, 2); "
+    # The trailer follows the data (docs/format.md): 4096 + 1024 * 8.
+    array_id = int(run.py(hostile, "import sys; f = open(sys.argv[1], 'rb'); f.seek(4096 + 8192); "
                                    "print(int.from_bytes(f.read(64)[32:40], 'little'))", run.path("shared")))
     from test_reference_users import forged, hostile_writes
     gift = hostile_writes(run, hostile, "backup.ref", forged("shm://shared", backup, array_id).encode())
@@ -164,62 +140,6 @@ def test_reader_can_forge_a_writable_reference_to_a_copy_in_a_private_directory(
     assert out == "OK ro=0 sum=5120", out
     assert run.step(victim, "sum", "file://" + os.path.join(backup, "shared")).startswith("OK sum=5120 ")
     assert run.step(victim, "sum", "shared").startswith("OK sum=0 ")
-
-
-@pytest.fixture(scope="module")
-def cli_path(tools):
-    from test_bindings_users import BUILD
-    built = os.path.join(BUILD, "cli", "npshm")
-    if not os.path.isfile(built):
-        pytest.skip(f"the CLI is not built (no {built})")
-    path = os.path.join(tools, "npshm")
-    shutil.copy(built, path)
-    os.chmod(path, 0o755)
-    return path
-
-
-HOSTILE_NAMES = ["$(touch${IFS}PWNED)", "`touch${IFS}PWNED2`", "$((2**62*4))", "$((x[$(touch${IFS}PWNED3)]))", "${PWD}", "q'\"x",
-                 "a b", "-rf", "--dir=x", "*", "x" * 200]
-
-COMPLETE = r"""
-cd "$1"; shift
-source <("$NPSHM" --bash-completion)
-npshm() { "$NPSHM" "$@"; }
-for cmd in rm info save; do
-    COMP_WORDS=(npshm "$cmd" ""); COMP_CWORD=2; COMPREPLY=()
-    _npshm
-    for w in "${COMPREPLY[@]}"; do printf '%s\0' "$w"; done
-done
-"""
-
-
-def test_completion_of_hostile_names_runs_nothing_and_offers_them_quoted(run, accounts, cli_path):
-    """Promise (issue 20 class 1, 'names are attacker data in every
-    output'): TAB after 'npshm rm ', 'npshm info ', 'npshm save ' in a real
-    bash with the completion loaded, over arrays a hostile user named
-    $(...), `...`, $((...)), ${...}, quotes, spaces, a leading dash and
-    '*', runs nothing, and each word it offers, read back by the shell,
-    is one of the names."""
-    victim, hostile = accounts
-    for name in HOSTILE_NAMES:
-        ok(run.step(hostile, "create", name, "644"))
-    cwd = run.path("victim-cwd")
-    os.mkdir(cwd, 0o700)
-    os.chown(cwd, victim.uid, victim.gid)
-    p = subprocess.run(run.cmd_as(victim, ["/bin/bash", "--norc", "--noprofile", "-c", COMPLETE, "bash", cwd]),
-                       env={**run.env(), "NPSHM": cli_path}, capture_output=True, timeout=60)
-    made = sorted(os.listdir(cwd))
-    assert made == [], f"completing hostile names ran commands as the victim: {made}"
-    assert p.returncode == 0, p.stderr
-    words = [w.decode() for w in p.stdout.split(b"\0") if w]
-    assert words, p.stderr
-    # Each offered word, as the shell reads it back, is a name (or
-    # shm://name), never something else.
-    back = subprocess.run(["/bin/bash", "--norc", "-c", 'for w; do eval "printf \'%s\\0\' $w"; done', "bash",
-                           *words], capture_output=True, timeout=20, cwd=cwd)
-    read = {w.decode() for w in back.stdout.split(b"\0") if w}
-    assert read <= set(HOSTILE_NAMES) | {"shm://" + n for n in HOSTILE_NAMES}, (words, read)
-    assert set(HOSTILE_NAMES) <= {r.removeprefix("shm://") for r in read}, (words, read)
 
 
 HOLD_FLOCK = r"""
@@ -285,3 +205,4 @@ def test_roots_gc_removes_another_users_abandoned_owner_array_only(run, accounts
             if p.poll() is None:
                 p.stdin.close()
                 p.wait(timeout=20)
+
