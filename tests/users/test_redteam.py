@@ -11,6 +11,7 @@ import tempfile
 import numpy as np
 import pytest
 
+from test_bindings_users import cli  # noqa: F401 (fixture)
 from test_core_users import ok
 
 MiB = 1 << 20
@@ -206,3 +207,25 @@ def test_roots_gc_removes_another_users_abandoned_owner_array_only(run, accounts
                 p.stdin.close()
                 p.wait(timeout=20)
 
+
+
+@pytest.mark.xfail(strict=True, reason="red team: load of a source path follows a directory symlink "
+                                       "another user planted in a sticky world-writable directory")
+def test_load_never_follows_a_directory_link_planted_in_a_sticky_directory(run, accounts, cli):
+    """The same hole as the attach above, with a leak: the hostile user
+    asks the victim to publish 'their' DIR/shared/data.npy readable to all
+    (npshm load --mode 644), having made DIR/shared a link to the victim's
+    private directory.  The load follows it and publishes the victim's
+    private data; the hostile user reads it."""
+    victim, hostile = accounts
+    private = run.path("private")
+    os.mkdir(private, 0o700)
+    os.chown(private, victim.uid, victim.gid)
+    run.py(victim, "import numpy as np, sys; np.save(sys.argv[1], np.full(4, 42.0))",
+           os.path.join(private, "data.npy"))
+    run.py(hostile, "import os, sys; os.symlink(sys.argv[1], sys.argv[2])", private, run.path("shared"))
+    p = subprocess.run(run.cmd_as(victim, [cli, "load", run.path("shared/data.npy"), "--mode", "644"]),
+                       env=run.env(), cwd=run.dir, capture_output=True, text=True, timeout=20)
+    assert not os.path.exists(run.path("data")), \
+        f"the victim's private data was published through the planted link: {p.stdout}{p.stderr}"
+    assert p.returncode != 0
