@@ -16,6 +16,7 @@
 #include "file_io.hpp"
 #include "platform.hpp"
 #include "progress.hpp"
+#include "space.hpp"
 #include "user_path.hpp"
 
 namespace npshm {
@@ -164,6 +165,15 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     if (int e = platform::set_mode(file.fd, mode)) throw_system(what + ": cannot set the mode", e);
 
   const std::string header = format_header(layout);
+  // Like create and load, never fill the target's file system, not even
+  // for a moment (a save onto a tmpfs such as /dev/shm would otherwise
+  // write page by page until ENOSPC): compare with the free space, then
+  // reserve the whole file before writing it (space.hpp).
+  const std::uint64_t total = header.size() + layout.nbytes;
+  check_space(file.fd, ::geteuid(), total, what, dir);
+  if (int e = platform::reserve(file.fd, total))
+    throw_system(what + (e == ENOSPC || e == EDQUOT || e == EFBIG ? ": no space left" : ": cannot reserve space"),
+                 e);
   err = pwrite_all(file.fd, header.data(), header.size(), 0);
   const char *bytes = static_cast<const char *>(data);
   for (std::uint64_t done = 0; !err;) {

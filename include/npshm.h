@@ -64,7 +64,8 @@
  *   Holders are locks on byte 0 of every kind: OFD, POSIX record (fcntl,
  *   lockf) and flock locks; another program's lock keeps a LAST array.
  *
- * Space.  Create, load and a writable attach of a file with unallocated
+ * Space.  Create, load, save (the new file, on the target's file system)
+ *   and a writable attach of a file with unallocated
  *   pages (a sparse .npy) reserve the memory up front, after comparing the
  *   request with the free space (statvfs, the owner's block quota): a
  *   reservation that would leave less than max(1%, min(16 MiB, 1/8)) of
