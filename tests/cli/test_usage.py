@@ -85,6 +85,20 @@ def test_choices_come_from_the_library_tables(shm):
         assert name in result.stderr
 
 
+def test_json_schema_enumerations_equal_the_library_tables():
+    """The published schema lists the lifetimes and orders: it must say what
+    the library has (a lifetime added in the core fails here until the
+    schema, a public contract, says it too)."""
+    import json
+    from conftest import SCHEMAS
+    lib = npshm_ctypes.load(LIBRARY)
+    common = json.loads((SCHEMAS / "common.json").read_text())["$defs"]
+    assert common["lifetime"]["enum"] == [
+        lib.npshm_lifetime_name(v).decode() for v in range(lib.NPSHM_LIFETIME_COUNT)]
+    assert common["order"]["enum"] == [
+        lib.npshm_order_name(v).decode() for v in range(lib.NPSHM_ORDER_COUNT)]
+
+
 def status_of(slug):
     return 1 - dict(error_table())[slug]
 
