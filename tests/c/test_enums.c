@@ -52,7 +52,7 @@ static void test_error_codes_known_values(void **state) {
 
 static void test_lifetimes_listed(void **state) {
   (void)state;
-  assert_int_equal(NPSHM_LIFETIME_COUNT, 3);
+  assert_true(NPSHM_LIFETIME_COUNT >= 3);
   for (int l = 0; l < NPSHM_LIFETIME_COUNT; ++l) {
     const char *name = npshm_lifetime_name(l);
     assert_non_null(name);
@@ -72,7 +72,7 @@ static void test_lifetimes_listed(void **state) {
 
 static void test_orders_listed(void **state) {
   (void)state;
-  assert_int_equal(NPSHM_ORDER_COUNT, 2);
+  assert_true(NPSHM_ORDER_COUNT >= 2);
   for (int o = 0; o < NPSHM_ORDER_COUNT; ++o) {
     const char *name = npshm_order_name(o);
     assert_non_null(name);

