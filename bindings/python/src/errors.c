@@ -123,7 +123,7 @@ PyObject *npshm_py_raise_error(int code, const char *message, int sys_errno) {
   if (text == NULL) {
     return NULL;
   }
-  raise_made(code, text, npshm_last_errno());
+  raise_made(code, text, sys_errno);
   Py_DECREF(text);
   return NULL;
 }
