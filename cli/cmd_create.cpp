@@ -37,9 +37,9 @@ class CreateCommand : public Command {
             ->required()
             ->type_name("DTYPE"),
         dtype_names());
-    add_choice_option(app, "--order", order_, {"C", "F"},
+    add_choice_option(app, "--order", order_, order_names(),
                       "C: row-major; F: column-major");
-    add_choice_option(app, "--lifetime", lifetime_, {"persistent", "owner", "last"},
+    add_choice_option(app, "--lifetime", lifetime_, lifetime_names(),
                       "persistent: kept until removed; owner, last: the array outlives this "
                       "command only until 'npshm gc' (no live holder) or, for last, the close "
                       "of the last process that attached it");
@@ -55,7 +55,7 @@ class CreateCommand : public Command {
   int run(const Context &context) override {
     const std::vector<std::int64_t> shape = parse_shape(shape_);
     const std::string dtype = dtype_descr(dtype_, "create " + name_);
-    const int order = order_ == "F" ? NPSHM_ORDER_F : NPSHM_ORDER_C;
+    const int order = npshm_order_from_name(order_.c_str());
     const int lifetime = npshm_lifetime_from_name(lifetime_.c_str());
 
     const OptionsHandle options = context.make_options();

@@ -138,7 +138,8 @@ Subcommand add_info_command(CLI::App &program, CommonOptions &common) {
       "handles (holders), and the processes that map it now with their PIDs and\n"
       "command names and the total number of mappings.  It does not attach the array,\n"
       "so it never changes its holders.  A file that is not a valid array is described\n"
-      "as far as possible and the exit status says why (7: format).");
+      "as far as possible and the exit status says why (" +
+          std::to_string(exit_code_for_error(NPSHM_E_FORMAT)) + ": " + error_slug(NPSHM_E_FORMAT) + ").");
   return {app, std::make_unique<InfoCommand>(app)};
 }
 

@@ -21,10 +21,12 @@ enum ExitCode : int {
 };
 
 // The exit status for a negative NPSHM_E_* code (kExitFailed for others).
+// (A code of a newer library than the header the CLI was built with is
+// "failed": the CLI ships with its library.)
 int exit_code_for_error(int npshm_error);
 
-// The error's slug: npshm_error_name() without "NPSHM_E_", in lower case
-// ("not_found"); "failed" for a code the library does not know.
+// The error's slug, npshm_error_slug() ("not_found"); "failed" for a code
+// the library does not know.
 std::string error_slug(int npshm_error);
 
 struct ErrorCodeRow {
@@ -32,7 +34,7 @@ struct ErrorCodeRow {
   std::string slug;    // "not_found"
   int exit_status;     // 3
 };
-// Every error code the loaded library names, in order (-1, -2, ...).
+// Every error code, in order (-1 down to NPSHM_E_LAST).
 std::vector<ErrorCodeRow> error_code_table();
 
 // The "Exit status:" section of the help text, made from that table.

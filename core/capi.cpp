@@ -11,10 +11,13 @@
 #include "catalog.hpp"
 #include "npy_file.hpp"
 #include "error.hpp"
+#include "error_codes.hpp"
 #include "host_identity.hpp"
+#include "lifetimes.hpp"
 #include "names.hpp"
 #include "npshm.h"
 #include "options.hpp"
+#include "orders.hpp"
 #include "platform.hpp"
 #include "reference.hpp"
 #include "segment.hpp"
@@ -136,40 +139,37 @@ int npshm_last_errno(void) { return npshm::last_error_errno(); }
 void npshm_clear_error(void) { npshm::clear_last_error(); }
 
 const char *npshm_error_name(int code) {
-  switch (code) {
-    case NPSHM_OK: return "NPSHM_OK";
-    case NPSHM_E_INVALID: return "NPSHM_E_INVALID";
-    case NPSHM_E_NOT_FOUND: return "NPSHM_E_NOT_FOUND";
-    case NPSHM_E_EXISTS: return "NPSHM_E_EXISTS";
-    case NPSHM_E_NO_SPACE: return "NPSHM_E_NO_SPACE";
-    case NPSHM_E_PERMISSION: return "NPSHM_E_PERMISSION";
-    case NPSHM_E_FORMAT: return "NPSHM_E_FORMAT";
-    case NPSHM_E_MISMATCH: return "NPSHM_E_MISMATCH";
-    case NPSHM_E_READONLY: return "NPSHM_E_READONLY";
-    case NPSHM_E_BUSY: return "NPSHM_E_BUSY";
-    case NPSHM_E_NO_MEMORY: return "NPSHM_E_NO_MEMORY";
-    case NPSHM_E_SYSTEM: return "NPSHM_E_SYSTEM";
-    case NPSHM_E_CANCELED: return "NPSHM_E_CANCELED";
-    case NPSHM_E_TIMEOUT: return "NPSHM_E_TIMEOUT";
-    default: return "unknown";
-  }
+  const npshm::ErrorCode *row = npshm::find_error_code(code);
+  return row ? row->name : "unknown";
 }
 
-const char *npshm_lifetime_name(int lifetime) {
-  switch (lifetime) {
-    case NPSHM_LIFETIME_PERSISTENT: return "persistent";
-    case NPSHM_LIFETIME_OWNER: return "owner";
-    case NPSHM_LIFETIME_LAST: return "last";
-    default: return nullptr;
-  }
+const char *npshm_error_slug(int code) {
+  const npshm::ErrorCode *row = npshm::find_error_code(code);
+  return row ? row->slug : nullptr;
 }
+
+int npshm_error_errno(int code) {
+  const npshm::ErrorCode *row = npshm::find_error_code(code);
+  return row ? row->usual_errno : 0;
+}
+
+const char *npshm_lifetime_name(int lifetime) { return npshm::lifetime_name(lifetime); }
 
 int npshm_lifetime_from_name(const char *name) {
-  for (int l = NPSHM_LIFETIME_PERSISTENT; l <= NPSHM_LIFETIME_LAST; ++l)
-    if (name && std::strcmp(name, npshm_lifetime_name(l)) == 0) return l;
+  const int lifetime = npshm::lifetime_from_name(name);
+  if (lifetime >= 0) return lifetime;
   guarded_code([&]() -> int {
-    invalid(std::string("unknown lifetime '") + (name ? name : "(null)") + "' (persistent, owner or last)");
+    invalid(std::string("unknown lifetime '") + (name ? name : "(null)") + "' (" + npshm::lifetime_names() + ")");
   });
+  return -1;
+}
+
+const char *npshm_order_name(int order) { return npshm::order_name(order); }
+
+int npshm_order_from_name(const char *name) {
+  const int order = npshm::order_from_name(name);
+  if (order >= 0) return order;
+  guarded_code([&]() -> int { invalid(std::string("unknown order '") + (name ? name : "(null)") + "' (C or F)"); });
   return -1;
 }
 

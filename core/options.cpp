@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include "error.hpp"
+#include "lifetimes.hpp"
 
 namespace npshm {
 
@@ -9,8 +10,7 @@ namespace {
 }  // namespace
 
 void Options::set_lifetime(int value) {
-  if (value < NPSHM_LIFETIME_PERSISTENT || value > NPSHM_LIFETIME_LAST)
-    invalid("unknown lifetime " + std::to_string(value));
+  if (!lifetime_name(value)) invalid("unknown lifetime " + std::to_string(value));
   lifetime = value;
 }
 

@@ -146,7 +146,12 @@ enum {
   NPSHM_E_NO_MEMORY = -10, /* out of memory, or mlock limit reached       */
   NPSHM_E_SYSTEM = -11,    /* any other system error (see the message)    */
   NPSHM_E_CANCELED = -12,  /* a progress callback asked to stop           */
-  NPSHM_E_TIMEOUT = -13    /* a wait or lock ran out of time              */
+  NPSHM_E_TIMEOUT = -13,   /* a wait or lock ran out of time              */
+  /* The most negative code (the last one above): the codes run from -1
+     down to NPSHM_E_LAST without gaps, so a binding lists them with
+       for (int c = -1; c >= NPSHM_E_LAST; --c) npshm_error_slug(c);
+     A newer library may add codes below it (never renumbering these). */
+  NPSHM_E_LAST = -13
 };
 
 /* Code of the last failure on this thread (NPSHM_OK if none yet). */
@@ -158,6 +163,16 @@ NPSHM_API const char *npshm_last_message(void);
 NPSHM_API int npshm_last_errno(void);
 /* Symbolic name of a code: "NPSHM_E_NOT_FOUND"; "unknown" for others. */
 NPSHM_API const char *npshm_error_name(int code);
+/* Short name of a code, for bindings' class names and messages: the symbolic
+   name without "NPSHM_E_", in lower case ("not_found"; "ok" for NPSHM_OK);
+   NULL for a code the library does not have. */
+NPSHM_API const char *npshm_error_slug(int code);
+/* The errno that best says in the system's terms what a code means (ENOENT
+   for NPSHM_E_NOT_FOUND, ETIMEDOUT for a timeout...), for bindings that map
+   codes to their language's errno-based exceptions; 0 for NPSHM_OK and for
+   a code the library does not have.  npshm_last_errno() is the errno of the
+   actual failure. */
+NPSHM_API int npshm_error_errno(int code);
 /* Forget the last failure on this thread. */
 NPSHM_API void npshm_clear_error(void);
 
@@ -168,14 +183,23 @@ NPSHM_API void npshm_clear_error(void);
 /* Memory orders (npshm_create's order, npshm_order()). */
 enum {
   NPSHM_ORDER_C = 0, /* row-major: last index varies fastest    */
-  NPSHM_ORDER_F = 1  /* column-major: first index varies fastest */
+  NPSHM_ORDER_F = 1, /* column-major: first index varies fastest */
+  NPSHM_ORDER_COUNT = 2 /* orders run from 0 to NPSHM_ORDER_COUNT - 1 */
 };
+
+/* "C", "F" (NumPy's spelling); NULL for an unknown value. */
+NPSHM_API const char *npshm_order_name(int order);
+/* The inverse; -1 (and NPSHM_E_INVALID as last error) for an unknown name. */
+NPSHM_API int npshm_order_from_name(const char *name);
 
 /* Lifetime policies (npshm_options_set_lifetime, npshm_lifetime()). */
 enum {
   NPSHM_LIFETIME_PERSISTENT = 0,
   NPSHM_LIFETIME_OWNER = 1,
-  NPSHM_LIFETIME_LAST = 2
+  NPSHM_LIFETIME_LAST = 2,
+  /* Lifetimes run from 0 to NPSHM_LIFETIME_COUNT - 1; list them with
+     npshm_lifetime_name.  A newer library may add values. */
+  NPSHM_LIFETIME_COUNT = 3
 };
 
 /* "persistent", "owner", "last"; NULL for an unknown value. */

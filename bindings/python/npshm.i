@@ -69,6 +69,7 @@ NPSHM_CHECK_CODE(npshm_options_set_ref_writable);
 NPSHM_CHECK_CODE(npshm_remove);
 NPSHM_CHECK_CODE(npshm_exists);
 NPSHM_CHECK_CODE(npshm_lifetime_from_name);
+NPSHM_CHECK_CODE(npshm_order_from_name);
 NPSHM_CHECK_PTR(npshm_ref_parse);
 
 /* ---- typemaps ---------------------------------------------------------- */

@@ -45,14 +45,10 @@ def test_version(shm):
 
 
 def error_table():
-    """(slug, code) of every code libnpshm names, read from the library."""
+    """(slug, code) of every code libnpshm lists (-1 .. NPSHM_E_LAST)."""
     lib = npshm_ctypes.load(LIBRARY)
-    rows = []
-    code = -1
-    while (name := lib.npshm_error_name(code).decode()) != "unknown":
-        rows.append((name.removeprefix("NPSHM_E_").lower(), code))
-        code -= 1
-    return rows
+    return [(lib.npshm_error_slug(code).decode(), code)
+            for code in range(-1, lib.NPSHM_E_LAST - 1, -1)]
 
 
 def test_exit_statuses_come_from_the_library_table(shm):
@@ -62,7 +58,49 @@ def test_exit_statuses_come_from_the_library_table(shm):
     assert len(rows) >= 12
     for slug, code in rows:
         assert re.search(rf"^  {1 - code}\s+{slug}\b", section, re.M), (slug, code)
+    # nothing else between 1 and 130: no status the library does not list
+    listed = {int(m) for m in re.findall(r"^  (\d+)\s", section, re.M)}
+    assert listed == {0, 1, 130} | {1 - code for _, code in rows}
     assert re.search(r"^  130\s+interrupted", section, re.M)
+
+
+def test_help_texts_quote_exit_statuses_from_the_table(shm):
+    status = dict(error_table())
+    text = " ".join(shm.ok("info", "--help", use_dir=False).stdout.split())
+    assert f"exit status says why ({1 - status['format']}: format)" in text
+
+
+def test_choices_come_from_the_library_tables(shm):
+    lib = npshm_ctypes.load(LIBRARY)
+    lifetimes = [lib.npshm_lifetime_name(v).decode()
+                 for v in range(lib.NPSHM_LIFETIME_COUNT)]
+    orders = [lib.npshm_order_name(v).decode()
+              for v in range(lib.NPSHM_ORDER_COUNT)]
+    text = shm.ok("create", "--help", use_dir=False).stdout
+    assert "{" + ",".join(lifetimes) + "}" in text
+    assert "{" + ",".join(orders) + "}" in text
+    result = shm.run("create", "x", "--dtype", "f8", "--shape", "1", "--lifetime", "forever")
+    assert result.returncode == status_of("invalid")
+    for name in lifetimes:
+        assert name in result.stderr
+
+
+def test_json_schema_enumerations_equal_the_library_tables():
+    """The published schema lists the lifetimes and orders: it must say what
+    the library has (a lifetime added in the core fails here until the
+    schema, a public contract, says it too)."""
+    import json
+    from conftest import SCHEMAS
+    lib = npshm_ctypes.load(LIBRARY)
+    common = json.loads((SCHEMAS / "common.json").read_text())["$defs"]
+    assert common["lifetime"]["enum"] == [
+        lib.npshm_lifetime_name(v).decode() for v in range(lib.NPSHM_LIFETIME_COUNT)]
+    assert common["order"]["enum"] == [
+        lib.npshm_order_name(v).decode() for v in range(lib.NPSHM_ORDER_COUNT)]
+
+
+def status_of(slug):
+    return 1 - dict(error_table())[slug]
 
 
 def test_unknown_command(shm):

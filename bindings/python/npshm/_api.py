@@ -23,10 +23,9 @@ __all__ = ["create", "attach", "from_array", "array_name", "delete",
 ShapeLike = Union[int, Sequence[int]]
 
 _NUMPY_MAXDIMS = 32  # numpy 1.x; the library allows 64
-_LIFETIMES = {"persistent": _npshm.LIFETIME_PERSISTENT,
-              "owner": _npshm.LIFETIME_OWNER,
-              "last": _npshm.LIFETIME_LAST}
-_ORDERS = {"C": _npshm.ORDER_C, "F": _npshm.ORDER_F}
+# The library's tables: {"persistent": 0, ...}, {"C": 0, "F": 1}.
+_LIFETIMES = {_npshm.lifetime_name(v): v for v in range(_npshm.LIFETIME_COUNT)}
+_ORDERS = {_npshm.order_name(v): v for v in range(_npshm.ORDER_COUNT)}
 
 
 def unique_name(prefix: str = "npshm") -> str:

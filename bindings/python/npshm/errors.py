@@ -25,39 +25,39 @@ kind of failure, so ``except FileNotFoundError`` keeps working:
     ``TimeoutError``           ``builtins.TimeoutError`` (a wait or lock)
     =========================  ==========================================
 
-The classes are made from the library's own table of codes
-(``npshm_error_name``), so a code the library adds gets its class here with
-no change (an ``Error`` that is also an ``OSError`` until it is given a
-closer builtin below).
+The classes, their names and their builtins are made from the library's own
+table of codes when the module loads: ``npshm_error_slug`` names each code
+(``"not_found"`` -> ``NotFoundError``, constant ``NOT_FOUND``) and
+``npshm_error_errno`` gives its usual errno, which picks the builtin as
+Python's own ``OSError(errno, ...)`` does (``ENOENT`` -> ``FileNotFoundError``,
+``ETIMEDOUT`` -> ``TimeoutError``), except ``EINVAL`` -> ``ValueError`` and
+``ENOMEM`` -> ``MemoryError``.  A code the library adds gets its class here
+with no change.  This module is the only map from codes to exceptions: the C
+extension raises through :func:`error`.
 """
 
 from __future__ import annotations
 
 import builtins
 import errno as _errno
-from typing import Dict, Optional, Tuple, Type
+from typing import Dict, Tuple, Type
 
 from . import _npshm
 
 __all__ = ["Error", "by_code", "by_slug", "error"]
 
-# slug -> (the builtin users already catch, the errno a failure without a
-# system call's errno gets)
-_BUILTINS: Dict[str, Tuple[Type[BaseException], int]] = {
-    "invalid": (ValueError, _errno.EINVAL),
-    "not_found": (FileNotFoundError, _errno.ENOENT),
-    "exists": (FileExistsError, _errno.EEXIST),
-    "no_space": (OSError, _errno.ENOSPC),
-    "permission": (builtins.PermissionError, _errno.EACCES),
-    "format": (ValueError, _errno.EINVAL),
-    "mismatch": (ValueError, _errno.EINVAL),
-    "readonly": (builtins.PermissionError, _errno.EACCES),
-    "busy": (OSError, _errno.EBUSY),
-    "no_memory": (MemoryError, _errno.ENOMEM),
-    "system": (OSError, _errno.EIO),
-    "canceled": (OSError, _errno.ECANCELED),
-    "timeout": (TimeoutError, _errno.ETIMEDOUT),
+# The builtins that are not OSError subclasses, by usual errno.
+_NOT_OS_ERRORS: Dict[int, Type[BaseException]] = {
+    _errno.EINVAL: ValueError,
+    _errno.ENOMEM: MemoryError,
 }
+
+
+def _builtin(err: int) -> Type[BaseException]:
+    """The builtin exception Python users expect for errno err."""
+    if err in _NOT_OS_ERRORS:
+        return _NOT_OS_ERRORS[err]
+    return type(OSError(err, "")) if err else OSError
 
 
 class Error(Exception):
@@ -70,12 +70,7 @@ class Error(Exception):
 
     code: int = 0
     slug: str = ""
-
-
-def _slug(code: int) -> Optional[str]:
-    name = _npshm.error_name(code)
-    prefix = "NPSHM_E_"
-    return name[len(prefix):].lower() if name.startswith(prefix) else None
+    usual_errno: int = 0
 
 
 def _class_name(slug: str) -> str:
@@ -85,19 +80,17 @@ def _class_name(slug: str) -> str:
 def _make_classes() -> Tuple[Dict[int, type], Dict[str, type]]:
     codes: Dict[int, type] = {}
     slugs: Dict[str, type] = {}
-    code = -1
-    while True:
-        slug = _slug(code)
-        if slug is None:
-            break
-        builtin, _ = _BUILTINS.get(slug, (OSError, 0))
+    for code in range(-1, _npshm.E_LAST - 1, -1):
+        slug = _npshm.error_slug(code)
+        usual_errno = _npshm.error_errno(code)
+        builtin = _builtin(usual_errno)
         cls = type(_class_name(slug), (Error, builtin), {
             "__module__": __name__, "code": code, "slug": slug,
-            "__doc__": f"npshm error NPSHM_E_{slug.upper()} (also a "
+            "usual_errno": usual_errno,
+            "__doc__": f"npshm error {_npshm.error_name(code)} (also a "
                        f"{builtin.__name__})."})
         codes[code] = cls
         slugs[slug] = cls
-        code -= 1
     return codes, slugs
 
 
@@ -116,9 +109,10 @@ def error(code: int, message: str, err: int = 0) -> Error:
     err: the errno of the failed system call (0: the usual one for code)."""
     cls = by_code.get(code)
     if cls is None:
-        cls = type("Error", (Error, OSError), {"code": code, "slug": ""})
+        cls = type("Error", (Error, OSError),
+                   {"code": code, "slug": "", "usual_errno": 0})
     if not err:
-        err = _BUILTINS.get(cls.slug, (OSError, 0))[1]
+        err = cls.usual_errno
     if issubclass(cls, OSError):
         exc = cls(err, message) if err else cls(message)
     else:

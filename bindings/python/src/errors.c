@@ -1,45 +1,17 @@
 /*
- * errors.c -- the library's error codes as Python exceptions.
+ * errors.c -- raise the library's failures as npshm's Python exceptions.
  *
- * Once the npshm package is imported, npshm.errors registers its factory
- * (set_error_factory) and every failure raises the npshm.Error subclass of
- * its code (made from the library's code table, see npshm/errors.py).  Until
- * then (only while the package itself imports) the builtins below are used:
- *
- *   NOT_FOUND            FileNotFoundError(errno.ENOENT, message)
- *   EXISTS               FileExistsError(errno.EEXIST, message)
- *   INVALID, FORMAT,
- *   MISMATCH             ValueError
- *   PERMISSION, READONLY PermissionError(errno.EACCES, message)
- *   NO_SPACE             OSError(errno.ENOSPC, message)
- *   NO_MEMORY            MemoryError
- *   others               OSError(errno, message) (errno of the system call,
- *                        when the library reports one)
- *
- * The OSError subclasses carry an errno (the system call's, when the library
- * reports one, else the canonical one above), so e.errno works as it does for
- * the exceptions of os and multiprocessing.shared_memory.
+ * npshm.errors holds the one map from codes to exception classes (made from
+ * the library's code table) and registers its factory here
+ * (set_error_factory); every failure raises what that factory makes.  A
+ * failure before the package has registered it imports npshm.errors first,
+ * so there is no second map here; only if that import fails does a plain
+ * OSError carry the message (with the chained import error).
  */
 #include "npshm_py.h"
 
-#include <errno.h>
+#include <stdarg.h>
 #include <string.h>
-
-/* Raise type(err, message); type is an OSError class. */
-static PyObject *raise_os_error(PyObject *type, int err, const char *message) {
-  PyObject *args = Py_BuildValue("(is)", err, message);
-  if (args != NULL) {
-    PyErr_SetObject(type, args);
-    Py_DECREF(args);
-  }
-  return NULL;
-}
-
-/* The library's errno for the last failure, or fallback when it has none. */
-static int errno_or(int fallback) {
-  int err = npshm_last_errno();
-  return err != 0 ? err : fallback;
-}
 
 /* npshm.errors.error(code, message, errno), or NULL before registration. */
 static PyObject *error_factory = NULL;
@@ -54,8 +26,58 @@ int npshm_py_set_error_factory(PyObject *factory) {
   return 0;
 }
 
+/* The exception being raised (normalised; the caller owns it), cleared. */
+static PyObject *raised_exception(void) {
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  if (type == NULL) {
+    return NULL;
+  }
+  PyErr_NormalizeException(&type, &value, &traceback);
+  if (traceback != NULL && value != NULL) {
+    PyException_SetTraceback(value, traceback);
+  }
+  Py_DECREF(type);
+  Py_XDECREF(traceback);
+  return value;
+}
+
+/* Make sure error_factory is set: importing npshm.errors registers it.
+   0, or -1 with a Python exception set. */
+static int have_factory(void) {
+  if (error_factory != NULL) {
+    return 0;
+  }
+  PyObject *module = PyImport_ImportModule("npshm.errors");
+  if (module == NULL) {
+    return -1;
+  }
+  Py_DECREF(module);
+  if (error_factory == NULL) {
+    PyErr_SetString(PyExc_ImportError,
+                    "npshm.errors did not register its error factory");
+    return -1;
+  }
+  return 0;
+}
+
 /* Raise the exception error_factory makes of (code, text, err); NULL. */
 static PyObject *raise_made(int code, PyObject *text, int err) {
+  if (have_factory() < 0) {
+    /* Keep the library's message visible, chained to the import failure. */
+    PyObject *cause = raised_exception();
+    PyObject *exc = PyObject_CallFunctionObjArgs(PyExc_OSError, text, NULL);
+    if (exc != NULL) {
+      if (cause != NULL) {
+        PyException_SetCause(exc, cause); /* steals cause */
+        cause = NULL;
+      }
+      PyErr_SetObject(PyExc_OSError, exc);
+      Py_DECREF(exc);
+    }
+    Py_XDECREF(cause);
+    return NULL;
+  }
   PyObject *exc =
       PyObject_CallFunction(error_factory, "iOi", code, text, err);
   if (exc == NULL) {
@@ -67,10 +89,19 @@ static PyObject *raise_made(int code, PyObject *text, int err) {
 }
 
 PyObject *npshm_py_raise_invalid(PyObject *text) {
-  if (error_factory != NULL) {
-    return raise_made(NPSHM_E_INVALID, text, 0);
+  return raise_made(NPSHM_E_INVALID, text, 0);
+}
+
+PyObject *npshm_py_raise_format(int code, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  PyObject *text = PyUnicode_FromFormatV(format, args);
+  va_end(args);
+  if (text == NULL) {
+    return NULL;
   }
-  PyErr_SetObject(PyExc_ValueError, text);
+  raise_made(code, text, 0);
+  Py_DECREF(text);
   return NULL;
 }
 
@@ -86,46 +117,13 @@ PyObject *npshm_py_raise_error(int code, const char *message, int sys_errno) {
     /* A NULL result without a recorded failure: only allocation fails so. */
     return PyErr_NoMemory();
   }
-  if (error_factory != NULL) {
-    /* Messages may quote names that are not UTF-8: keep every byte
-       visible. */
-    PyObject *text = PyUnicode_DecodeUTF8(
-        message, (Py_ssize_t)strlen(message), "backslashreplace");
-    if (text == NULL) {
-      return NULL;
-    }
-    raise_made(code, text, sys_errno);
-    Py_DECREF(text);
+  /* Messages may quote names that are not UTF-8: keep every byte visible. */
+  PyObject *text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message),
+                                        "backslashreplace");
+  if (text == NULL) {
     return NULL;
   }
-  switch (code) {
-  case NPSHM_E_NOT_FOUND:
-    return raise_os_error(PyExc_FileNotFoundError, errno_or(ENOENT), message);
-  case NPSHM_E_EXISTS:
-    return raise_os_error(PyExc_FileExistsError, errno_or(EEXIST), message);
-  case NPSHM_E_INVALID:
-  case NPSHM_E_FORMAT:
-  case NPSHM_E_MISMATCH:
-    PyErr_SetString(PyExc_ValueError, message);
-    return NULL;
-  case NPSHM_E_PERMISSION:
-  case NPSHM_E_READONLY:
-    return raise_os_error(PyExc_PermissionError, errno_or(EACCES), message);
-  case NPSHM_E_NO_SPACE:
-    return raise_os_error(PyExc_OSError, ENOSPC, message);
-  case NPSHM_E_NO_MEMORY:
-    PyErr_SetString(PyExc_MemoryError, message);
-    return NULL;
-  case NPSHM_OK:
-    /* A NULL result without a recorded failure: only allocation fails so. */
-    return PyErr_NoMemory();
-  default: {
-    int err = sys_errno;
-    if (err != 0) {
-      return raise_os_error(PyExc_OSError, err, message);
-    }
-    PyErr_SetString(PyExc_OSError, message);
-    return NULL;
-  }
-  }
+  raise_made(code, text, sys_errno);
+  Py_DECREF(text);
+  return NULL;
 }

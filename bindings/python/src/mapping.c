@@ -161,7 +161,7 @@ static int check_extent(const Mapping *self, Py_ssize_t offset, int ndim,
   }
   return 0;
 out_of_range:
-  PyErr_Format(PyExc_ValueError,
+  npshm_py_raise_format(NPSHM_E_INVALID,
                "view of %s out of range: offset %zd, %d dimensions, "
                "data size %zu bytes",
                npshm_name(self->handle), offset, ndim, size);
@@ -177,7 +177,7 @@ static int intp_sequence(PyObject *seq, npy_intp *out, const char *what) {
   }
   n = PySequence_Fast_GET_SIZE(fast);
   if (n > NPY_MAXDIMS) {
-    PyErr_Format(PyExc_ValueError,
+    npshm_py_raise_format(NPSHM_E_INVALID,
                  "%s has %zd dimensions; NumPy supports at most %d", what, n,
                  NPY_MAXDIMS);
     Py_DECREF(fast);
@@ -207,7 +207,7 @@ static PyObject *make_view(Mapping *self, PyTypeObject *subtype,
     return NULL;
   }
   if (descr->elsize <= 0 && ndim > 0) {
-    PyErr_Format(PyExc_ValueError, "dtype of %s has no item size",
+    npshm_py_raise_format(NPSHM_E_INVALID, "dtype of %s has no item size",
                  npshm_name(self->handle));
     return NULL;
   }
@@ -247,13 +247,13 @@ static PyObject *mapping_array(Mapping *self, PyObject *args) {
     return NULL;
   }
   if (ndim > NPY_MAXDIMS) {
-    PyErr_Format(PyExc_ValueError,
+    npshm_py_raise_format(NPSHM_E_INVALID,
                  "%s has %d dimensions; NumPy supports at most %d",
                  npshm_name(self->handle), ndim, NPY_MAXDIMS);
     return NULL;
   }
   if ((size_t)descr->elsize != npshm_itemsize(self->handle)) {
-    PyErr_Format(PyExc_ValueError,
+    npshm_py_raise_format(NPSHM_E_INVALID,
                  "dtype %s of %s has item size %zu, NumPy's has %d",
                  npshm_dtype(self->handle), npshm_name(self->handle),
                  npshm_itemsize(self->handle), descr->elsize);
@@ -281,7 +281,7 @@ static int view_geometry(const Mapping *self, PyObject *shape_seq,
     return -1;
   }
   if (nstrides != ndim) {
-    PyErr_Format(PyExc_ValueError, "view of %s: %d strides for %d dimensions",
+    npshm_py_raise_format(NPSHM_E_INVALID, "view of %s: %d strides for %d dimensions",
                  npshm_name(self->handle), nstrides, ndim);
     return -1;
   }

@@ -36,6 +36,8 @@ int npshm_py_set_error_factory(PyObject *factory);
 
 /* Raise npshm's "invalid argument" error (a ValueError) with text; NULL. */
 PyObject *npshm_py_raise_invalid(PyObject *text);
+/* Raise npshm's exception of code with PyUnicode_FromFormat's text; NULL. */
+PyObject *npshm_py_raise_format(int code, const char *format, ...);
 
 /* A name or path argument as the C library takes it: str (encoded as
    os.fsencode does, so names listed with undecodable bytes come back

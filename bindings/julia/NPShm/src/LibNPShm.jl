@@ -48,13 +48,16 @@ const NPSHM_E_NO_MEMORY = Cint(-10)
 const NPSHM_E_SYSTEM = Cint(-11)
 const NPSHM_E_CANCELED = Cint(-12)
 const NPSHM_E_TIMEOUT = Cint(-13)
+const NPSHM_E_LAST = Cint(-13)
 const NPSHM_ORDER_C = Cint(0)
 const NPSHM_ORDER_F = Cint(1)
+const NPSHM_ORDER_COUNT = Cint(2)
 const NPSHM_LIFETIME_PERSISTENT = Cint(0)
 const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
+const NPSHM_LIFETIME_COUNT = Cint(3)
 
-# Functions (127, in header order).
+# Functions (131, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -112,12 +115,52 @@ function npshm_error_name(code)
 end
 
 """
+    npshm_error_slug(code) -> Ptr{UInt8}
+
+C: `const char *npshm_error_slug(int code)`
+"""
+function npshm_error_slug(code)
+    ccall((:npshm_error_slug, libnpshm), Ptr{UInt8},
+          (Cint,), code)
+end
+
+"""
+    npshm_error_errno(code) -> Cint
+
+C: `int npshm_error_errno(int code)`
+"""
+function npshm_error_errno(code)
+    ccall((:npshm_error_errno, libnpshm), Cint,
+          (Cint,), code)
+end
+
+"""
     npshm_clear_error() -> Cvoid
 
 C: `void npshm_clear_error(void)`
 """
 function npshm_clear_error()
     ccall((:npshm_clear_error, libnpshm), Cvoid, ())
+end
+
+"""
+    npshm_order_name(order) -> Ptr{UInt8}
+
+C: `const char *npshm_order_name(int order)`
+"""
+function npshm_order_name(order)
+    ccall((:npshm_order_name, libnpshm), Ptr{UInt8},
+          (Cint,), order)
+end
+
+"""
+    npshm_order_from_name(name) -> Cint
+
+C: `int npshm_order_from_name(const char *name)`
+"""
+function npshm_order_from_name(name)
+    ccall((:npshm_order_from_name, libnpshm), Cint,
+          (Cstring,), name)
 end
 
 """

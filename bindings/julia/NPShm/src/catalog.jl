@@ -42,9 +42,8 @@ function Base.show(io::IO, info::ArrayInfo)
 end
 
 function _order_symbol(code)
-    code == LibNPShm.NPSHM_ORDER_C && return :C
-    code == LibNPShm.NPSHM_ORDER_F && return :F
-    return :unknown
+    text = _string(LibNPShm.npshm_order_name(Cint(code)))
+    return isempty(text) ? :unknown : Symbol(text)
 end
 
 function _lifetime_symbol(code)

@@ -41,6 +41,22 @@ The symbolic name of a library error code ("NPSHM_E_NOT_FOUND"), or
 """
 error_name(code::Integer) = _string(LibNPShm.npshm_error_name(Cint(code)))
 
+"""
+    error_slug(code) -> String
+
+The short name of a library error code ("not_found"), or "" for a code the
+library does not have.
+"""
+error_slug(code::Integer) = _string(LibNPShm.npshm_error_slug(Cint(code)))
+
+"""
+    error_codes() -> Vector{Pair{Int,String}}
+
+Every error code of the library with its short name, from the library's
+table: `[-1 => "invalid", -2 => "not_found", ...]`.
+"""
+error_codes() = [Int(c) => error_slug(c) for c in -1:-1:Int(LibNPShm.NPSHM_E_LAST)]
+
 # A C string result as a String ("" for NULL).
 _string(p::Ptr{UInt8}) = p == C_NULL ? "" : unsafe_string(p)
 

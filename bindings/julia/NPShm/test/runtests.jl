@@ -111,6 +111,12 @@ try
         end
         @test NPShm.error_name(L.NPSHM_E_NOT_FOUND) == "NPSHM_E_NOT_FOUND"
         @test NPShm.error_name(12345) == "unknown"
+        @test NPShm.error_slug(L.NPSHM_E_NOT_FOUND) == "not_found"
+        @test NPShm.error_slug(12345) == ""
+        # the table is the library's: one entry per code down to NPSHM_E_LAST
+        codes = NPShm.error_codes()
+        @test first.(codes) == collect(-1:-1:Int(L.NPSHM_E_LAST))
+        @test all(p -> NPShm.error_name(p.first) == "NPSHM_E_" * uppercase(p.second), codes)
         # every function of the generated layer is there
         for fname in (:npshm_create, :npshm_attach, :npshm_close, :npshm_gc,
                       :npshm_info_processes, :npshm_list_get)

@@ -17,7 +17,7 @@ npshm_delete <- function(name) {
   invisible(TRUE)
 }
 
-.order_name <- function(order) if (order == 0L) "C" else "F"
+.order_name <- function(order) npc_order_name(order)
 
 # The fields of one npshm_info as a list.
 .info_fields <- function(info) {

@@ -28,13 +28,13 @@
 }
 
 npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
-                         lifetime = c("persistent", "owner", "last"),
+                         lifetime = "persistent",
                          mode = "0600", init = NULL, inplace = FALSE,
                          exist_ok = FALSE) {
   unnamed <- is.null(name)
   # Made without a name, nobody else knows it: it goes with its creator
   # unless a lifetime is asked for.
-  lifetime <- if (unnamed && missing(lifetime)) "owner" else match.arg(lifetime)
+  lifetime <- if (unnamed && missing(lifetime)) "owner" else match.arg(lifetime, .lifetimes())
   name <- if (unnamed) .unique_name() else .name_arg(name)
   order <- match.arg(order)
   inplace <- .flag(inplace, "inplace")
@@ -68,14 +68,14 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   .check(npc_options_set_exist_ok(opts, exist_ok))
   if (.with_exists_hint(name, TRUE)) on.exit(.exists_context$now <- NULL, add = TRUE)
   npc_r_create(name, dtype, as.double(dim),
-               if (order == "C") 0L else 1L, opts, inplace, init)
+               .check(npc_order_from_name(order)), opts, inplace, init)
 }
 
-npshm_share <- function(x, name = NULL, lifetime = c("persistent", "owner", "last"),
+npshm_share <- function(x, name = NULL, lifetime = "persistent",
                         mode = "0600", inplace = FALSE) {
   type <- .type_of_value(x)
   dim <- if (is.null(dim(x))) length(x) else dim(x)
-  lifetime <- if (is.null(name) && missing(lifetime)) "owner" else match.arg(lifetime)
+  lifetime <- if (is.null(name) && missing(lifetime)) "owner" else match.arg(lifetime, .lifetimes())
   if (!is.null(name) && .with_exists_hint(name, FALSE)) on.exit(.exists_context$now <- NULL)
   npshm_create(name, dim, type = type, order = "F", lifetime = lifetime,
                mode = mode, init = x, inplace = inplace)

@@ -1,7 +1,8 @@
 # Errors as R conditions.  The core's code table is the one source: a
 # failure with code NPSHM_E_NOT_FOUND is a condition of class
 # c("npshm_not_found", "npshm_error", "error", "condition") (the slug is
-# npshm_error_name() without "NPSHM_E_", in lower case), with fields
+# npshm_error_slug(): "not_found"; "unknown" for a code the library does
+# not have), with fields
 # message, call, code (the NPSHM_E_* value, an integer), slug
 # ("not_found"), name (the code's symbolic name, "NPSHM_E_NOT_FOUND") and
 # errno (of the system call behind it, or 0).  So
@@ -12,7 +13,8 @@
 .npshm_condition <- function(message, code, errno = 0L, call = NULL) {
   code <- as.integer(code)
   name <- npc_error_name(code)
-  slug <- if (startsWith(name, "NPSHM_E_")) tolower(substring(name, 9L)) else "unknown"
+  slug <- npc_error_slug(code)
+  if (code >= 0L || length(slug) != 1L || is.na(slug)) slug <- "unknown"
   structure(class = c(paste0("npshm_", slug), "npshm_error", "error", "condition"),
             list(message = message, call = call, code = code, slug = slug,
                  name = name, errno = as.integer(errno)))
@@ -36,6 +38,12 @@
 
 # The value of a code from its symbolic name, from the core's table.
 .code_of <- function(name) npc_r_error_code(name)
+
+# The core's error codes named by their slugs: c(invalid = -1L, ...).
+.error_codes <- function() npc_r_error_codes()
+
+# The core's lifetime names, in the order of their values.
+.lifetimes <- function() npc_r_lifetime_names()
 
 .check <- function(rc) {
   if (rc < 0L) .stop_last()

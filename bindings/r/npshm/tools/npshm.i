@@ -38,8 +38,11 @@
 %rename("npc_%(strip:[npshm_])s") npshm_last_message;
 %rename("npc_%(strip:[npshm_])s") npshm_last_errno;
 %rename("npc_%(strip:[npshm_])s") npshm_error_name;
+%rename("npc_%(strip:[npshm_])s") npshm_error_slug;
 %rename("npc_%(strip:[npshm_])s") npshm_lifetime_name;
 %rename("npc_%(strip:[npshm_])s") npshm_lifetime_from_name;
+%rename("npc_%(strip:[npshm_])s") npshm_order_name;
+%rename("npc_%(strip:[npshm_])s") npshm_order_from_name;
 %rename("npc_%(strip:[npshm_])s") npshm_options_new;
 %rename("npc_%(strip:[npshm_])s") npshm_options_free;
 %rename("npc_%(strip:[npshm_])s") npshm_options_set_lifetime;
@@ -77,9 +80,36 @@
 %rename("npc_%(strip:[npshm_])s") npshm_r_error_code;
 %inline %{
 int npshm_r_error_code(const char *name) {
-  for (int code = -1; code > -256; code--)
+  for (int code = -1; code >= NPSHM_E_LAST; code--)
     if (strcmp(npshm_error_name(code), name) == 0) return code;
   return 0;
+}
+%}
+
+/* The core's tables as R vectors: the error codes named by their slugs
+   (c(invalid = -1L, not_found = -2L, ...)), the lifetime names in the order
+   of their values (c("persistent", "owner", "last")). */
+%rename("npc_%(strip:[npshm_])s") npshm_r_error_codes;
+%rename("npc_%(strip:[npshm_])s") npshm_r_lifetime_names;
+%inline %{
+SEXP npshm_r_error_codes(void) {
+  const int n = -NPSHM_E_LAST;
+  SEXP codes = PROTECT(Rf_allocVector(INTSXP, n));
+  SEXP slugs = PROTECT(Rf_allocVector(STRSXP, n));
+  for (int i = 0; i < n; i++) {
+    INTEGER(codes)[i] = -1 - i;
+    SET_STRING_ELT(slugs, i, Rf_mkChar(npshm_error_slug(-1 - i)));
+  }
+  Rf_setAttrib(codes, R_NamesSymbol, slugs);
+  UNPROTECT(2);
+  return codes;
+}
+SEXP npshm_r_lifetime_names(void) {
+  SEXP names = PROTECT(Rf_allocVector(STRSXP, NPSHM_LIFETIME_COUNT));
+  for (int i = 0; i < NPSHM_LIFETIME_COUNT; i++)
+    SET_STRING_ELT(names, i, Rf_mkChar(npshm_lifetime_name(i)));
+  UNPROTECT(1);
+  return names;
 }
 %}
 
