@@ -30,6 +30,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -105,6 +106,9 @@ class Demo:
         self.events: "queue.Queue" = queue.Queue()
         self.forwarding = threading.Event()
         self.cli = os.path.join(self.build, "cli", "npshm")
+        # R's session directory: R removes its own only when it ends
+        # normally, and the demo stops its R process when interrupted.
+        self.r_tmp = tempfile.mkdtemp(prefix="npshm-demo-R-")
         self.started = time.perf_counter()
 
     # -- the steps ---------------------------------------------------------
@@ -211,7 +215,7 @@ class Demo:
         elif not os.path.isfile(os.path.join(r_library, "npshm", "DESCRIPTION")):
             r_missing = (f"the npshm R package is not built "
                          f"({os.path.relpath(r_library, REPO)}/npshm is missing)")
-        r_env = dict(os.environ, R_LIBS=r_library)
+        r_env = dict(os.environ, R_LIBS=r_library, TMPDIR=self.r_tmp)
         yield ("R", [rscript or "Rscript", "--vanilla",
                      os.path.join(HERE, "column_sums.R")] + names + ["2"],
                r_env, r_missing)
@@ -433,6 +437,7 @@ class Demo:
                 self.pool.join()
         finally:
             self.forwarding.set()
+            shutil.rmtree(self.r_tmp, ignore_errors=True)
             removed = []
             for array in self.arrays:
                 handle = npshm.handle(array)

@@ -39,7 +39,9 @@ def _missing():
         import mpi4py  # noqa: F401
     except ImportError:
         return "needs mpi4py (python3-mpi4py)"
-    if subprocess.run(["Rscript", "-e", "library(Rmpi)"],
+    # Without loading it: loading Rmpi starts MPI, which leaves a session
+    # directory behind in TMPDIR.
+    if subprocess.run(["Rscript", "-e", "quit(status = !nzchar(system.file(package = \"Rmpi\")))"],
                       capture_output=True).returncode != 0:
         return "needs Rmpi (r-cran-rmpi)"
     r_libs = os.environ.get("R_LIBS", "")
