@@ -3,8 +3,9 @@
 browser (headless Chromium, 1280 px wide).
 
   1. sphinx-build -W docs OUT/html (unless --site names a built site);
-  2. screenshots of the index and of each reference page, kept in
-     OUT/screenshots/ (test artifacts: look at them);
+  2. screenshots of the index and of each reference page (with
+     --every-page: of every page), kept in OUT/screenshots/ (test
+     artifacts: look at them);
   3. checks, on the DOM Chromium builds (--dump-dom) of those pages and on
      the HTML of every page:
        - no backspace overstrike (\\b) anywhere;
@@ -256,6 +257,9 @@ def main():
                         help="folder for the site (html/), doctrees and screenshots/")
     parser.add_argument("--site", type=Path, help="check this built site instead of building")
     parser.add_argument("--sphinx-build", default="sphinx-build")
+    parser.add_argument("--every-page", action="store_true",
+                        help="screenshots of every page, not only of the index and the "
+                             "references (to look at the whole site; slower)")
     args = parser.parse_args()
     out = args.out.resolve()
     build = Path(os.environ.get("NPSHM_BUILD_DIR", ROOT / "build")).resolve()
@@ -288,6 +292,9 @@ def main():
     started = time.monotonic()
     present = [n for n in SHOT_PAGES if (site / f"{n}.html").is_file()]
     problems += [f"no page {n}.html in the site" for n in SHOT_PAGES if n not in present]
+    shot_pages = present + sorted(p.stem for p in site.glob("*.html")
+                                  if args.every_page and p.stem not in present
+                                  and p.stem not in ("genindex", "search"))
     probe = out / "probe.html"
     probe.write_text(PROBE % {"pages": json.dumps([[n, (site / f"{n}.html").as_uri()]
                                                    for n in present]),
@@ -295,7 +302,7 @@ def main():
     doms = {}
     with ThreadPoolExecutor(max_workers=3) as pool:
         shots_done = {n: pool.submit(browser.screenshot, (site / f"{n}.html").as_uri(),
-                                     shots / f"{n}.png") for n in present}
+                                     shots / f"{n}.png") for n in shot_pages}
         dom = pool.submit(browser.dom, probe.as_uri(), 20000)
         for name, done in shots_done.items():
             try:
@@ -316,7 +323,7 @@ def main():
             problems.append(f"the DOM probe did not finish: {text[:200]!r}")
     shutil.rmtree(browser.profiles, ignore_errors=True)
     probe.unlink()
-    print(f"chromium: {len(present)} screenshots and DOMs in {time.monotonic() - started:.1f} s;"
+    print(f"chromium: {len(shot_pages)} screenshots, {len(present)} DOMs in {time.monotonic() - started:.1f} s;"
           f" screenshots in {shots}")
 
     # 3. checks
