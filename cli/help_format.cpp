@@ -75,6 +75,11 @@ std::string single_blank_lines(const std::string &text) {
 
 }  // namespace
 
+HelpFormatter::HelpFormatter() {
+  label("SUBCOMMAND", "COMMAND");
+  label("Positionals", "Arguments");
+}
+
 std::string HelpFormatter::make_footer(const CLI::App *app) const {
   if (app->get_parent() == nullptr || app->get_footer().empty()) return CLI::Formatter::make_footer(app);
   return filled(app->get_footer(), kColumns - kExpandedIndent);
@@ -101,11 +106,6 @@ std::string HelpFormatter::make_subcommand(const CLI::App *sub) const {
   CLI::detail::format_help(out, sub->get_display_name(true), filled_right_of_names(sub->get_description()),
                            get_column_width());
   return out.str();
-}
-
-HelpFormatter::HelpFormatter() {
-  label("SUBCOMMAND", "COMMAND");
-  label("Positionals", "Arguments");
 }
 
 std::string HelpFormatter::make_subcommands(const CLI::App *app, CLI::AppFormatMode mode) const {
