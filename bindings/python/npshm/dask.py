@@ -12,16 +12,17 @@ host across hosts, moved over dask's own comms.
     x.mean().compute()
 
 npshm arrays (SharedArray and its views) travel as host references
-(npshm._remote) wherever dask sends them -- scattered, task arguments,
-results, moved between workers -- once npshm and distributed are both
+wherever dask sends them -- scattered, task arguments, results, moved
+between workers -- once npshm and distributed are both
 imported (npshm registers itself with dask's serialization; importing this
 module is not needed for that).  A process on the array's host attaches it
 (no bytes copied).  The first process of another host that needs it gets
 the bytes once for its host over dask's comms (TLS and the cluster's
 Security apply), from any host that holds a complete copy, checks them
 against the digest the reference carries, and keeps them as the host's
-read-only copy, which the host's other processes attach.  docs/dask.md
-describes the design and its security.
+read-only copy, which the host's other processes attach.  The page
+"dask.distributed" of the npshm documentation describes the design and its
+security.
 
 setup() installs the three plugins this needs: a scheduler plugin (the
 registry of who holds what), a nanny plugin (serves this host's bytes;
