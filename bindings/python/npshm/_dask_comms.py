@@ -249,14 +249,14 @@ async def _obtain(ctx: Context, ref: "_remote.HostRef") -> Any:
                 f"npshm: waited {WAIT_SECONDS:.0f} s for {reply.get('wait')} "
                 f"to make this host's copy of {_what(ref)}")
         await asyncio.sleep(delay)
-        delay = min(delay * 1.5, 0.2)
+        delay = min(delay * 1.5, 0.05)
 
 
 def _attach_whole(text: str) -> Optional[Any]:
     """The mapping of the array text names, if it is there (and, for a
     host copy, belongs to this user); else None."""
     try:
-        view = _pickling.attach_reference(text)
+        view = _pickling.attach_reference(text, readonly=True)
     except (OSError, ValueError):
         return None
     mapping = mapping_of(view)
