@@ -186,6 +186,12 @@ def digest_of(mapping: Any) -> str:
     return found
 
 
+def known_digest(mapping: Any) -> Optional[str]:
+    """The digest of mapping's array if this process computed or was
+    given it already, else None."""
+    return _digests.get((mapping.path, int(mapping.id)))
+
+
 def remember_digest(mapping: Any, digest: str) -> None:
     key = (mapping.path, int(mapping.id))
     with _digests_lock:
