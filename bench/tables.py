@@ -253,8 +253,13 @@ NOTES = """## Reading the tables
   sends a reference of a few hundred bytes.  The two-host rows run two
   network namespaces with their own `/dev/shm` joined by a veth link (root
   only), one TCP and one TLS cluster side by side, the contenders taking
-  turns round by round; they count the bytes that cross the link and time
-  the hand-over to every worker plus a sum on each.  See [dask](dask.md).
+  turns round by round.  They count the bytes that cross the link and time
+  the hand-over until every worker has the array (host B's copy made and
+  checked), and until every worker has also summed it.  A worker's first
+  pass over shared memory pays the page faults that plain dask's private
+  copy paid while it was received; on virtual machines, where a page fault
+  costs tens of microseconds, that makes the sums slower on npshm's pages.
+  See [dask](dask.md).
 - **Waiting**: a ping-pong between two processes (`bench/bench_wake.c`,
   `bench/python/bench_wake.py`): one notifies, the other wakes and
   notifies back; the round trip against the same ping-pong over pipes and
