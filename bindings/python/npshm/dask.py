@@ -32,6 +32,7 @@ worker; lets go of its copies at teardown).
 
 from __future__ import annotations
 
+import asyncio
 import gc as _gc
 import os
 import threading
@@ -62,7 +63,9 @@ Registry = _dask_comms.Registry
 class WorkerSetup(WorkerPlugin):
     """In every worker: register with the scheduler's registry (its host,
     and who serves its host's bytes: its nanny, or itself without one);
-    at teardown let go of the host copies it held."""
+    remove what dead processes left in the shm directory (a worker that
+    replaces a killed one: the copy the killed one was making); at
+    teardown let go of the host copies it held."""
 
     name = "npshm-worker"
 
@@ -80,6 +83,7 @@ class WorkerSetup(WorkerPlugin):
         await worker.scheduler.npshm_hello(
             address=worker.address, host=_remote.local_host_hash(),
             server=server)
+        await asyncio.get_running_loop().run_in_executor(None, _sweep_quietly)
 
     def teardown(self, worker: Any) -> None:
         _release_here()
@@ -127,6 +131,10 @@ def _sweep_after(pid: Optional[int], directory: Optional[str],
     deadline = time.monotonic() + timeout
     while _pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+    _sweep_quietly(directory)
+
+
+def _sweep_quietly(directory: Optional[str] = None) -> None:
     try:
         sweep_copies(directory)
     except OSError:  # the directory went away with the cluster's owner
