@@ -41,6 +41,10 @@ struct npshm_array {
   std::unique_ptr<npshm::ArrayLock> lock;  // npshm_lock's, made on first use
 };
 
+struct npshm_waiter {
+  npshm::Waiter waiter;
+};
+
 struct npshm_location {
   npshm::Location location;
 };
@@ -691,6 +695,40 @@ int npshm_wait_changed(const npshm_array *a, uint64_t seen, double timeout, uint
     if (version) *version = v;
     return NPSHM_OK;
   });
+}
+
+npshm_waiter *npshm_waiter_new(void) {
+  return guarded(
+      [&] {
+        auto w = std::make_unique<npshm_waiter>();
+        return w.release();
+      },
+      static_cast<npshm_waiter *>(nullptr));
+}
+
+void npshm_waiter_free(npshm_waiter *w) { delete w; }
+
+int npshm_wait_changed_any(npshm_waiter *w, npshm_array **arrays, const uint64_t *seen, size_t n,
+                           double timeout, size_t *index, uint64_t *version) {
+  if (!w) return null_handle("npshm_wait_changed_any");
+  if (n > 0 && (!arrays || !seen))
+    return guarded_code([&]() -> int { invalid("npshm_wait_changed_any: arrays and seen may not be NULL"); });
+  const npshm::Segment *segments[npshm::Waiter::kMaxArrays];
+  for (std::size_t i = 0; i < n && i < npshm::Waiter::kMaxArrays; ++i) {
+    if (!arrays[i]) return null_handle("npshm_wait_changed_any");
+    segments[i] = arrays[i]->segment.get();
+  }
+  return guarded_code([&] {
+    const std::size_t i = w->waiter.wait(segments, seen, n, timeout, version);
+    if (index) *index = i;
+    return NPSHM_OK;
+  });
+}
+
+int npshm_waiter_interrupt(npshm_waiter *w) {
+  if (!w) return null_handle("npshm_waiter_interrupt");
+  w->waiter.interrupt();
+  return NPSHM_OK;
 }
 
 int npshm_wait_released(const char *name, const npshm_options *opts, double timeout) {

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -414,6 +415,53 @@ int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t ti
 }
 
 void wake_all(std::uint32_t *addr) { ::syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0); }
+
+void wake_all_private(std::uint32_t *addr) {
+  ::syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+#ifdef SYS_futex_waitv
+namespace {
+long futex_waitv(struct futex_waitv *waiters, unsigned n, const struct timespec *deadline) {
+  return ::syscall(SYS_futex_waitv, waiters, n, 0, deadline, CLOCK_MONOTONIC);
+}
+}  // namespace
+
+bool can_wait_words() {
+  // No waiters: EINVAL where the call exists, ENOSYS where it does not.
+  static const bool exists = futex_waitv(nullptr, 0, nullptr) == -1 && errno != ENOSYS;
+  return exists;
+}
+
+int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns) {
+  if (n == 0 || n > kMaxWordWaits) return EINVAL;
+  struct futex_waitv waiters[kMaxWordWaits];
+  for (std::size_t i = 0; i < n; ++i) {
+    waiters[i].val = words[i].expected;
+    waiters[i].uaddr = reinterpret_cast<std::uintptr_t>(words[i].addr);
+    waiters[i].flags = FUTEX_32 | (words[i].shared ? 0 : FUTEX_PRIVATE_FLAG);
+    waiters[i].__reserved = 0;
+  }
+  struct timespec deadline;  // futex_waitv takes an absolute time
+  if (timeout_ns >= 0) {
+    if (::clock_gettime(CLOCK_MONOTONIC, &deadline) != 0) return errno;
+    const std::int64_t end_ns = deadline.tv_nsec + timeout_ns % 1000000000;
+    deadline.tv_sec += static_cast<time_t>(timeout_ns / 1000000000 + end_ns / 1000000000);
+    deadline.tv_nsec = static_cast<long>(end_ns % 1000000000);
+  }
+  if (futex_waitv(waiters, static_cast<unsigned>(n), timeout_ns >= 0 ? &deadline : nullptr) >= 0) return 0;
+  return errno == EWOULDBLOCK ? EAGAIN : errno;
+}
+#else
+bool can_wait_words() { return false; }
+
+int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns) {
+  (void)words;
+  (void)n;
+  (void)timeout_ns;
+  return ENOSYS;
+}
+#endif
 
 int watch_directory(const std::string &directory, int &watch) {
   watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -15,10 +15,17 @@ import threading
 import time
 from typing import Any, Optional
 
-from . import _npshm
+from . import _async_wait, _npshm
 from ._names import NameLike, as_name
 from ._shared_array import mapping_of
 from .errors import invalid
+
+# notify, version and wait_changed do all their work in C (src/waiting.c):
+# a notification takes microseconds, and Python code around it would be a
+# large part of that.
+_notify_array = _npshm._npshm_c.notify_array
+_version_array = _npshm._npshm_c.version_array
+_wait_changed_array = _npshm._npshm_c.wait_changed_array
 
 __all__ = ["wait_created", "notify", "version", "wait_changed",
            "wait_changed_async", "wait_released", "lock", "ArrayLock"]
@@ -56,12 +63,12 @@ def wait_created(name: NameLike, timeout: Optional[float] = None) -> None:
 def notify(a: Any) -> int:
     """Add one to the array's version and wake every waiter; returns the new
     version.  Needs a writable array (a reader can wait, not notify)."""
-    return _npshm.notify_mapping(_mapping(a))
+    return _notify_array(a)
 
 
 def version(a: Any) -> int:
     """The array's version: 0 when created, one more at each notify()."""
-    return _npshm.version_mapping(_mapping(a))
+    return _version_array(a)
 
 
 def wait_changed(a: Any, seen: int, timeout: Optional[float] = None) -> int:
@@ -69,18 +76,35 @@ def wait_changed(a: Any, seen: int, timeout: Optional[float] = None) -> int:
 
     Never misses a notify made after `seen` was read; waiters see the latest
     version and may skip intermediate ones."""
-    return _npshm.wait_changed_mapping(_mapping(a), int(seen), _seconds(timeout))
+    return _wait_changed_array(a, seen, timeout)
 
 
 async def wait_changed_async(a: Any, seen: int,
                              timeout: Optional[float] = None) -> int:
     """wait_changed for asyncio: ``v = await npshm.wait_changed_async(a, v)``.
 
-    Cost: each pending call waits in a thread of its own (a futex cannot be
-    polled by an event loop), which ends within 50 ms of a cancellation."""
+    Cost: no thread per call.  One thread per process waits for every
+    pending call at once (Linux 5.16 and later: futex_waitv), for any number
+    of calls on up to 127 arrays; a call on an array beyond those, or on a
+    system without futex_waitv, waits in a thread of its own, which ends
+    within 50 ms of a cancellation."""
     mapping = _mapping(a)
-    seen = int(seen)
     total = _seconds(timeout)
+    v = _version_array(a)
+    seen = int(seen)
+    if v != seen:
+        return v
+    if total == 0:
+        return _wait_changed_array(a, seen, 0)  # raises the timeout
+    h = _async_wait.hub()
+    if h is not None and h.has_room(mapping):
+        return await _async_wait.wait_on_hub(h, a, mapping, seen, total,
+                                             f"wait_changed {mapping.name}")
+    return await _wait_changed_in_thread(mapping, seen, total)
+
+
+async def _wait_changed_in_thread(mapping: Any, seen: int, total: float) -> int:
+    """The fallback: a thread of its own waits in slices of 50 ms."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future = loop.create_future()
     cancelled = threading.Event()
@@ -99,7 +123,7 @@ async def wait_changed_async(a: Any, seen: int,
             while not cancelled.is_set():
                 left = 0.05 if end is None else min(0.05, max(0.0, end - time.monotonic()))
                 try:
-                    v = _npshm.wait_changed_mapping(mapping, seen, left)
+                    v = _wait_changed_array(mapping, seen, left)
                 except TimeoutError:
                     if end is not None and time.monotonic() >= end:
                         raise
