@@ -38,7 +38,11 @@ npshm_unlock(y)
 
 # a second R process: its exclusive lock keeps this one waiting until it
 # unlocks; then one killed with SIGKILL while holding the lock releases it
+# (a killed R leaves its session directory: the holders get a TMPDIR of
+# their own, removed at the end)
 started <- tempfile()
+holder_tmp <- tempfile("holders")
+dir.create(holder_tmp)
 holder <- function(then) {
   script <- tempfile(fileext = ".R")
   writeLines(c("library(npshm)",
@@ -48,7 +52,7 @@ holder <- function(then) {
                then), script)
   unlink(started)
   system2(file.path(R.home("bin"), "Rscript"), shQuote(script), wait = FALSE,
-          stdout = FALSE, stderr = FALSE)
+          stdout = FALSE, stderr = FALSE, env = paste0("TMPDIR=", shQuote(holder_tmp)))
   t0 <- Sys.time()
   while (!file.exists(started) || length(readLines(started, warn = FALSE)) == 0L) {
     if (difftime(Sys.time(), t0, units = "secs") > 60) stop("the holder did not start")
@@ -71,6 +75,8 @@ tools::pskill(pid, tools::SIGKILL)
 npshm_lock(x, timeout = 30)                # the kernel released it
 npshm_unlock(x)
 unlink(started)
+Sys.sleep(0.5)  # the killed holders are gone (the lock said so): their leftovers go
+unlink(holder_tmp, recursive = TRUE)
 
 rm(x, y, r)
 npshm_delete(nm)
