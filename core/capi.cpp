@@ -41,6 +41,10 @@ struct npshm_array {
   std::unique_ptr<npshm::ArrayLock> lock;  // npshm_lock's, made on first use
 };
 
+struct npshm_watch {
+  npshm::CreatedWatch watch;
+};
+
 struct npshm_waiter {
   npshm::Waiter waiter;
 };
@@ -669,6 +673,24 @@ int npshm_wait_created(const char *name, const npshm_options *opts, double timeo
     return NPSHM_OK;
   });
 }
+
+npshm_watch *npshm_watch_created(const char *name, const npshm_options *opts) {
+  return guarded(
+      [&] {
+        return new npshm_watch{npshm::CreatedWatch(
+            npshm::resolve_name(name, directory_of(opts), "watch_created"))};
+      },
+      static_cast<npshm_watch *>(nullptr));
+}
+
+int npshm_watch_fd(const npshm_watch *w) { return w ? w->watch.fd() : -1; }
+
+int npshm_watch_check(npshm_watch *w) {
+  if (!w) return null_handle("npshm_watch_check");
+  return guarded_code([&] { return w->watch.check() ? 1 : 0; });
+}
+
+void npshm_watch_free(npshm_watch *w) { delete w; }
 
 int npshm_notify(npshm_array *a, uint64_t *version) {
   if (!a) return null_handle("npshm_notify");

@@ -192,40 +192,54 @@ std::size_t Waiter::wait(const Segment *const *arrays, const std::uint64_t *seen
   }
 }
 
-void wait_created(const Location &loc, double timeout) {
+CreatedWatch::CreatedWatch(const Location &loc) : loc_(loc) {
   const std::string what = "wait_created " + loc.name;
-  const Deadline deadline(timeout, what);
-  WatchGuard watch;
-  // Watch first, then look: a name published after the look is an event.
-  if (int err = platform::watch_directory(loc.directory, watch.fd)) {
+  // Watch first, then look (check): a name published after the look is an
+  // event.
+  if (int err = platform::watch_directory(loc.directory, fd_)) {
+    fd_ = -1;
     if (err == ENOENT || err == ENOTDIR)
       throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot watch " + loc.directory, err);
   }
-  std::string last_problem;
-  for (;;) {
-    ArrayFile file;
-    int err = 0;
-    try {
-      err = open_array_file(loc.path, ArrayFileAccess::read_only, "", file);
-      if (err == 0) {
-        ::close(file.fd);
-        return;
-      }
-      if (err == platform::kNotRegular) last_problem = std::string(" (the name is ") + platform::file_kind(file.st.st_mode) + ")";
-      else if (err == EACCES || err == EPERM)
-        throw_system(what + ": the name exists but cannot be read", err);
-      else if (err != ENOENT)
-        throw_system(what + ": cannot open", err);
-    } catch (const Error &e) {
-      if (e.code() != NPSHM_E_FORMAT) throw;
-      // Something else writing a file under that name: wait for it to
-      // become a whole array.
-      last_problem = std::string(" (the name exists but is not an array: ") + e.what() + ")";
+}
+
+CreatedWatch::~CreatedWatch() { platform::close_watch(fd_); }
+
+bool CreatedWatch::check() {
+  if (fd_ >= 0) platform::wait_watch(fd_, 0);  // consume what is there: this looks anyway
+  const std::string what = "wait_created " + loc_.name;
+  ArrayFile file;
+  try {
+    const int err = open_array_file(loc_.path, ArrayFileAccess::read_only, "", file);
+    if (err == 0) {
+      ::close(file.fd);
+      return true;
     }
+    if (err == platform::kNotRegular)
+      problem_ = std::string(" (the name is ") + platform::file_kind(file.st.st_mode) + ")";
+    else if (err == EACCES || err == EPERM)
+      throw_system(what + ": the name exists but cannot be read", err);
+    else if (err != ENOENT)
+      throw_system(what + ": cannot open", err);
+  } catch (const Error &e) {
+    if (e.code() != NPSHM_E_FORMAT) throw;
+    // Something else writing a file under that name: wait for it to
+    // become a whole array.
+    problem_ = std::string(" (the name exists but is not an array: ") + e.what() + ")";
+  }
+  return false;
+}
+
+void wait_created(const Location &loc, double timeout) {
+  const std::string what = "wait_created " + loc.name;
+  const Deadline deadline(timeout, what);
+  CreatedWatch watch(loc);
+  for (;;) {
+    if (watch.check()) return;
     const std::int64_t left = deadline.remaining_ns();
-    if (left == 0) timed_out(what, timeout, last_problem);
-    err = platform::wait_watch(watch.fd, left);
+    if (left == 0) timed_out(what, timeout, watch.problem());
+    const int err = platform::wait_watch(watch.fd(), left);
     if (err < 0 || (err > 1 && err != EINTR)) throw_system(what + ": cannot wait", err);
   }
 }

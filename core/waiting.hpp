@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <string>
 
+#include "names.hpp"
+
 namespace npshm {
 
 class Segment;
@@ -41,6 +43,29 @@ std::uint64_t wait_changed(const Segment &seg, std::uint64_t seen, double timeou
 // one; npshm publishes complete arrays only).  Watches the directory before
 // looking, so no creation is missed.
 void wait_created(const Location &loc, double timeout);
+// wait_created for event loops: fd() becomes readable when something
+// happened in the directory (-1 where the system cannot tell: then check
+// every few ms); check() consumes those events and looks: true once the
+// name exists as an array.  The directory is watched from construction, so
+// a creation after it is never missed.  Throws Error (NPSHM_E_NOT_FOUND: no
+// such directory; check: a name that exists but cannot be read).
+class CreatedWatch {
+ public:
+  explicit CreatedWatch(const Location &loc);
+  CreatedWatch(const CreatedWatch &) = delete;
+  CreatedWatch &operator=(const CreatedWatch &) = delete;
+  ~CreatedWatch();
+  int fd() const { return fd_; }
+  bool check();
+  // Why the last check said no, for a timeout's message ("" or " (...)").
+  const std::string &problem() const { return problem_; }
+
+ private:
+  Location loc_;
+  int fd_ = -1;
+  std::string problem_;
+};
+
 // Return once no process other than this one holds the array (its holder
 // lock): through this process's description of it, so the caller's own
 // handles do not count.

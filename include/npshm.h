@@ -756,6 +756,22 @@ NPSHM_API npshm_list *npshm_gc(const npshm_options *opts, int dry_run);
 NPSHM_API int npshm_wait_created(const char *name, const npshm_options *opts,
                                  double timeout);
 
+/* npshm_wait_created for event loops: a watch of the directory, whose
+   descriptor becomes readable when something happened there, and a look.
+   npshm_watch_created sets the watch (NULL: NPSHM_E_NOT_FOUND if the
+   directory does not exist, NPSHM_E_INVALID for a bad name, ...); from
+   then on no creation is missed.  npshm_watch_check consumes the
+   descriptor's events and looks: 1 once name exists as an array, 0 not yet
+   (wait until the descriptor is readable, then check again), negative: an
+   error (a name that exists but cannot be read).  npshm_watch_fd: the
+   descriptor to poll for reading (owned by the watch), or -1 where the
+   system has none (then check every few milliseconds). */
+typedef struct npshm_watch npshm_watch;
+NPSHM_API npshm_watch *npshm_watch_created(const char *name, const npshm_options *opts);
+NPSHM_API int npshm_watch_fd(const npshm_watch *w);
+NPSHM_API int npshm_watch_check(npshm_watch *w);
+NPSHM_API void npshm_watch_free(npshm_watch *w); /* NULL is ignored */
+
 /* Versions.  Every array npshm creates carries a 64-bit version (0 when
    created) and a futex word after its trailer (docs/format.md).  Plain
    .npy files and files made by earlier releases have none: these calls

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -502,6 +503,50 @@ static int holder_closing_after(void *arg, int ready) {
   return 0;
 }
 
+/* The event loop's form: a descriptor to poll, then a look. */
+static int create_later(void *arg, int ready) {
+  (void)arg;
+  say_ready(ready);
+  usleep(100 * 1000);
+  npshm_array *a = make("watched");
+  return a ? 0 : 1;
+}
+
+static void test_watch_created(void **state) {
+  (void)state;
+  npshm_watch *w = npshm_watch_created("watched", NULL);
+  assert_non_null(w);
+  const int fd = npshm_watch_fd(w);
+  assert_true(fd >= 0);
+  assert_int_equal(npshm_watch_check(w), 0); /* not yet */
+  struct pollfd p = {fd, POLLIN, 0};
+  assert_int_equal(poll(&p, 1, 0), 0); /* nothing happened: not readable */
+  child_t c = spawn(create_later, NULL);
+  await_ready(c);
+  /* readable once something happens; a look then finds the array (events
+     for other names, or the child's temporary file, may come first) */
+  const double t0 = now();
+  int found = 0;
+  while (!found && now() - t0 < 30) {
+    assert_int_equal(poll(&p, 1, 30000), 1);
+    found = npshm_watch_check(w);
+    assert_true(found >= 0);
+  }
+  assert_int_equal(found, 1);
+  assert_int_equal(reap(c, NULL), 0);
+  assert_int_equal(npshm_watch_check(w), 1); /* it stays there */
+  npshm_watch_free(w);
+  npshm_watch_free(NULL);
+  assert_int_equal(npshm_watch_check(NULL), NPSHM_E_INVALID);
+  assert_int_equal(npshm_watch_fd(NULL), -1);
+  /* a directory that does not exist */
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_directory(o, private_path("no-such-dir"));
+  assert_null(npshm_watch_created("x", o));
+  assert_int_equal(npshm_last_error(), NPSHM_E_NOT_FOUND);
+  npshm_options_free(o);
+}
+
 static void test_wait_released(void **state) {
   (void)state;
   npshm_array *a = make("rel");
@@ -730,6 +775,7 @@ int main(void) {
       T(test_no_lost_wakeup_rapid_notifies),
       T(test_wait_created_races_creation),
       T(test_wait_created_sees_existing_and_invalid),
+      T(test_watch_created),
       T(test_wait_released),
       T(test_waiter_never_blocks_attachers),
       T(test_killed_lock_holder_releases),

@@ -1,5 +1,10 @@
-"""wait_changed for asyncio without a thread per wait.
+"""The asyncio forms of the waits, without a thread per wait.
 
+wait_created: the library's watch of the directory (inotify), whose
+descriptor the event loop polls (loop.add_reader); each readiness consumes
+the events and looks for the name.  No thread at all.
+
+wait_changed:
 One thread per process (the hub's) waits for every pending call's array at
 once, in the library's npshm_wait_changed_any (futex_waitv: Linux 5.16 and
 later), and resolves each call's future through its event loop
@@ -24,7 +29,7 @@ from .errors import Error, of_slug
 
 _c = _npshm._npshm_c
 
-__all__ = ["Hub", "hub"]
+__all__ = ["Hub", "hub", "wait_on_hub", "wait_created"]
 
 
 class _Call:
@@ -170,3 +175,48 @@ async def wait_on_hub(h: Hub, array: Any, mapping: Any, seen: int, timeout: floa
         if timer is not None:
             timer.cancel()
         h.discard(call)
+
+
+async def wait_created(name: Any, timeout: float, what: str) -> None:
+    """Return once name exists as an array; timeout < 0: none."""
+    watch = _c.watch_created(name)  # watched from here on
+    if _c.watch_check(watch):
+        return
+    if timeout == 0:
+        raise of_slug("timeout", f"{what}: timed out after 0 s")
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+    fd = _c.watch_fd(watch)
+
+    def look() -> None:
+        if future.done():
+            return
+        try:
+            if _c.watch_check(watch):
+                future.set_result(None)
+        except BaseException as e:  # delivered to the awaiting task
+            future.set_exception(e)
+
+    poller = None
+    if fd >= 0:
+        loop.add_reader(fd, look)
+    else:  # a system without inotify: look every 10 ms
+        async def poll() -> None:
+            while not future.done():
+                await asyncio.sleep(0.01)
+                look()
+        poller = loop.create_task(poll())
+    timer = None
+    if timeout > 0:
+        timer = loop.call_later(timeout, _settle, future, None,
+                                of_slug("timeout", f"{what}: timed out after {timeout:g} s"))
+    try:
+        await future
+    finally:
+        if fd >= 0:
+            loop.remove_reader(fd)
+        if poller is not None:
+            poller.cancel()
+        if timer is not None:
+            timer.cancel()
+        del watch  # closes the descriptor

@@ -27,7 +27,7 @@ _notify_array = _npshm._npshm_c.notify_array
 _version_array = _npshm._npshm_c.version_array
 _wait_changed_array = _npshm._npshm_c.wait_changed_array
 
-__all__ = ["wait_created", "notify", "version", "wait_changed",
+__all__ = ["wait_created", "wait_created_async", "notify", "version", "wait_changed",
            "wait_changed_async", "wait_released", "lock", "ArrayLock"]
 
 
@@ -58,6 +58,16 @@ def wait_created(name: NameLike, timeout: Optional[float] = None) -> None:
     The shm directory is watched (inotify) before the name is looked up, so
     a creation at any moment is seen; waiting uses no CPU."""
     _npshm.wait_created_name(as_name(name), None, _seconds(timeout))
+
+
+async def wait_created_async(name: NameLike, timeout: Optional[float] = None) -> None:
+    """wait_created for asyncio: ``await npshm.wait_created_async(name)``.
+
+    Cost: no thread.  The event loop polls the library's watch of the shm
+    directory (an inotify descriptor, with loop.add_reader), and each event
+    makes it look for the name."""
+    nm = as_name(name)
+    await _async_wait.wait_created(nm, _seconds(timeout), f"wait_created {nm}")
 
 
 def notify(a: Any) -> int:

@@ -294,12 +294,55 @@ static PyObject *wait_changed_any(PyObject *self, PyObject *const *args, Py_ssiz
   return PyLong_FromSize_t(index);
 }
 
+/* ---- wait_created for event loops (npshm._async_wait) ---- */
+
+#define WATCH_CAPSULE "npshm_watch"
+
+static void watch_destroy(PyObject *capsule) { npshm_watch_free(PyCapsule_GetPointer(capsule, WATCH_CAPSULE)); }
+
+/* watch_created(name) -> a capsule owning the watch (closed when the
+   capsule goes). */
+static PyObject *watch_created(PyObject *self, PyObject *name) {
+  PyObject *encoded = NULL, *capsule;
+  const char *text = npshm_py_name_arg(name, "name", 0, &encoded);
+  npshm_watch *w;
+  (void)self;
+  if (text == NULL) return NULL;
+  w = npshm_watch_created(text, NULL);
+  Py_XDECREF(encoded);
+  if (w == NULL) return npshm_py_raise_last_error();
+  capsule = PyCapsule_New(w, WATCH_CAPSULE, watch_destroy);
+  if (capsule == NULL) npshm_watch_free(w);
+  return capsule;
+}
+
+static PyObject *watch_fd(PyObject *self, PyObject *capsule) {
+  npshm_watch *w = PyCapsule_GetPointer(capsule, WATCH_CAPSULE);
+  (void)self;
+  if (w == NULL) return NULL;
+  return PyLong_FromLong(npshm_watch_fd(w));
+}
+
+/* True once the name exists as an array. */
+static PyObject *watch_check(PyObject *self, PyObject *capsule) {
+  npshm_watch *w = PyCapsule_GetPointer(capsule, WATCH_CAPSULE);
+  int rc;
+  (void)self;
+  if (w == NULL) return NULL;
+  rc = npshm_watch_check(w);
+  if (rc < 0) return npshm_py_raise_last_error();
+  return PyBool_FromLong(rc);
+}
+
 static PyMethodDef waiting_methods[] = {
     {"notify_array", notify_array, METH_O, "npshm.notify's work: notify(array) -> new version"},
     {"version_array", version_array, METH_O, "npshm.version's work: version(array) -> version"},
     {"wait_changed_array", (PyCFunction)(void (*)(void))wait_changed_array, METH_FASTCALL,
      "npshm.wait_changed's work: wait_changed_array(array, seen, timeout=None) -> version"},
     {"waiter_new", waiter_new, METH_NOARGS, "a new npshm_waiter (a capsule)"},
+    {"watch_created", watch_created, METH_O, "watch_created(name) -> a watch (a capsule)"},
+    {"watch_fd", watch_fd, METH_O, "the watch's descriptor to poll for reading, or -1"},
+    {"watch_check", watch_check, METH_O, "consume the watch's events and look: True once created"},
     {"waiter_interrupt", waiter_interrupt, METH_O, "end the waiter's wait (from any thread)"},
     {"wait_changed_any", (PyCFunction)(void (*)(void))wait_changed_any, METH_FASTCALL,
      "wait_changed_any(waiter, arrays, seen) -> index, or None if interrupted"},

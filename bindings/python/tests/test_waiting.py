@@ -186,6 +186,42 @@ def test_thousand_async_waiters_cost_one_thread(names):
     assert "timed out after 0.2 s" in str(e.value)
 
 
+def test_async_wait_created(names):
+    made = [names() for _ in range(20)]
+
+    async def main():
+        before = _threads()
+        waiters = [asyncio.ensure_future(npshm.wait_created_async(n, timeout=60)) for n in made]
+        await asyncio.sleep(0.2)
+        assert not any(w.done() for w in waiters)
+        during = _threads()
+        # another process creates them
+        creator = child("""
+            import sys, npshm
+            for n in sys.argv[1:]:
+                npshm.create(n, 1, "i8")
+            """, *made)
+        out, err = await asyncio.get_running_loop().run_in_executor(None, creator.communicate)
+        assert creator.returncode == 0, err
+        await asyncio.wait_for(asyncio.gather(*waiters), 60)
+        # at once when it exists; a timeout; a cancellation
+        await npshm.wait_created_async(made[0], timeout=0)
+        t0 = time.monotonic()
+        with pytest.raises(TimeoutError) as e:
+            await npshm.wait_created_async(made[0] + "-never", timeout=0.2)
+        assert 0.2 <= time.monotonic() - t0 < 0.2 + OVERSHOOT
+        assert "timed out after 0.2 s" in str(e.value)
+        w = asyncio.ensure_future(npshm.wait_created_async(made[0] + "-never"))
+        await asyncio.sleep(0.05)
+        w.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await w
+        return before, during
+
+    before, during = asyncio.run(main())
+    assert during == before  # no thread per call: none at all
+
+
 def test_cross_process_every_waiter_woken(name):
     a = npshm.create(name, 4, "i8")
     code = """

@@ -22,6 +22,7 @@ mutable struct npshm_location end
 mutable struct npshm_ref end
 mutable struct npshm_info end
 mutable struct npshm_list end
+mutable struct npshm_watch end
 mutable struct npshm_waiter end
 
 # Constants (enums and integer #defines of the header).
@@ -59,7 +60,7 @@ const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 const NPSHM_LIFETIME_COUNT = Cint(3)
 
-# Functions (135, in header order).
+# Functions (139, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -1292,6 +1293,46 @@ C: `int npshm_wait_created(const char *name, const npshm_options *opts, double t
 function npshm_wait_created(name, opts, timeout)
     ccall((:npshm_wait_created, libnpshm), Cint,
           (Cstring, Ptr{npshm_options}, Cdouble), name, opts, timeout)
+end
+
+"""
+    npshm_watch_created(name, opts) -> Ptr{npshm_watch}
+
+C: `npshm_watch *npshm_watch_created(const char *name, const npshm_options *opts)`
+"""
+function npshm_watch_created(name, opts)
+    ccall((:npshm_watch_created, libnpshm), Ptr{npshm_watch},
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_watch_fd(w) -> Cint
+
+C: `int npshm_watch_fd(const npshm_watch *w)`
+"""
+function npshm_watch_fd(w)
+    ccall((:npshm_watch_fd, libnpshm), Cint,
+          (Ptr{npshm_watch},), w)
+end
+
+"""
+    npshm_watch_check(w) -> Cint
+
+C: `int npshm_watch_check(npshm_watch *w)`
+"""
+function npshm_watch_check(w)
+    ccall((:npshm_watch_check, libnpshm), Cint,
+          (Ptr{npshm_watch},), w)
+end
+
+"""
+    npshm_watch_free(w) -> Cvoid
+
+C: `void npshm_watch_free(npshm_watch *w)`
+"""
+function npshm_watch_free(w)
+    ccall((:npshm_watch_free, libnpshm), Cvoid,
+          (Ptr{npshm_watch},), w)
 end
 
 """
