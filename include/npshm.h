@@ -787,7 +787,12 @@ NPSHM_API void npshm_watch_free(npshm_watch *w); /* NULL is ignored */
    after seen was read.  Waiters see the latest version and may skip
    intermediate ones (ten quick notifies may wake a waiter once, with the
    version ten higher).  A reader of the file can wake waiters without a
-   new version; they then wait again, so only a notify makes it return. */
+   new version; they then wait again, so only a notify makes it return.
+   Where another user may resize the file (it is another user's, or group
+   or others may write it), these calls first check its size and fail with
+   NPSHM_E_FORMAT if it changed ("the file changed size"): touching the
+   version past a truncated end would be SIGBUS.  A file only this user
+   (and root) may write is not checked: only they could truncate it. */
 NPSHM_API int npshm_notify(npshm_array *a, uint64_t *version);
 NPSHM_API int npshm_array_version(const npshm_array *a, uint64_t *version);
 NPSHM_API int npshm_wait_changed(const npshm_array *a, uint64_t seen,
