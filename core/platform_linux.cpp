@@ -420,10 +420,18 @@ void wake_all_private(std::uint32_t *addr) {
   ::syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
 }
 
-#ifdef SYS_futex_waitv
 namespace {
+// futex_waitv(2) (Linux 5.16): the C library has no wrapper.
 long futex_waitv(struct futex_waitv *waiters, unsigned n, const struct timespec *deadline) {
+#ifdef SYS_futex_waitv
   return ::syscall(SYS_futex_waitv, waiters, n, 0, deadline, CLOCK_MONOTONIC);
+#else  // headers older than the call: as a kernel without it
+  (void)waiters;
+  (void)n;
+  (void)deadline;
+  errno = ENOSYS;
+  return -1;
+#endif
 }
 }  // namespace
 
@@ -452,16 +460,6 @@ int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns) {
   if (futex_waitv(waiters, static_cast<unsigned>(n), timeout_ns >= 0 ? &deadline : nullptr) >= 0) return 0;
   return errno == EWOULDBLOCK ? EAGAIN : errno;
 }
-#else
-bool can_wait_words() { return false; }
-
-int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns) {
-  (void)words;
-  (void)n;
-  (void)timeout_ns;
-  return ENOSYS;
-}
-#endif
 
 int watch_directory(const std::string &directory, int &watch) {
   watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from typing import Any, Dict, List, Optional
 
 from . import _npshm
@@ -29,7 +30,7 @@ from .errors import Error, of_slug
 
 _c = _npshm._npshm_c
 
-__all__ = ["Hub", "hub", "wait_on_hub", "wait_created"]
+__all__ = ["Hub", "hub", "wait_on_hub", "wait_in_thread", "wait_created"]
 
 
 class _Call:
@@ -177,6 +178,38 @@ async def wait_on_hub(h: Hub, array: Any, mapping: Any, seen: int, timeout: floa
         h.discard(call)
 
 
+async def wait_in_thread(mapping: Any, seen: int, timeout: float) -> int:
+    """The fallback: wait for mapping's version to differ from seen in a
+    thread of its own, in slices of 50 ms (so that it ends within 50 ms of
+    a cancellation); timeout < 0: none."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+    call = _Call(None, mapping, seen, future, loop)
+    cancelled = threading.Event()
+
+    def run() -> None:
+        end = None if timeout < 0 else time.monotonic() + timeout
+        try:
+            while not cancelled.is_set():
+                left = 0.05 if end is None else min(0.05, max(0.0, end - time.monotonic()))
+                try:
+                    v = _c.wait_changed_array(mapping, seen, left)
+                except TimeoutError:
+                    if end is not None and time.monotonic() >= end:
+                        raise
+                    continue
+                _deliver(call, v)
+                return
+        except BaseException as e:  # delivered to the awaiting task
+            _deliver(call, None, e)
+
+    threading.Thread(target=run, name="npshm-wait-changed", daemon=True).start()
+    try:
+        return await future
+    finally:
+        cancelled.set()
+
+
 async def wait_created(name: Any, timeout: float, what: str) -> None:
     """Return once name exists as an array; timeout < 0: none."""
     watch = _c.watch_created(name)  # watched from here on
@@ -219,4 +252,3 @@ async def wait_created(name: Any, timeout: float, what: str) -> None:
             poller.cancel()
         if timer is not None:
             timer.cancel()
-        del watch  # closes the descriptor

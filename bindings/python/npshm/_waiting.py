@@ -10,9 +10,6 @@ time raises ``npshm.errors.TimeoutError``, which is also the builtin
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from typing import Any, Optional
 
 from . import _async_wait, _npshm
@@ -110,47 +107,7 @@ async def wait_changed_async(a: Any, seen: int,
     if h is not None and h.has_room(mapping):
         return await _async_wait.wait_on_hub(h, a, mapping, seen, total,
                                              f"wait_changed {mapping.name}")
-    return await _wait_changed_in_thread(mapping, seen, total)
-
-
-async def _wait_changed_in_thread(mapping: Any, seen: int, total: float) -> int:
-    """The fallback: a thread of its own waits in slices of 50 ms."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future = loop.create_future()
-    cancelled = threading.Event()
-
-    def settle(value: Any = None, error: Optional[BaseException] = None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(value)
-
-    def run() -> None:
-        end = None if total < 0 else time.monotonic() + total
-        try:
-            while not cancelled.is_set():
-                left = 0.05 if end is None else min(0.05, max(0.0, end - time.monotonic()))
-                try:
-                    v = _wait_changed_array(mapping, seen, left)
-                except TimeoutError:
-                    if end is not None and time.monotonic() >= end:
-                        raise
-                    continue
-                loop.call_soon_threadsafe(settle, v)
-                return
-        except BaseException as e:  # delivered to the awaiting task
-            try:
-                loop.call_soon_threadsafe(settle, None, e)
-            except RuntimeError:  # the loop is closed: nobody is waiting
-                pass
-
-    threading.Thread(target=run, name="npshm-wait-changed", daemon=True).start()
-    try:
-        return await future
-    finally:
-        cancelled.set()
+    return await _async_wait.wait_in_thread(mapping, seen, total)
 
 
 def wait_released(name_or_array: Any, timeout: Optional[float] = None) -> None:
