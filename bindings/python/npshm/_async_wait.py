@@ -30,7 +30,7 @@ from .errors import Error, of_slug
 
 _c = _npshm._npshm_c
 
-__all__ = ["Hub", "hub", "wait_on_hub", "wait_in_thread", "wait_created"]
+__all__ = ["Hub", "hub", "wait_changed", "wait_in_thread", "wait_created"]
 
 
 class _Call:
@@ -77,14 +77,13 @@ class Hub:
     def owned_here(self) -> bool:
         return self._pid == os.getpid()
 
-    def has_room(self, mapping: Any) -> bool:
-        """Whether a call on mapping's array fits in the hub's wait."""
+    def add(self, call: _Call) -> bool:
+        """Take up call, if its array fits in the hub's wait (it is one of
+        the arrays there, or there is room for one more); else False."""
         with self._lock:
             mappings = {id(c.mapping) for c in self._calls.values()}
-        return id(mapping) in mappings or len(mappings) < _npshm.WAIT_ANY_MAX
-
-    def add(self, call: _Call) -> None:
-        with self._lock:
+            if id(call.mapping) not in mappings and len(mappings) >= _npshm.WAIT_ANY_MAX:
+                return False
             self._calls[id(call)] = call
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="npshm-wait-hub",
@@ -92,6 +91,7 @@ class Hub:
                 self._thread.start()
             self._wake.notify()
         _c.waiter_interrupt(self._waiter)
+        return True
 
     def discard(self, call: _Call) -> None:
         with self._lock:
@@ -158,18 +158,20 @@ def hub() -> Optional[Hub]:
         return _hub
 
 
-async def wait_on_hub(h: Hub, array: Any, mapping: Any, seen: int, timeout: float,
-                      what: str) -> int:
-    """Wait through hub h for array's version to differ from seen (the
-    caller checked it once already); timeout < 0: none."""
+async def wait_changed(array: Any, mapping: Any, seen: int, timeout: float, what: str) -> int:
+    """Wait for array's version to differ from seen (the caller checked it
+    once already); timeout < 0: none.  Through the hub, else (no hub here,
+    or no room in it) in a thread of its own."""
+    h = hub()
     loop = asyncio.get_running_loop()
     future: asyncio.Future = loop.create_future()
     call = _Call(array, mapping, seen, future, loop)
+    if h is None or not h.add(call):
+        return await wait_in_thread(mapping, seen, timeout)
     timer = None
     if timeout >= 0:
         timer = loop.call_later(timeout, _settle, future, None, of_slug(
             "timeout", f"{what}: timed out after {timeout:g} s (version still {seen})"))
-    h.add(call)
     try:
         return await future
     finally:

@@ -103,11 +103,8 @@ async def wait_changed_async(a: Any, seen: int,
         return v
     if total == 0:
         return _wait_changed_array(a, seen, 0)  # raises the timeout
-    h = _async_wait.hub()
-    if h is not None and h.has_room(mapping):
-        return await _async_wait.wait_on_hub(h, a, mapping, seen, total,
-                                             f"wait_changed {mapping.name}")
-    return await _async_wait.wait_in_thread(mapping, seen, total)
+    return await _async_wait.wait_changed(a, mapping, seen, total,
+                                          f"wait_changed {mapping.name}")
 
 
 def wait_released(name_or_array: Any, timeout: Optional[float] = None) -> None:

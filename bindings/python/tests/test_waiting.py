@@ -186,6 +186,30 @@ def test_thousand_async_waiters_cost_one_thread(names):
     assert "timed out after 0.2 s" in str(e.value)
 
 
+@pytest.mark.skipif(npshm._async_wait.hub() is None,
+                    reason="this system cannot wait on several arrays at once (futex_waitv: Linux 5.16)")
+def test_async_waiters_beyond_the_hubs_arrays(names):
+    made = [names() for _ in range(npshm._npshm.WAIT_ANY_MAX + 2)]
+    arrays = [npshm.create(n, 1, "i8") for n in made]
+
+    async def main():
+        before = _threads()
+        waiters = [asyncio.ensure_future(npshm.wait_changed_async(a, 0, timeout=60))
+                   for a in arrays]
+        await asyncio.sleep(0.3)
+        during = _threads()
+        assert not any(w.done() for w in waiters)
+        for a in arrays:
+            npshm.notify(a)
+        return before, during, await asyncio.wait_for(asyncio.gather(*waiters), 60)
+
+    before, during, got = asyncio.run(main())
+    assert got == [1] * len(arrays)
+    # the hub's thread (unless an earlier test started it), plus one for
+    # each call on an array beyond the hub's
+    assert 2 <= during - before <= 1 + 2
+
+
 def test_async_wait_created(names):
     made = [names() for _ in range(20)]
 
