@@ -1,8 +1,10 @@
 """Waiting and locking: wait for an array to be created, changed or released,
 and lock it between processes (see docs/waiting.md).
 
-Every wait releases the GIL and can be interrupted with Ctrl-C (the library
-waits in slices of at most 50 ms, and signals are checked between them).
+Every wait releases the GIL while it sleeps and can be interrupted with
+Ctrl-C (the library waits in slices of at most 50 ms, and signals are
+checked between them); the asyncio forms (``*_async``) take no thread per
+call (see npshm._async_wait).
 A timeout is in seconds; None waits without limit.  A wait that runs out of
 time raises ``npshm.errors.TimeoutError``, which is also the builtin
 ``TimeoutError``.
