@@ -41,6 +41,14 @@ struct npshm_array {
   std::unique_ptr<npshm::ArrayLock> lock;  // npshm_lock's, made on first use
 };
 
+struct npshm_watch {
+  npshm::CreatedWatch watch;
+};
+
+struct npshm_waiter {
+  npshm::Waiter waiter;
+};
+
 struct npshm_location {
   npshm::Location location;
 };
@@ -666,6 +674,24 @@ int npshm_wait_created(const char *name, const npshm_options *opts, double timeo
   });
 }
 
+npshm_watch *npshm_watch_created(const char *name, const npshm_options *opts) {
+  return guarded(
+      [&] {
+        return new npshm_watch{npshm::CreatedWatch(
+            npshm::resolve_name(name, directory_of(opts), "watch_created"))};
+      },
+      static_cast<npshm_watch *>(nullptr));
+}
+
+int npshm_watch_fd(const npshm_watch *w) { return w ? w->watch.fd() : -1; }
+
+int npshm_watch_check(npshm_watch *w) {
+  if (!w) return null_handle("npshm_watch_check");
+  return guarded_code([&] { return w->watch.check() ? 1 : 0; });
+}
+
+void npshm_watch_free(npshm_watch *w) { delete w; }
+
 int npshm_notify(npshm_array *a, uint64_t *version) {
   if (!a) return null_handle("npshm_notify");
   return guarded_code([&] {
@@ -691,6 +717,40 @@ int npshm_wait_changed(const npshm_array *a, uint64_t seen, double timeout, uint
     if (version) *version = v;
     return NPSHM_OK;
   });
+}
+
+npshm_waiter *npshm_waiter_new(void) {
+  return guarded(
+      [&] {
+        auto w = std::make_unique<npshm_waiter>();
+        return w.release();
+      },
+      static_cast<npshm_waiter *>(nullptr));
+}
+
+void npshm_waiter_free(npshm_waiter *w) { delete w; }
+
+int npshm_wait_changed_any(npshm_waiter *w, npshm_array **arrays, const uint64_t *seen, size_t n,
+                           double timeout, size_t *index, uint64_t *version) {
+  if (!w) return null_handle("npshm_wait_changed_any");
+  if (n > 0 && (!arrays || !seen))
+    return guarded_code([&]() -> int { invalid("npshm_wait_changed_any: arrays and seen may not be NULL"); });
+  const npshm::Segment *segments[npshm::Waiter::kMaxArrays];
+  for (std::size_t i = 0; i < n && i < npshm::Waiter::kMaxArrays; ++i) {
+    if (!arrays[i]) return null_handle("npshm_wait_changed_any");
+    segments[i] = arrays[i]->segment.get();
+  }
+  return guarded_code([&] {
+    const std::size_t i = w->waiter.wait(segments, seen, n, timeout, version);
+    if (index) *index = i;
+    return NPSHM_OK;
+  });
+}
+
+int npshm_waiter_interrupt(npshm_waiter *w) {
+  if (!w) return null_handle("npshm_waiter_interrupt");
+  w->waiter.interrupt();
+  return NPSHM_OK;
 }
 
 int npshm_wait_released(const char *name, const npshm_options *opts, double timeout) {

@@ -261,6 +261,22 @@ int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t ti
 // Wake every process and thread sleeping in wait_word on the word.
 void wake_all(std::uint32_t *addr);
 
+// Sleep while each of n words holds its expected value, until any of them
+// is woken (wake_all, or wake_all_private for a word private to this
+// process) or timeout_ns passes; returns as wait_word.  shared: the word is
+// in a MAP_SHARED file mapping (else private to this process).  Linux 5.16
+// and later: futex_waitv, at most kMaxWordWaits words.  ENOSYS where the
+// system has no such call (can_wait_words() says so ahead).
+struct WordWait {
+  const std::uint32_t *addr;
+  std::uint32_t expected;
+  bool shared;
+};
+constexpr std::size_t kMaxWordWaits = 128;
+bool can_wait_words();
+int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns);
+void wake_all_private(std::uint32_t *addr);
+
 // A watch for changes: a descriptor that becomes readable when something
 // happens, or -1 where the system has none (wait_watch then just sleeps a
 // short while, so waiters poll).  Linux: inotify.

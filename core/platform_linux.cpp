@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -413,6 +414,51 @@ int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t ti
 }
 
 void wake_all(std::uint32_t *addr) { ::syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0); }
+
+void wake_all_private(std::uint32_t *addr) {
+  ::syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+namespace {
+// futex_waitv(2) (Linux 5.16): the C library has no wrapper.
+long futex_waitv(struct futex_waitv *waiters, unsigned n, const struct timespec *deadline) {
+#ifdef SYS_futex_waitv
+  return ::syscall(SYS_futex_waitv, waiters, n, 0, deadline, CLOCK_MONOTONIC);
+#else  // headers older than the call: as a kernel without it
+  (void)waiters;
+  (void)n;
+  (void)deadline;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+}  // namespace
+
+bool can_wait_words() {
+  // No waiters: EINVAL where the call exists, ENOSYS where it does not.
+  static const bool exists = futex_waitv(nullptr, 0, nullptr) == -1 && errno != ENOSYS;
+  return exists;
+}
+
+int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns) {
+  if (n == 0 || n > kMaxWordWaits) return EINVAL;
+  struct futex_waitv waiters[kMaxWordWaits];
+  for (std::size_t i = 0; i < n; ++i) {
+    waiters[i].val = words[i].expected;
+    waiters[i].uaddr = reinterpret_cast<std::uintptr_t>(words[i].addr);
+    waiters[i].flags = FUTEX_32 | (words[i].shared ? 0 : FUTEX_PRIVATE_FLAG);
+    waiters[i].__reserved = 0;
+  }
+  struct timespec deadline;  // futex_waitv takes an absolute time
+  if (timeout_ns >= 0) {
+    if (::clock_gettime(CLOCK_MONOTONIC, &deadline) != 0) return errno;
+    const std::int64_t end_ns = deadline.tv_nsec + timeout_ns % 1000000000;
+    deadline.tv_sec += static_cast<time_t>(timeout_ns / 1000000000 + end_ns / 1000000000);
+    deadline.tv_nsec = static_cast<long>(end_ns % 1000000000);
+  }
+  if (futex_waitv(waiters, static_cast<unsigned>(n), timeout_ns >= 0 ? &deadline : nullptr) >= 0) return 0;
+  return errno == EWOULDBLOCK ? EAGAIN : errno;
+}
 
 int watch_directory(const std::string &directory, int &watch) {
   watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -199,6 +199,17 @@ int wait_word(const std::uint32_t *addr, std::uint32_t expected, std::int64_t ti
 
 void wake_all(std::uint32_t *addr) { (void)addr; }
 
+bool can_wait_words() { return false; }
+
+int wait_words(const WordWait *words, std::size_t n, std::int64_t timeout_ns) {
+  (void)words;
+  (void)n;
+  (void)timeout_ns;
+  return ENOSYS;
+}
+
+void wake_all_private(std::uint32_t *addr) { (void)addr; }
+
 int watch_directory(const std::string &directory, int &watch) {
   (void)directory;
   watch = -1;

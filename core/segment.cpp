@@ -174,6 +174,14 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   }
 
   if (opts.populate) seg->populate(what, true);
+  FileHeader written;
+  written.header.data_offset = seg->data_offset_;
+  written.header.layout = layout;
+  written.has_trailer = true;
+  written.trailer = trailer;
+  struct stat now = st;  // as set above
+  now.st_mode = (st.st_mode & ~static_cast<mode_t>(07777)) | static_cast<mode_t>(opts.mode);
+  seg->note_file(written, now);
 
   if (int err = platform::publish(file, loc.path)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc)), err);
@@ -384,6 +392,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     // in the shm directory: a copy, or any file:// name, is persistent.
     seg->lifetime_ = effective_lifetime(file_header, st.st_dev, st.st_ino, loc.is_shm);
     seg->id_ = file_header.has_trailer ? file_header.trailer.id : 0;
+    seg->note_file(file_header, st);
     if (opts.populate) seg->populate(what, !opts.readonly);
     if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
     // A LAST close or gc may have unlinked the name between our open and our
@@ -413,6 +422,12 @@ void Segment::reserve_unallocated(const struct stat &st, const std::string &what
                      " the file does not have yet",
                  err, NPSHM_E_NO_SPACE);
   throw_system(what + ": cannot reserve the file's memory", err);
+}
+
+void Segment::note_file(const FileHeader &fh, const struct stat &st) {
+  has_trailer_ = fh.has_trailer;
+  sync_offset_ = npshm::sync_offset(fh, map_size_);
+  others_may_resize_ = !(st.st_uid == ::geteuid() || st.st_uid == 0) || (st.st_mode & 022) != 0;
 }
 
 void Segment::check_owner(const struct stat &st, const Options &opts, const unsigned *exist_ok_mode,

@@ -83,6 +83,17 @@ class Segment {
   // is mapped: someone truncated (or extended) it.  Every operation of the
   // library on the mapping checks this first.
   void check_size(const std::string &what) const;
+  // Whether a process of another user may be able to truncate the file: it
+  // is owned by another user who is not root, or its mode lets group or
+  // others write (an ACL's named entries are bounded by the group bits).
+  // Decided from the file's status when it was opened or created: only its
+  // owner (this user, or root) can widen the mode later.
+  bool others_may_resize() const { return others_may_resize_; }
+  // The offset of the sync block (npy_format.hpp) in the mapping, or 0 if
+  // the file has none; has_trailer() says whether it has an npshm trailer
+  // at all.  Both read once, when the file was opened or created.
+  std::uint64_t sync_offset() const { return sync_offset_; }
+  bool has_trailer() const { return has_trailer_; }
   int fd() const { return fd_; }
   // npshm_validate: throws Error(NPSHM_E_MISMATCH) unless the layout has
   // this dtype (a normalised descr) and shape; either may be null.
@@ -131,6 +142,9 @@ class Segment {
   // This handle stops counting as a user of file_ (once); true if it was
   // this process's last.
   bool leave_file() noexcept;
+  // Record what the waits need to know of the file, once it is mapped:
+  // fh as read (or written) and st, its status (after any mode change).
+  void note_file(const FileHeader &fh, const struct stat &st);
   static void check_owner(const struct stat &st, const Options &opts, const unsigned *exist_ok_mode,
                           const std::string &what);
 
@@ -148,6 +162,9 @@ class Segment {
   bool creator_ = false;
   int lifetime_ = 0;
   std::uint64_t id_ = 0;
+  std::uint64_t sync_offset_ = 0;
+  bool has_trailer_ = false;
+  bool others_may_resize_ = true;
   pid_t pid_ = 0;  // the process that opened it (a forked child must not apply the policy)
 };
 

@@ -34,23 +34,45 @@ struct Sync {
   std::uint32_t *word;
 };
 
-Sync sync_block(const Segment &seg, const std::string &what) {
-  seg.check_size(what);
-  const std::uint64_t end = seg.data_offset() + seg.layout().nbytes;
-  const std::uint64_t size = seg.mapping_size();
-  const auto *bytes = static_cast<const unsigned char *>(seg.mapping());
-  FileHeader fh;
-  fh.header.data_offset = seg.data_offset();
-  fh.header.layout = seg.layout();
-  fh.has_trailer = size >= end && size - end >= kTrailerSize &&
-                   parse_trailer(bytes + end, seg.data_offset(), seg.layout().nbytes, fh.trailer);
-  const std::uint64_t at = sync_offset(fh, size);
+// What a call is, for its messages: "notify NAME".  Built only when a
+// message needs it (the calls' fast paths allocate nothing).
+std::string what_of(const char *op, const Segment &seg) { return std::string(op) + " " + seg.location().name; }
+
+// Where the block is was found once, when the file was opened or created
+// (Segment::sync_offset): the header and trailer that place it were checked
+// then, and neither the mapping nor its size changes afterwards, so a later
+// write to the trailer moves nothing.
+//
+// What can change is the file: a process that may write it can truncate
+// it, and a touch of the block past the new end then kills this process
+// with SIGBUS.  Before touching the block, size_checked() compares the
+// file's size with the mapping's (an fstat; NPSHM_E_FORMAT "the file
+// changed size") whenever another user may be able to resize the file:
+// it belongs to another user (attached with allow_other_owner) or its mode
+// lets group or others write (Segment::others_may_resize).  Otherwise the
+// only processes that can resize it are this user's and root's, which can
+// as well kill this one: the trust model keeps other users out, not one's
+// own processes, and the check would then cost an fstat per call (a
+// quarter of the notify-to-wake round trip) for no protection.  The
+// decision cannot go stale: only the owner (this user or root) can widen
+// the mode.  (A process that opened the file for writing while its mode
+// still allowed it keeps that descriptor: giving write access once is
+// giving it, as for the data.)  A check is a look before the touch, not a
+// lock: a truncation between the two still gets SIGBUS, as for any access
+// to the data; it catches every resize made before the call.
+void size_checked(const Segment &seg, const char *op) {
+  if (seg.others_may_resize()) seg.check_size(what_of(op, seg));
+}
+
+Sync sync_block(const Segment &seg, const char *op) {
+  const std::uint64_t at = seg.sync_offset();
   if (at == 0)
-    throw Error(NPSHM_E_FORMAT, what + ": the file has no version block (" +
-                                    (fh.has_trailer ? "made by an earlier release of npshm"
-                                                    : "a plain .npy file, not created by npshm") +
+    throw Error(NPSHM_E_FORMAT, what_of(op, seg) + ": the file has no version block (" +
+                                    (seg.has_trailer() ? "made by an earlier release of npshm"
+                                                       : "a plain .npy file, not created by npshm") +
                                     "); versions, notify and wait_changed need an array created by "
                                     "this release or later");
+  size_checked(seg, op);
   auto *base = static_cast<unsigned char *>(seg.mapping()) + at;
   return Sync{reinterpret_cast<std::uint64_t *>(base), reinterpret_cast<std::uint32_t *>(base + 8)};
 }
@@ -89,15 +111,15 @@ std::string timeout_text(double timeout) {
 }
 
 std::uint64_t array_version(const Segment &seg) {
-  const Sync s = sync_block(seg, "version " + seg.location().name);
+  const Sync s = sync_block(seg, "version");
   return __atomic_load_n(s.version, __ATOMIC_SEQ_CST);
 }
 
 std::uint64_t notify(Segment &seg) {
-  const std::string what = "notify " + seg.location().name;
   if (seg.readonly())
-    throw Error(NPSHM_E_READONLY, what + ": the handle is read-only (notify writes the version into the file)");
-  const Sync s = sync_block(seg, what);
+    throw Error(NPSHM_E_READONLY,
+                what_of("notify", seg) + ": the handle is read-only (notify writes the version into the file)");
+  const Sync s = sync_block(seg, "notify");
   // Version first, then the word: a waiter that saw the old version read
   // the word before this changes it, so its sleep is refused or woken.
   const std::uint64_t v = __atomic_add_fetch(s.version, 1, __ATOMIC_SEQ_CST);
@@ -107,55 +129,118 @@ std::uint64_t notify(Segment &seg) {
 }
 
 std::uint64_t wait_changed(const Segment &seg, std::uint64_t seen, double timeout) {
-  const std::string what = "wait_changed " + seg.location().name;
-  const Deadline deadline(timeout, what);
-  const Sync s = sync_block(seg, what);
-  for (;;) {
+  const char *op = "wait_changed";
+  const Deadline deadline(timeout, std::isnan(timeout) ? what_of(op, seg) : std::string());  // (names only a refusal)
+  const Sync s = sync_block(seg, op);
+  for (bool first = true;; first = false) {
+    if (!first) size_checked(seg, op);  // after a sleep: the file may have changed meanwhile
     const std::uint32_t word = __atomic_load_n(s.word, __ATOMIC_SEQ_CST);
     const std::uint64_t v = __atomic_load_n(s.version, __ATOMIC_SEQ_CST);
     if (v != seen) return v;
     const std::int64_t left = deadline.remaining_ns();
-    if (left == 0) timed_out(what, timeout, " (version still " + std::to_string(seen) + ")");
+    if (left == 0) timed_out(what_of(op, seg), timeout, " (version still " + std::to_string(seen) + ")");
     const int err = platform::wait_word(s.word, word, left);
     if (err != 0 && err != EAGAIN && err != ETIMEDOUT && err != EINTR)
-      throw_system(what + ": cannot wait", err);
+      throw_system(what_of(op, seg) + ": cannot wait", err);
   }
+}
+
+Waiter::Waiter() {
+  if (!platform::can_wait_words())
+    throw Error(NPSHM_E_SYSTEM,
+                "npshm_waiter_new: this system cannot wait on several arrays at once (Linux 5.16 or later can)",
+                ENOSYS);
+}
+
+void Waiter::interrupt() noexcept {
+  __atomic_store_n(&pending_, 1, __ATOMIC_SEQ_CST);
+  __atomic_add_fetch(&word_, 1, __ATOMIC_SEQ_CST);
+  platform::wake_all_private(&word_);
+}
+
+std::size_t Waiter::wait(const Segment *const *arrays, const std::uint64_t *seen, std::size_t n, double timeout,
+                         std::uint64_t *version) {
+  const char *op = "wait_changed_any";
+  const Deadline deadline(timeout, op);
+  if (n == 0 || n > kMaxArrays)
+    throw Error(NPSHM_E_INVALID, std::string(op) + ": " + std::to_string(n) + " arrays (from 1 to " +
+                                     std::to_string(kMaxArrays) + ")");
+  Sync syncs[kMaxArrays];
+  platform::WordWait words[kMaxArrays + 1];
+  for (std::size_t i = 0; i < n; ++i) syncs[i] = sync_block(*arrays[i], op);
+  for (bool first = true;; first = false) {
+    // The interrupt word first, then the flag: an interrupt after this look
+    // changes the word, so the kernel does not let the wait below sleep.
+    const std::uint32_t control = __atomic_load_n(&word_, __ATOMIC_SEQ_CST);
+    if (__atomic_exchange_n(&pending_, 0, __ATOMIC_SEQ_CST))
+      throw Error(NPSHM_E_CANCELED, std::string(op) + ": interrupted (npshm_waiter_interrupt)");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!first) size_checked(*arrays[i], op);
+      // The word, then the version, as wait_changed.
+      words[i] = platform::WordWait{syncs[i].word, __atomic_load_n(syncs[i].word, __ATOMIC_SEQ_CST), true};
+      const std::uint64_t v = __atomic_load_n(syncs[i].version, __ATOMIC_SEQ_CST);
+      if (v != seen[i]) {
+        if (version) *version = v;
+        return i;
+      }
+    }
+    const std::int64_t left = deadline.remaining_ns();
+    if (left == 0) timed_out(op, timeout, " (no array changed)");
+    words[n] = platform::WordWait{&word_, control, false};
+    const int err = platform::wait_words(words, n + 1, left);
+    if (err != 0 && err != EAGAIN && err != ETIMEDOUT && err != EINTR)
+      throw_system(std::string(op) + ": cannot wait", err);
+  }
+}
+
+CreatedWatch::CreatedWatch(const Location &loc) : loc_(loc) {
+  const std::string what = "wait_created " + loc.name;
+  // Watch first, then look (check): a name published after the look is an
+  // event.
+  if (int err = platform::watch_directory(loc.directory, fd_)) {
+    fd_ = -1;
+    if (err == ENOENT || err == ENOTDIR)
+      throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
+    throw_system(what + ": cannot watch " + loc.directory, err);
+  }
+}
+
+CreatedWatch::~CreatedWatch() { platform::close_watch(fd_); }
+
+bool CreatedWatch::check() {
+  if (fd_ >= 0) platform::wait_watch(fd_, 0);  // consume what is there: this looks anyway
+  const std::string what = "wait_created " + loc_.name;
+  ArrayFile file;
+  try {
+    const int err = open_array_file(loc_.path, ArrayFileAccess::read_only, "", file);
+    if (err == 0) {
+      ::close(file.fd);
+      return true;
+    }
+    if (err == platform::kNotRegular)
+      problem_ = std::string(" (the name is ") + platform::file_kind(file.st.st_mode) + ")";
+    else if (err == EACCES || err == EPERM)
+      throw_system(what + ": the name exists but cannot be read", err);
+    else if (err != ENOENT)
+      throw_system(what + ": cannot open", err);
+  } catch (const Error &e) {
+    if (e.code() != NPSHM_E_FORMAT) throw;
+    // Something else writing a file under that name: wait for it to
+    // become a whole array.
+    problem_ = std::string(" (the name exists but is not an array: ") + e.what() + ")";
+  }
+  return false;
 }
 
 void wait_created(const Location &loc, double timeout) {
   const std::string what = "wait_created " + loc.name;
   const Deadline deadline(timeout, what);
-  WatchGuard watch;
-  // Watch first, then look: a name published after the look is an event.
-  if (int err = platform::watch_directory(loc.directory, watch.fd)) {
-    if (err == ENOENT || err == ENOTDIR)
-      throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
-    throw_system(what + ": cannot watch " + loc.directory, err);
-  }
-  std::string last_problem;
+  CreatedWatch watch(loc);
   for (;;) {
-    ArrayFile file;
-    int err = 0;
-    try {
-      err = open_array_file(loc.path, ArrayFileAccess::read_only, "", file);
-      if (err == 0) {
-        ::close(file.fd);
-        return;
-      }
-      if (err == platform::kNotRegular) last_problem = std::string(" (the name is ") + platform::file_kind(file.st.st_mode) + ")";
-      else if (err == EACCES || err == EPERM)
-        throw_system(what + ": the name exists but cannot be read", err);
-      else if (err != ENOENT)
-        throw_system(what + ": cannot open", err);
-    } catch (const Error &e) {
-      if (e.code() != NPSHM_E_FORMAT) throw;
-      // Something else writing a file under that name: wait for it to
-      // become a whole array.
-      last_problem = std::string(" (the name exists but is not an array: ") + e.what() + ")";
-    }
+    if (watch.check()) return;
     const std::int64_t left = deadline.remaining_ns();
-    if (left == 0) timed_out(what, timeout, last_problem);
-    err = platform::wait_watch(watch.fd, left);
+    if (left == 0) timed_out(what, timeout, watch.problem());
+    const int err = platform::wait_watch(watch.fd(), left);
     if (err < 0 || (err > 1 && err != EINTR)) throw_system(what + ": cannot wait", err);
   }
 }

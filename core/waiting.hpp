@@ -17,9 +17,12 @@
 // Error(NPSHM_E_TIMEOUT).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
+
+#include "names.hpp"
 
 namespace npshm {
 
@@ -41,11 +44,60 @@ std::uint64_t wait_changed(const Segment &seg, std::uint64_t seen, double timeou
 // one; npshm publishes complete arrays only).  Watches the directory before
 // looking, so no creation is missed.
 void wait_created(const Location &loc, double timeout);
+// wait_created for event loops: fd() becomes readable when something
+// happened in the directory (-1 where the system cannot tell: then check
+// every few ms); check() consumes those events and looks: true once the
+// name exists as an array.  The directory is watched from construction, so
+// a creation after it is never missed.  Throws Error (NPSHM_E_NOT_FOUND: no
+// such directory; check: a name that exists but cannot be read).
+class CreatedWatch {
+ public:
+  explicit CreatedWatch(const Location &loc);
+  CreatedWatch(const CreatedWatch &) = delete;
+  CreatedWatch &operator=(const CreatedWatch &) = delete;
+  ~CreatedWatch();
+  int fd() const { return fd_; }
+  bool check();
+  // Why the last check said no, for a timeout's message ("" or " (...)").
+  const std::string &problem() const { return problem_; }
+
+ private:
+  Location loc_;
+  int fd_ = -1;
+  std::string problem_;
+};
+
 // Return once no process other than this one holds the array (its holder
 // lock): through this process's description of it, so the caller's own
 // handles do not count.
 void wait_released(const Segment &seg, double timeout);
 void wait_released(const Location &loc, const Options &opts, double timeout);
+
+// Waiting for any of several arrays to change, from one thread: for a
+// process that serves many waits at once (an event loop) without a thread
+// per wait.  interrupt() (from any thread) makes the current wait, or the
+// next one if none is under way, end with Error(NPSHM_E_CANCELED) -- so the
+// thread can take up a new set of arrays.  Linux 5.16 and later
+// (futex_waitv); elsewhere the constructor throws Error(NPSHM_E_SYSTEM).
+class Waiter {
+ public:
+  static constexpr std::size_t kMaxArrays = 127;  // the system's limit, less the interrupt word
+  Waiter();
+  Waiter(const Waiter &) = delete;
+  Waiter &operator=(const Waiter &) = delete;
+  // The index of an array whose version differs from seen[i] (the first
+  // such in order when several do), as soon as one does; its version in
+  // *version.  Throws Error: NPSHM_E_CANCELED, NPSHM_E_TIMEOUT,
+  // NPSHM_E_INVALID (n is 0 or over kMaxArrays), NPSHM_E_FORMAT (an array
+  // without a version block).
+  std::size_t wait(const Segment *const *arrays, const std::uint64_t *seen, std::size_t n, double timeout,
+                   std::uint64_t *version);
+  void interrupt() noexcept;
+
+ private:
+  std::uint32_t word_ = 0;     // the interrupt word: private futex
+  std::uint32_t pending_ = 0;  // an interrupt not yet delivered
+};
 
 // A point in time timeout seconds from now, on the monotonic clock; the
 // check of the timeout argument shared by the waits and array locks.

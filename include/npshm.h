@@ -145,7 +145,8 @@ enum {
   NPSHM_E_BUSY = -9,       /* lock not obtained in time                   */
   NPSHM_E_NO_MEMORY = -10, /* out of memory, or mlock limit reached       */
   NPSHM_E_SYSTEM = -11,    /* any other system error (see the message)    */
-  NPSHM_E_CANCELED = -12,  /* a progress callback asked to stop           */
+  NPSHM_E_CANCELED = -12,  /* a progress callback asked to stop, or a wait
+                              was interrupted (npshm_waiter_interrupt)    */
   NPSHM_E_TIMEOUT = -13,   /* a wait or lock ran out of time              */
   /* The most negative code (the last one above): the codes run from -1
      down to NPSHM_E_LAST without gaps, so a binding lists them with
@@ -755,6 +756,22 @@ NPSHM_API npshm_list *npshm_gc(const npshm_options *opts, int dry_run);
 NPSHM_API int npshm_wait_created(const char *name, const npshm_options *opts,
                                  double timeout);
 
+/* npshm_wait_created for event loops: a watch of the directory, whose
+   descriptor becomes readable when something happened there, and a look.
+   npshm_watch_created sets the watch (NULL: NPSHM_E_NOT_FOUND if the
+   directory does not exist, NPSHM_E_INVALID for a bad name, ...); from
+   then on no creation is missed.  npshm_watch_check consumes the
+   descriptor's events and looks: 1 once name exists as an array, 0 not yet
+   (wait until the descriptor is readable, then check again), negative: an
+   error (a name that exists but cannot be read).  npshm_watch_fd: the
+   descriptor to poll for reading (owned by the watch), or -1 where the
+   system has none (then check every few milliseconds). */
+typedef struct npshm_watch npshm_watch;
+NPSHM_API npshm_watch *npshm_watch_created(const char *name, const npshm_options *opts);
+NPSHM_API int npshm_watch_fd(const npshm_watch *w);
+NPSHM_API int npshm_watch_check(npshm_watch *w);
+NPSHM_API void npshm_watch_free(npshm_watch *w); /* NULL is ignored */
+
 /* Versions.  Every array npshm creates carries a 64-bit version (0 when
    created) and a futex word after its trailer (docs/format.md).  Plain
    .npy files and files made by earlier releases have none: these calls
@@ -770,11 +787,42 @@ NPSHM_API int npshm_wait_created(const char *name, const npshm_options *opts,
    after seen was read.  Waiters see the latest version and may skip
    intermediate ones (ten quick notifies may wake a waiter once, with the
    version ten higher).  A reader of the file can wake waiters without a
-   new version; they then wait again, so only a notify makes it return. */
+   new version; they then wait again, so only a notify makes it return.
+   Where another user may resize the file (it is another user's, or group
+   or others may write it), these calls first check its size and fail with
+   NPSHM_E_FORMAT if it changed ("the file changed size"): touching the
+   version past a truncated end would be SIGBUS.  A file only this user
+   (and root) may write is not checked: only they could truncate it. */
 NPSHM_API int npshm_notify(npshm_array *a, uint64_t *version);
 NPSHM_API int npshm_array_version(const npshm_array *a, uint64_t *version);
 NPSHM_API int npshm_wait_changed(const npshm_array *a, uint64_t seen,
                                  double timeout, uint64_t *version);
+
+/* Waiting for any of several arrays from one thread (for a process that
+   serves many waits at once, such as an event loop, without a thread per
+   wait).  npshm_waiter_new: NULL with NPSHM_E_SYSTEM (errno ENOSYS) where
+   the system cannot (Linux before 5.16: no futex_waitv; other systems), or
+   NPSHM_E_NO_MEMORY.
+   npshm_wait_changed_any returns NPSHM_OK as soon as the version of one of
+   the n arrays differs from seen[i] (the same promise as
+   npshm_wait_changed: no notify made after seen was read is missed),
+   writing i into *index and that version into *version (either may be
+   NULL; the lowest such i when several differ).  n runs from 1 to
+   NPSHM_WAIT_ANY_MAX (else NPSHM_E_INVALID); one waiter serves one wait at
+   a time.  NPSHM_E_FORMAT: an array without a version block;
+   NPSHM_E_TIMEOUT as the other waits; NPSHM_E_CANCELED: interrupted.
+   npshm_waiter_interrupt (from any thread; async-signal-safe) makes the
+   waiter's current wait end with NPSHM_E_CANCELED, or its next one if none
+   is under way: so a thread waiting for a set of arrays takes up a new set.
+   The arrays must stay open during the wait. */
+#define NPSHM_WAIT_ANY_MAX 127
+typedef struct npshm_waiter npshm_waiter;
+NPSHM_API npshm_waiter *npshm_waiter_new(void);
+NPSHM_API void npshm_waiter_free(npshm_waiter *w); /* NULL is ignored */
+NPSHM_API int npshm_wait_changed_any(npshm_waiter *w, npshm_array **arrays,
+                                     const uint64_t *seen, size_t n, double timeout,
+                                     size_t *index, uint64_t *version);
+NPSHM_API int npshm_waiter_interrupt(npshm_waiter *w);
 
 /* Return NPSHM_OK once no process other than the caller's holds the array
    (holds a handle of it; the caller's own handles do not count).  The

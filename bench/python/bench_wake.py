@@ -1,13 +1,14 @@
 """Notify -> wake-up latency from Python: a ping-pong between two processes
 over two arrays (npshm.notify / npshm.wait_changed), against a pipe
-ping-pong in Python, in one run.  Prints median and p99 round trips and the
-ratio; lines starting with ROW feed bench/tables.py.  Not a test.
+ping-pong in Python.  Both run side by side, each with a child of its own,
+and the parent alternates them round by round, so that a noisy machine
+slows both alike.  Prints median and p99 round trips and the ratio; lines
+starting with ROW feed bench/tables.py.  Not a test.
 
     PYTHONPATH=build/bindings/python python3 bench/python/bench_wake.py [ROUNDS]
 """
 import multiprocessing as mp
 import os
-import statistics
 import sys
 import time
 
@@ -37,7 +38,7 @@ def npshm_child(a_name, b_name, rounds):
     a, b = npshm.attach(a_name), npshm.attach(b_name)
     seen = 0
     for _ in range(rounds + 1):
-        seen = npshm.wait_changed(a, seen, timeout=10)
+        seen = npshm.wait_changed(a, seen, timeout=60)
         npshm.notify(b)
 
 
@@ -51,36 +52,36 @@ def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
     names = [npshm.unique_name("npshm-bench-wake") for _ in range(2)]
     a, b = (npshm.create(n, 1, "i8") for n in names)
+    r1, w1 = os.pipe()
+    r2, w2 = os.pipe()
+    fork = mp.get_context("fork")
+    children = [fork.Process(target=npshm_child, args=(*names, rounds)),
+                fork.Process(target=pipe_child, args=(r1, w2, rounds))]
     try:
-        p = mp.get_context("fork").Process(target=npshm_child, args=(*names, rounds))
-        p.start()
-        t, seen = [], 0
-        for i in range(rounds + 1):
-            t0 = time.perf_counter()
-            npshm.notify(a)
-            seen = npshm.wait_changed(b, seen, timeout=10)
-            if i:
-                t.append(time.perf_counter() - t0)
-        p.join()
-        n = stats("npshm (Python)", t)
+        for c in children:
+            c.start()
+        t_npshm, t_pipe, seen = [], [], 0
+        for i in range(rounds + 1):  # one warm-up round
+            for k in ((0, 1) if i % 2 else (1, 0)):
+                t0 = time.perf_counter()
+                if k == 0:
+                    npshm.notify(a)
+                    seen = npshm.wait_changed(b, seen, timeout=60)
+                else:
+                    os.write(w1, b"x")
+                    os.read(r2, 8)
+                took = time.perf_counter() - t0
+                if i:
+                    (t_npshm if k == 0 else t_pipe).append(took)
+        for c in children:
+            c.join()
     finally:
         for name in names:
             npshm.delete(name)
-    r1, w1 = os.pipe()
-    r2, w2 = os.pipe()
-    p = mp.get_context("fork").Process(target=pipe_child, args=(r1, w2, rounds))
-    p.start()
-    t = []
-    for i in range(rounds + 1):
-        t0 = time.perf_counter()
-        os.write(w1, b"x")
-        os.read(r2, 8)
-        if i:
-            t.append(time.perf_counter() - t0)
-    p.join()
-    pp = stats("pipe (Python)", t)
-    print(f"ratio npshm/pipe {n[0] / pp[0]:.2f} (medians); per notification (half a round "
-          f"trip) {n[0] / 2:.1f} us")
+    n = stats("npshm (Python)", t_npshm)
+    pp = stats("pipe (Python)", t_pipe)
+    print(f"ratio npshm/pipe {n[0] / pp[0]:.2f} (medians); per notification (half a round trip) "
+          f"{n[0] / 2:.1f} us")
     row(n, pp)
 
 

@@ -21,7 +21,7 @@
 %include "stdint.i"
 
 %init %{
-  if (npshm_py_init_module(m) < 0) {
+  if (npshm_py_init_module(m) < 0 || npshm_py_add_waiting(m) < 0) {
     return NULL;
   }
 %}
@@ -251,6 +251,14 @@ NPSHM_CHECK_PTR(npshm_ref_parse);
 %ignore npshm_notify;
 %ignore npshm_array_version;
 %ignore npshm_wait_changed;
+%ignore npshm_waiter_new;
+%ignore npshm_waiter_free;
+%ignore npshm_wait_changed_any;
+%ignore npshm_waiter_interrupt;
+%ignore npshm_watch_created;
+%ignore npshm_watch_fd;
+%ignore npshm_watch_check;
+%ignore npshm_watch_free;
 %ignore npshm_wait_released;
 %ignore npshm_wait_released_array;
 %ignore npshm_lock;
@@ -426,10 +434,6 @@ PyObject *wait_created_name(const char *name, const npshm_options *opts,
                             double timeout) {
   return npshm_py_wait_created(name, opts, timeout);
 }
-PyObject *wait_changed_mapping(PyObject *mapping, unsigned long long seen,
-                               double timeout) {
-  return npshm_py_wait_changed(mapping, seen, timeout);
-}
 PyObject *wait_released_either(const char *name, const npshm_options *opts,
                                PyObject *mapping, double timeout) {
   return npshm_py_wait_released(name, opts, mapping, timeout);
@@ -439,11 +443,5 @@ PyObject *lock_mapping(PyObject *mapping, int exclusive, double timeout) {
 }
 PyObject *unlock_mapping(PyObject *mapping) {
   return npshm_py_unlock(mapping);
-}
-PyObject *notify_mapping(PyObject *mapping) {
-  return npshm_py_notify(mapping);
-}
-PyObject *version_mapping(PyObject *mapping) {
-  return npshm_py_version(mapping);
 }
 %}

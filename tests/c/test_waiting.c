@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -143,6 +144,101 @@ static void test_version_notify_and_wait(void **state) {
   npshm_close(a);
 }
 
+/* ---- one thread waiting for many arrays ---- */
+
+static npshm_waiter *waiter_or_skip(void) {
+  npshm_waiter *w = npshm_waiter_new();
+  if (!w && npshm_last_error() == NPSHM_E_SYSTEM && npshm_last_errno() == ENOSYS) {
+    fprintf(stderr, "# skipped: %s\n", npshm_last_message());
+    skip();
+  }
+  assert_non_null(w);
+  return w;
+}
+
+static void *interrupt_later(void *arg) {
+  usleep(200 * 1000);
+  npshm_waiter_interrupt(arg);
+  return NULL;
+}
+
+static int notify_second_later(void *arg, int ready) {
+  (void)arg;
+  npshm_array *b = npshm_attach("any-b", NULL);
+  if (!b) return 1;
+  say_ready(ready);
+  usleep(200 * 1000);
+  return npshm_notify(b, NULL) == NPSHM_OK ? 0 : 2;
+}
+
+static void test_wait_changed_any(void **state) {
+  (void)state;
+  npshm_waiter *w = waiter_or_skip();
+  npshm_array *arrays[3] = {make("any-a"), make("any-b"), make("any-c")};
+  uint64_t seen[3] = {0, 0, 0}, v = 99;
+  size_t index = 99;
+  /* nothing changed: a timeout of 0 only checks */
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, 0, &index, &v),
+                   NPSHM_E_TIMEOUT);
+  assert_last_error(NPSHM_E_TIMEOUT, "wait_changed_any", "timed out");
+  /* one differs already: at once, its index and version */
+  assert_int_equal(npshm_notify(arrays[2], NULL), NPSHM_OK);
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, -1, &index, &v),
+                   NPSHM_OK);
+  assert_int_equal(index, 2);
+  assert_int_equal(v, 1);
+  seen[2] = 1;
+  /* another process notifies the second: the sleeping waiter wakes */
+  child_t c = spawn(notify_second_later, NULL);
+  await_ready(c);
+  double t0 = now();
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, 30, &index, &v),
+                   NPSHM_OK);
+  assert_int_equal(index, 1);
+  assert_int_equal(v, 1);
+  assert_true(now() - t0 < 30);
+  assert_int_equal(reap(c, NULL), 0);
+  seen[1] = 1;
+  /* a timeout holds */
+  t0 = now();
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, 0.2, NULL, NULL),
+                   NPSHM_E_TIMEOUT);
+  assert_timeout_within(t0, 0.2, "wait_changed_any");
+  /* an interrupt from another thread ends a wait without limit */
+  pthread_t thread;
+  assert_int_equal(pthread_create(&thread, NULL, interrupt_later, w), 0);
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, -1, NULL, NULL),
+                   NPSHM_E_CANCELED);
+  assert_last_error(NPSHM_E_CANCELED, "wait_changed_any", "interrupted");
+  pthread_join(thread, NULL);
+  /* one made before a wait ends the next wait, once */
+  assert_int_equal(npshm_waiter_interrupt(w), NPSHM_OK);
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, -1, NULL, NULL),
+                   NPSHM_E_CANCELED);
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 3, 0, NULL, NULL),
+                   NPSHM_E_TIMEOUT);
+  /* mistakes */
+  assert_int_equal(npshm_wait_changed_any(w, arrays, seen, 0, 0, NULL, NULL),
+                   NPSHM_E_INVALID);
+  assert_int_equal(npshm_wait_changed_any(w, NULL, seen, 3, 0, NULL, NULL), NPSHM_E_INVALID);
+  assert_int_equal(npshm_wait_changed_any(NULL, arrays, seen, 3, 0, NULL, NULL),
+                   NPSHM_E_INVALID);
+  assert_int_equal(npshm_waiter_interrupt(NULL), NPSHM_E_INVALID);
+  npshm_array *many[NPSHM_WAIT_ANY_MAX + 1];
+  uint64_t zeros[NPSHM_WAIT_ANY_MAX + 1] = {0};
+  for (int i = 0; i <= NPSHM_WAIT_ANY_MAX; ++i) many[i] = arrays[0];
+  assert_int_equal(npshm_wait_changed_any(w, many, zeros, NPSHM_WAIT_ANY_MAX, 0,
+                                          NULL, NULL),
+                   NPSHM_E_TIMEOUT); /* the most it takes */
+  assert_int_equal(npshm_wait_changed_any(w, many, zeros, NPSHM_WAIT_ANY_MAX + 1,
+                                          0, NULL, NULL),
+                   NPSHM_E_INVALID);
+  assert_last_error(NPSHM_E_INVALID, "wait_changed_any", "128 arrays");
+  for (int i = 0; i < 3; ++i) npshm_close(arrays[i]);
+  npshm_waiter_free(w);
+  npshm_waiter_free(NULL);
+}
+
 static void test_readonly_waits_but_cannot_notify(void **state) {
   (void)state;
   npshm_array *a = make("ro");
@@ -193,6 +289,38 @@ static void test_files_without_sync_block_refused(void **state) {
   assert_true(npshm_id(a) != 0); /* the trailer still reads */
   assert_int_equal(npshm_notify(a, NULL), NPSHM_E_FORMAT);
   assert_last_error(NPSHM_E_FORMAT, "notify shm://old", "earlier release");
+  npshm_close(a);
+}
+
+/* A file that another user may resize (here: writable by group and
+   others): each call checks the size first and refuses a truncated file
+   (run in a child: a touch of the block past the end would be SIGBUS). */
+static int touch_truncated(void *arg) {
+  npshm_array *a = arg;
+  uint64_t v = 0;
+  if (npshm_array_version(a, &v) != NPSHM_E_FORMAT || !strstr(npshm_last_message(), "changed size")) return 1;
+  if (npshm_notify(a, &v) != NPSHM_E_FORMAT || !strstr(npshm_last_message(), "notify shm://shared-rw")) return 2;
+  if (npshm_wait_changed(a, 5, 0.1, &v) != NPSHM_E_FORMAT || !strstr(npshm_last_message(), "changed size"))
+    return 3;
+  return 0;
+}
+
+static void test_resize_by_others_detected(void **state) {
+  (void)state;
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_mode(o, 0666);
+  const int64_t shape[1] = {1 << 12}; /* 32 KiB: the block is pages past the header */
+  npshm_array *a = npshm_create("shared-rw", "<f8", 1, shape, NPSHM_ORDER_C, o);
+  npshm_options_free(o);
+  assert_non_null(a);
+  uint64_t v = 0;
+  assert_int_equal(npshm_notify(a, &v), NPSHM_OK);
+  assert_int_equal(v, 1);
+  int fd = open(private_path("shared-rw"), O_RDWR);
+  assert_true(fd >= 0);
+  assert_int_equal(ftruncate(fd, 4096), 0); /* what any user could do */
+  close(fd);
+  assert_int_equal(run_in_child(touch_truncated, a), 0);
   npshm_close(a);
 }
 
@@ -373,6 +501,50 @@ static int holder_closing_after(void *arg, int ready) {
   usleep(300 * 1000);
   npshm_close(a);
   return 0;
+}
+
+/* The event loop's form: a descriptor to poll, then a look. */
+static int create_later(void *arg, int ready) {
+  (void)arg;
+  say_ready(ready);
+  usleep(100 * 1000);
+  npshm_array *a = make("watched");
+  return a ? 0 : 1;
+}
+
+static void test_watch_created(void **state) {
+  (void)state;
+  npshm_watch *w = npshm_watch_created("watched", NULL);
+  assert_non_null(w);
+  const int fd = npshm_watch_fd(w);
+  assert_true(fd >= 0);
+  assert_int_equal(npshm_watch_check(w), 0); /* not yet */
+  struct pollfd p = {fd, POLLIN, 0};
+  assert_int_equal(poll(&p, 1, 0), 0); /* nothing happened: not readable */
+  child_t c = spawn(create_later, NULL);
+  await_ready(c);
+  /* readable once something happens; a look then finds the array (events
+     for other names, or the child's temporary file, may come first) */
+  const double t0 = now();
+  int found = 0;
+  while (!found && now() - t0 < 30) {
+    assert_int_equal(poll(&p, 1, 30000), 1);
+    found = npshm_watch_check(w);
+    assert_true(found >= 0);
+  }
+  assert_int_equal(found, 1);
+  assert_int_equal(reap(c, NULL), 0);
+  assert_int_equal(npshm_watch_check(w), 1); /* it stays there */
+  npshm_watch_free(w);
+  npshm_watch_free(NULL);
+  assert_int_equal(npshm_watch_check(NULL), NPSHM_E_INVALID);
+  assert_int_equal(npshm_watch_fd(NULL), -1);
+  /* a directory that does not exist */
+  npshm_options *o = npshm_options_new();
+  npshm_options_set_directory(o, private_path("no-such-dir"));
+  assert_null(npshm_watch_created("x", o));
+  assert_int_equal(npshm_last_error(), NPSHM_E_NOT_FOUND);
+  npshm_options_free(o);
 }
 
 static void test_wait_released(void **state) {
@@ -666,13 +838,16 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       T(test_version_notify_and_wait),
       T(test_readonly_waits_but_cannot_notify),
+      T(test_wait_changed_any),
       T(test_files_without_sync_block_refused),
+      T(test_resize_by_others_detected),
       T(test_file_layout),
       T(test_timeouts_hold),
       T(test_notify_wakes_every_waiter),
       T(test_no_lost_wakeup_rapid_notifies),
       T(test_wait_created_races_creation),
       T(test_wait_created_sees_existing_and_invalid),
+      T(test_watch_created),
       T(test_wait_released),
       T(test_waiter_never_blocks_attachers),
       T(test_killed_lock_holder_releases),

@@ -23,7 +23,8 @@ from ._handle import (MS_ASYNC, MS_INVALIDATE, MS_SYNC, Handle, Managed,
 from ._shared_array import SharedArray
 from .errors import Error
 from ._waiting import (ArrayLock, lock, notify, version, wait_changed,
-                       wait_changed_async, wait_created, wait_released)
+                       wait_changed_async, wait_created, wait_created_async,
+                       wait_released)
 from . import _dask_hook
 
 _dask_hook.install()  # arrays travel by reference through dask
@@ -36,5 +37,5 @@ __all__ = [
     "from_array", "gc", "handle", "host_id", "list", "load", "managed", "name",
     "readonly", "save", "unique_name", "errors", "__version__",
     "ArrayLock", "lock", "notify", "version", "wait_changed",
-    "wait_changed_async", "wait_created", "wait_released",
+    "wait_changed_async", "wait_created", "wait_created_async", "wait_released",
 ]

@@ -1,8 +1,10 @@
 """Waiting and locking: wait for an array to be created, changed or released,
 and lock it between processes (see docs/waiting.md).
 
-Every wait releases the GIL and can be interrupted with Ctrl-C (the library
-waits in slices of at most 50 ms, and signals are checked between them).
+Every wait releases the GIL while it sleeps and can be interrupted with
+Ctrl-C (the library waits in slices of at most 50 ms, and signals are
+checked between them); the asyncio forms (``*_async``) take no thread per
+call (see npshm._async_wait).
 A timeout is in seconds; None waits without limit.  A wait that runs out of
 time raises ``npshm.errors.TimeoutError``, which is also the builtin
 ``TimeoutError``.
@@ -10,17 +12,21 @@ time raises ``npshm.errors.TimeoutError``, which is also the builtin
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from typing import Any, Optional
 
-from . import _npshm
+from . import _async_wait, _npshm
 from ._names import NameLike, as_name
 from ._shared_array import mapping_of
 from .errors import invalid
 
-__all__ = ["wait_created", "notify", "version", "wait_changed",
+# notify, version and wait_changed do all their work in C (src/waiting.c):
+# a notification takes microseconds, and Python code around it would be a
+# large part of that.
+_notify_array = _npshm._npshm_c.notify_array
+_version_array = _npshm._npshm_c.version_array
+_wait_changed_array = _npshm._npshm_c.wait_changed_array
+
+__all__ = ["wait_created", "wait_created_async", "notify", "version", "wait_changed",
            "wait_changed_async", "wait_released", "lock", "ArrayLock"]
 
 
@@ -53,15 +59,25 @@ def wait_created(name: NameLike, timeout: Optional[float] = None) -> None:
     _npshm.wait_created_name(as_name(name), None, _seconds(timeout))
 
 
+async def wait_created_async(name: NameLike, timeout: Optional[float] = None) -> None:
+    """wait_created for asyncio: ``await npshm.wait_created_async(name)``.
+
+    Cost: no thread.  The event loop polls the library's watch of the shm
+    directory (an inotify descriptor, with loop.add_reader), and each event
+    makes it look for the name."""
+    nm = as_name(name)
+    await _async_wait.wait_created(nm, _seconds(timeout), f"wait_created {nm}")
+
+
 def notify(a: Any) -> int:
     """Add one to the array's version and wake every waiter; returns the new
     version.  Needs a writable array (a reader can wait, not notify)."""
-    return _npshm.notify_mapping(_mapping(a))
+    return _notify_array(a)
 
 
 def version(a: Any) -> int:
     """The array's version: 0 when created, one more at each notify()."""
-    return _npshm.version_mapping(_mapping(a))
+    return _version_array(a)
 
 
 def wait_changed(a: Any, seen: int, timeout: Optional[float] = None) -> int:
@@ -69,54 +85,28 @@ def wait_changed(a: Any, seen: int, timeout: Optional[float] = None) -> int:
 
     Never misses a notify made after `seen` was read; waiters see the latest
     version and may skip intermediate ones."""
-    return _npshm.wait_changed_mapping(_mapping(a), int(seen), _seconds(timeout))
+    return _wait_changed_array(a, seen, timeout)
 
 
 async def wait_changed_async(a: Any, seen: int,
                              timeout: Optional[float] = None) -> int:
     """wait_changed for asyncio: ``v = await npshm.wait_changed_async(a, v)``.
 
-    Cost: each pending call waits in a thread of its own (a futex cannot be
-    polled by an event loop), which ends within 50 ms of a cancellation."""
+    Cost: no thread per call.  One thread per process waits for every
+    pending call at once (Linux 5.16 and later: futex_waitv), for any number
+    of calls on up to 127 arrays; a call on an array beyond those, or on a
+    system without futex_waitv, waits in a thread of its own, which ends
+    within 50 ms of a cancellation."""
     mapping = _mapping(a)
-    seen = int(seen)
     total = _seconds(timeout)
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future = loop.create_future()
-    cancelled = threading.Event()
-
-    def settle(value: Any = None, error: Optional[BaseException] = None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(value)
-
-    def run() -> None:
-        end = None if total < 0 else time.monotonic() + total
-        try:
-            while not cancelled.is_set():
-                left = 0.05 if end is None else min(0.05, max(0.0, end - time.monotonic()))
-                try:
-                    v = _npshm.wait_changed_mapping(mapping, seen, left)
-                except TimeoutError:
-                    if end is not None and time.monotonic() >= end:
-                        raise
-                    continue
-                loop.call_soon_threadsafe(settle, v)
-                return
-        except BaseException as e:  # delivered to the awaiting task
-            try:
-                loop.call_soon_threadsafe(settle, None, e)
-            except RuntimeError:  # the loop is closed: nobody is waiting
-                pass
-
-    threading.Thread(target=run, name="npshm-wait-changed", daemon=True).start()
-    try:
-        return await future
-    finally:
-        cancelled.set()
+    v = _version_array(a)
+    seen = int(seen)
+    if v != seen:
+        return v
+    if total == 0:
+        return _wait_changed_array(a, seen, 0)  # raises the timeout
+    return await _async_wait.wait_changed(a, mapping, seen, total,
+                                          f"wait_changed {mapping.name}")
 
 
 def wait_released(name_or_array: Any, timeout: Optional[float] = None) -> None:

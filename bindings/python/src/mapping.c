@@ -56,6 +56,37 @@ npshm_array *npshm_py_mapping_handle(PyObject *mapping) {
   return ((Mapping *)mapping)->handle;
 }
 
+npshm_array *npshm_py_handle_of(PyObject *array) {
+  PyObject *obj = array;
+  PyObject *held = NULL; /* the reference getattr gave, if any */
+  npshm_array *found = NULL;
+  while (obj != NULL && obj != Py_None) {
+    PyObject *next;
+    if (Py_TYPE(obj) == &MappingType) {
+      found = ((Mapping *)obj)->handle;
+      break;
+    }
+    if (PyArray_Check(obj)) {
+      next = PyArray_BASE((PyArrayObject *)obj);
+      Py_XINCREF(next);
+    } else if ((next = PyObject_GetAttrString(obj, "base")) == NULL) {
+      Py_XDECREF(held);
+      if (!PyErr_ExceptionMatches(PyExc_AttributeError)) return NULL;
+      PyErr_Clear();
+      break;
+    }
+    Py_XDECREF(held);
+    held = next;
+    obj = next;
+  }
+  Py_XDECREF(held);
+  if (found == NULL)
+    PyErr_Format(PyExc_TypeError,
+                 "expected an array npshm created or attached (npshm.create / npshm.attach), got %s",
+                 Py_TYPE(array)->tp_name);
+  return found;
+}
+
 static void mapping_dealloc(Mapping *self) {
   npshm_array *handle = self->handle;
   if (self->weakreflist != NULL) {

@@ -81,6 +81,12 @@ int npshm_py_progress_stopped(npshm_py_progress *progress);
 /* The handle a Mapping owns, or NULL with TypeError (not a Mapping). */
 npshm_array *npshm_py_mapping_handle(PyObject *mapping);
 
+/* The handle of the Mapping at the end of obj's .base chain (an ndarray
+   npshm made, or any view of one), or NULL with TypeError naming obj's
+   type. */
+npshm_array *npshm_py_handle_of(PyObject *obj);
+/* Add the waits' fast functions (waiting.c) to module.  0 or -1. */
+int npshm_py_add_waiting(PyObject *module);
 /* A tuple of n ints (an empty one when n < 0). */
 PyObject *npshm_py_int64_tuple(int n, const int64_t *values);
 
@@ -101,13 +107,10 @@ PyObject *npshm_py_dtype_description(const char *descr);
    Each returns None (the waits on versions: the new version), or NULL with
    the exception set (TimeoutError, KeyboardInterrupt, ...). */
 PyObject *npshm_py_wait_created(const char *name, const npshm_options *opts, double timeout);
-PyObject *npshm_py_wait_changed(PyObject *mapping, unsigned long long seen, double timeout);
 /* By mapping unless it is None, else by name. */
 PyObject *npshm_py_wait_released(const char *name, const npshm_options *opts, PyObject *mapping,
                                  double timeout);
 PyObject *npshm_py_lock(PyObject *mapping, int exclusive, double timeout);
 PyObject *npshm_py_unlock(PyObject *mapping);
-PyObject *npshm_py_notify(PyObject *mapping);
-PyObject *npshm_py_version(PyObject *mapping);
 
 #endif /* NPSHM_PY_H */

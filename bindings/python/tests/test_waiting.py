@@ -118,7 +118,10 @@ def test_ctrl_c_interrupts_a_wait(name):
     assert out.startswith("interrupted"), (out, err)
 
 
-def test_async_wait_changed(name):
+@pytest.mark.parametrize("way", ["hub", "thread per call"])
+def test_async_wait_changed(name, way, monkeypatch):
+    if way != "hub":  # as where the system cannot wait on many arrays at once
+        monkeypatch.setattr(npshm._async_wait, "hub", lambda: None)
     a = npshm.create(name, 4, "i8")
 
     async def main():
@@ -137,6 +140,110 @@ def test_async_wait_changed(name):
             await w
         return got
     assert asyncio.run(main()) == [1] * 20
+
+
+def _threads():
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(npshm._async_wait.hub() is None,
+                    reason="this system cannot wait on several arrays at once (futex_waitv: Linux 5.16)")
+def test_thousand_async_waiters_cost_one_thread(names):
+    made = [names() for _ in range(10)]
+    arrays = [npshm.create(n, 1, "i8") for n in made]
+    async def main():
+        before = _threads()
+        waiters = [asyncio.ensure_future(npshm.wait_changed_async(arrays[i % 10], 0, timeout=60))
+                   for i in range(1000)]
+        doomed = [asyncio.ensure_future(npshm.wait_changed_async(arrays[0], 0))
+                  for _ in range(100)]
+        await asyncio.sleep(0.3)
+        assert not any(w.done() for w in waiters + doomed)
+        during = _threads()
+        for d in doomed:            # cancellation: these end, the others stay
+            d.cancel()
+        await asyncio.sleep(0.1)
+        assert all(d.cancelled() for d in doomed)
+        assert not any(w.done() for w in waiters)
+        # another process notifies, as a producer would
+        notifier = child("""
+            import sys, npshm
+            for n in sys.argv[1:]:
+                npshm.notify(npshm.attach(n))
+            """, *made)
+        out, err = await asyncio.get_running_loop().run_in_executor(None, notifier.communicate)
+        assert notifier.returncode == 0, err
+        got = await asyncio.wait_for(asyncio.gather(*waiters), 60)
+        return before, during, got
+
+    before, during, got = asyncio.run(main())
+    print(f"threads: {before} before, {during} with 1,100 awaiters")
+    assert during <= before + 1
+    assert got == [1] * 1000
+    # the hub keeps going after all that: a new wait and its timeout
+    with pytest.raises(TimeoutError) as e:
+        asyncio.run(npshm.wait_changed_async(arrays[0], 1, timeout=0.2))
+    assert "timed out after 0.2 s" in str(e.value)
+
+
+@pytest.mark.skipif(npshm._async_wait.hub() is None,
+                    reason="this system cannot wait on several arrays at once (futex_waitv: Linux 5.16)")
+def test_async_waiters_beyond_the_hubs_arrays(names):
+    made = [names() for _ in range(npshm._npshm.WAIT_ANY_MAX + 2)]
+    arrays = [npshm.create(n, 1, "i8") for n in made]
+
+    async def main():
+        before = _threads()
+        waiters = [asyncio.ensure_future(npshm.wait_changed_async(a, 0, timeout=60))
+                   for a in arrays]
+        await asyncio.sleep(0.3)
+        during = _threads()
+        assert not any(w.done() for w in waiters)
+        for a in arrays:
+            npshm.notify(a)
+        return before, during, await asyncio.wait_for(asyncio.gather(*waiters), 60)
+
+    before, during, got = asyncio.run(main())
+    assert got == [1] * len(arrays)
+    # the hub's thread (unless an earlier test started it), plus one for
+    # each call on an array beyond the hub's
+    assert 2 <= during - before <= 1 + 2
+
+
+def test_async_wait_created(names):
+    made = [names() for _ in range(20)]
+
+    async def main():
+        before = _threads()
+        waiters = [asyncio.ensure_future(npshm.wait_created_async(n, timeout=60)) for n in made]
+        await asyncio.sleep(0.2)
+        assert not any(w.done() for w in waiters)
+        during = _threads()
+        # another process creates them
+        creator = child("""
+            import sys, npshm
+            for n in sys.argv[1:]:
+                npshm.create(n, 1, "i8")
+            """, *made)
+        out, err = await asyncio.get_running_loop().run_in_executor(None, creator.communicate)
+        assert creator.returncode == 0, err
+        await asyncio.wait_for(asyncio.gather(*waiters), 60)
+        # at once when it exists; a timeout; a cancellation
+        await npshm.wait_created_async(made[0], timeout=0)
+        t0 = time.monotonic()
+        with pytest.raises(TimeoutError) as e:
+            await npshm.wait_created_async(made[0] + "-never", timeout=0.2)
+        assert 0.2 <= time.monotonic() - t0 < 0.2 + OVERSHOOT
+        assert "timed out after 0.2 s" in str(e.value)
+        w = asyncio.ensure_future(npshm.wait_created_async(made[0] + "-never"))
+        await asyncio.sleep(0.05)
+        w.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await w
+        return before, during
+
+    before, during = asyncio.run(main())
+    assert during == before  # no thread per call: none at all
 
 
 def test_cross_process_every_waiter_woken(name):

@@ -22,6 +22,8 @@ mutable struct npshm_location end
 mutable struct npshm_ref end
 mutable struct npshm_info end
 mutable struct npshm_list end
+mutable struct npshm_watch end
+mutable struct npshm_waiter end
 
 # Constants (enums and integer #defines of the header).
 const NPSHM_VERSION_MAJOR = Cint(0)
@@ -34,6 +36,7 @@ const NPSHM_MS_ASYNC = Cint(1)
 const NPSHM_MS_SYNC = Cint(2)
 const NPSHM_MS_INVALIDATE = Cint(4)
 const NPSHM_HOST_ID_MAX = Cint(128)
+const NPSHM_WAIT_ANY_MAX = Cint(127)
 const NPSHM_OK = Cint(0)
 const NPSHM_E_INVALID = Cint(-1)
 const NPSHM_E_NOT_FOUND = Cint(-2)
@@ -57,7 +60,7 @@ const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 const NPSHM_LIFETIME_COUNT = Cint(3)
 
-# Functions (131, in header order).
+# Functions (139, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -1293,6 +1296,46 @@ function npshm_wait_created(name, opts, timeout)
 end
 
 """
+    npshm_watch_created(name, opts) -> Ptr{npshm_watch}
+
+C: `npshm_watch *npshm_watch_created(const char *name, const npshm_options *opts)`
+"""
+function npshm_watch_created(name, opts)
+    ccall((:npshm_watch_created, libnpshm), Ptr{npshm_watch},
+          (Cstring, Ptr{npshm_options}), name, opts)
+end
+
+"""
+    npshm_watch_fd(w) -> Cint
+
+C: `int npshm_watch_fd(const npshm_watch *w)`
+"""
+function npshm_watch_fd(w)
+    ccall((:npshm_watch_fd, libnpshm), Cint,
+          (Ptr{npshm_watch},), w)
+end
+
+"""
+    npshm_watch_check(w) -> Cint
+
+C: `int npshm_watch_check(npshm_watch *w)`
+"""
+function npshm_watch_check(w)
+    ccall((:npshm_watch_check, libnpshm), Cint,
+          (Ptr{npshm_watch},), w)
+end
+
+"""
+    npshm_watch_free(w) -> Cvoid
+
+C: `void npshm_watch_free(npshm_watch *w)`
+"""
+function npshm_watch_free(w)
+    ccall((:npshm_watch_free, libnpshm), Cvoid,
+          (Ptr{npshm_watch},), w)
+end
+
+"""
     npshm_notify(a, version) -> Cint
 
 C: `int npshm_notify(npshm_array *a, uint64_t *version)`
@@ -1320,6 +1363,45 @@ C: `int npshm_wait_changed(const npshm_array *a, uint64_t seen, double timeout, 
 function npshm_wait_changed(a, seen, timeout, version)
     ccall((:npshm_wait_changed, libnpshm), Cint,
           (Ptr{npshm_array}, UInt64, Cdouble, Ptr{UInt64}), a, seen, timeout, version)
+end
+
+"""
+    npshm_waiter_new() -> Ptr{npshm_waiter}
+
+C: `npshm_waiter *npshm_waiter_new(void)`
+"""
+function npshm_waiter_new()
+    ccall((:npshm_waiter_new, libnpshm), Ptr{npshm_waiter}, ())
+end
+
+"""
+    npshm_waiter_free(w) -> Cvoid
+
+C: `void npshm_waiter_free(npshm_waiter *w)`
+"""
+function npshm_waiter_free(w)
+    ccall((:npshm_waiter_free, libnpshm), Cvoid,
+          (Ptr{npshm_waiter},), w)
+end
+
+"""
+    npshm_wait_changed_any(w, arrays, seen, n, timeout, index, version) -> Cint
+
+C: `int npshm_wait_changed_any(npshm_waiter *w, npshm_array **arrays, const uint64_t *seen, size_t n, double timeout, size_t *index, uint64_t *version)`
+"""
+function npshm_wait_changed_any(w, arrays, seen, n, timeout, index, version)
+    ccall((:npshm_wait_changed_any, libnpshm), Cint,
+          (Ptr{npshm_waiter}, Ptr{Ptr{npshm_array}}, Ptr{UInt64}, Csize_t, Cdouble, Ptr{Csize_t}, Ptr{UInt64}), w, arrays, seen, n, timeout, index, version)
+end
+
+"""
+    npshm_waiter_interrupt(w) -> Cint
+
+C: `int npshm_waiter_interrupt(npshm_waiter *w)`
+"""
+function npshm_waiter_interrupt(w)
+    ccall((:npshm_waiter_interrupt, libnpshm), Cint,
+          (Ptr{npshm_waiter},), w)
 end
 
 """

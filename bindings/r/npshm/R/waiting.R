@@ -36,3 +36,25 @@ npshm_wait_changed <- function(name, seen, timeout = NULL) {
     .stop_invalid("npshm: seen must be a single version number")
   npc_r_wait_changed(.name_arg(name), as.double(seen), .timeout_arg(timeout))
 }
+
+# Array locks: a reader-writer lock between processes on the array of the
+# view a (views of one npshm_create/npshm_attach share it; two attaches are
+# two handles, which exclude each other).  The kernel releases it when the
+# process dies, even by SIGKILL.  Advisory: it stops no write.
+npshm_lock <- function(a, exclusive = TRUE, timeout = NULL) {
+  npc_r_lock(a, as.integer(.flag(exclusive, "exclusive")), .timeout_arg(timeout))
+  invisible(NULL)
+}
+
+npshm_unlock <- function(a) {
+  npc_r_unlock(a)
+  invisible(NULL)
+}
+
+# Evaluates expr holding the lock, and releases it however expr ends
+# (value, error or interrupt); returns expr's value.
+npshm_with_lock <- function(a, expr, exclusive = TRUE, timeout = NULL) {
+  npshm_lock(a, exclusive, timeout)
+  on.exit(npshm_unlock(a))
+  expr
+}

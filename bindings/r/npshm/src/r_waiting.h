@@ -17,5 +17,10 @@ SEXP npshm_r_wait_released(SEXP name, double timeout);
 SEXP npshm_r_notify(SEXP name);
 SEXP npshm_r_version(SEXP name);
 SEXP npshm_r_wait_changed(SEXP name, double seen, double timeout);
+/* Array locks on the handle of the view x (npshm_lock, npshm_unlock in
+   the core): exclusive or shared; the lock is waited for in the same
+   interruptible slices, a timeout raises npshm_timeout. */
+SEXP npshm_r_lock(SEXP x, int exclusive, double timeout);
+SEXP npshm_r_unlock(SEXP x);
 
 #endif

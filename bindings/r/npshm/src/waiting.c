@@ -13,6 +13,7 @@
 #include "npshm.h"
 #include "r_errors.h"
 #include "r_waiting.h"
+#include "view_class.h"
 
 #define SLICE 0.1
 
@@ -141,4 +142,36 @@ SEXP npshm_r_wait_changed(SEXP name, double seen, double timeout) {
   c.a = handle_of(c.name, 0);
   sliced(do_changed, &c, timeout, "wait_changed", c.name);
   return Rf_ScalarReal((double)c.version);
+}
+
+/* ---- array locks: on the handle of a view ---- */
+
+typedef struct {
+  npshm_array *a;
+  int exclusive;
+} lock_ctx;
+
+static int do_lock(void *p, double t) {
+  lock_ctx *c = p;
+  return npshm_lock(c->a, c->exclusive, t);
+}
+
+static npshm_array *view_array(SEXP x, const char *what) {
+  SEXP view = npshm_r_find_view(x);
+  npshm_r_handle *h = view == NULL ? NULL : npshm_r_view_handle(view);
+  if (h == NULL)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s needs an npshm view (what npshm_create or npshm_attach returned)",
+                 what);
+  return h->array;
+}
+
+SEXP npshm_r_lock(SEXP x, int exclusive, double timeout) {
+  lock_ctx c = {view_array(x, "npshm_lock"), exclusive != 0};
+  sliced(do_lock, &c, timeout, exclusive ? "lock (exclusive)" : "lock (shared)", npshm_name(c.a));
+  return R_NilValue;
+}
+
+SEXP npshm_r_unlock(SEXP x) {
+  if (npshm_unlock(view_array(x, "npshm_unlock")) != NPSHM_OK) npshm_r_stop_last();
+  return R_NilValue;
 }
