@@ -18,7 +18,6 @@
 #include "npshm.h"
 #include "options.hpp"
 #include "orders.hpp"
-#include "platform.hpp"
 #include "reference.hpp"
 #include "segment.hpp"
 #include "waiting.hpp"
@@ -331,6 +330,12 @@ int npshm_options_set_ref_writable(npshm_options *opts, int writable) {
   return NPSHM_OK;
 }
 
+int npshm_options_set_no_clobber(npshm_options *opts, int no_clobber) {
+  if (!opts) return null_handle("npshm_options_set_no_clobber");
+  opts->o.no_clobber = no_clobber != 0;
+  return NPSHM_OK;
+}
+
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
   return guarded_code([&] { return opts->o.set_gc_min_age(seconds), NPSHM_OK; });
@@ -628,7 +633,7 @@ int npshm_info_processes(const npshm_info *info, int64_t *pids, size_t cap, size
   return guarded_code([&] {
     std::vector<pid_t> found;
     std::size_t count = 0;
-    if (!npshm::platform::processes_mapping(info->info.dev, info->info.ino, found, count)) return -1;
+    if (!npshm::mapping_processes(info->info, found, count)) return -1;
     for (std::size_t i = 0; i < found.size() && i < cap; ++i) pids[i] = found[i];
     if (mappings) *mappings = count;
     return static_cast<int>(found.size());

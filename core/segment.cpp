@@ -115,18 +115,15 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   trailer.has_sync = true;  // the sync block (zeros: version 0) ends the file
   seg->id_ = trailer.id;
 
-  // The file has no name (or a hidden temporary one) until it is complete.
+  // The file has no name (or a hidden temporary one, which goes with
+  // `file` unless published) until it is complete.
   platform::NewFile file;
-  if (int err = platform::create_unnamed(loc.directory, static_cast<mode_t>(opts.mode), file)) {
+  if (int err = platform::create_new_file(AT_FDCWD, loc.directory, "", static_cast<mode_t>(opts.mode), file)) {
     if (err == ENOENT)
       throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot create a file in " + loc.directory, err);
   }
   seg->fd_ = file.fd;
-  struct TempName {
-    platform::NewFile &file;
-    ~TempName() { platform::drop_temp_name(file); }
-  } drop_temp_name_on_exit{file};
 
   if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
   // Exactly the mode asked for, whatever the umask says (the file was made
@@ -175,7 +172,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
 
   if (opts.populate) seg->populate(what, true);
 
-  if (int err = platform::publish(file, loc.path)) {
+  if (int err = platform::publish_new_file(file, loc.basename, false)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc)), err);
     throw_system(what + ": cannot publish the array", err);
   }

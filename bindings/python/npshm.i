@@ -66,6 +66,7 @@ NPSHM_CHECK_CODE(npshm_options_set_gc_min_age);
 NPSHM_CHECK_CODE(npshm_options_set_exist_ok);
 NPSHM_CHECK_CODE(npshm_options_set_allow_other_owner);
 NPSHM_CHECK_CODE(npshm_options_set_ref_writable);
+NPSHM_CHECK_CODE(npshm_options_set_no_clobber);
 NPSHM_CHECK_CODE(npshm_remove);
 NPSHM_CHECK_CODE(npshm_exists);
 NPSHM_CHECK_CODE(npshm_lifetime_from_name);

@@ -57,7 +57,7 @@ const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 const NPSHM_LIFETIME_COUNT = Cint(3)
 
-# Functions (131, in header order).
+# Functions (132, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -480,6 +480,16 @@ C: `int npshm_options_set_ref_writable(npshm_options *opts, int writable)`
 function npshm_options_set_ref_writable(opts, writable)
     ccall((:npshm_options_set_ref_writable, libnpshm), Cint,
           (Ptr{npshm_options}, Cint), opts, writable)
+end
+
+"""
+    npshm_options_set_no_clobber(opts, no_clobber) -> Cint
+
+C: `int npshm_options_set_no_clobber(npshm_options *opts, int no_clobber)`
+"""
+function npshm_options_set_no_clobber(opts, no_clobber)
+    ccall((:npshm_options_set_no_clobber, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, no_clobber)
 end
 
 """
