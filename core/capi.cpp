@@ -347,9 +347,7 @@ int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
 static npshm::Layout layout_to_create(const char *dtype, int ndim, const int64_t *shape, int order,
                                       const std::string &what) {
   npshm::Dtype dt = dtype_or_throw(dtype, what);
-  if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
-    invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
-  return npshm::in_context(what, [&] { return npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F); });
+  return npshm::in_context(what, [&] { return npshm::make_layout(dt, ndim, shape, order); });
 }
 
 npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape,
@@ -428,6 +426,21 @@ int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int6
     std::vector<std::int64_t> sh;
     if (ndim != -1) sh = shape_or_throw(ndim, shape, what);
     a->segment->validate(dtype ? &dt.descr : nullptr, ndim != -1 ? &sh : nullptr);
+    return NPSHM_OK;
+  });
+}
+
+int npshm_check_view(const npshm_array *a, int64_t offset, int ndim, const int64_t *shape,
+                     const int64_t *strides, size_t itemsize) {
+  if (!a) return null_handle("npshm_check_view");
+  return guarded_code([&] {
+    const std::string what = "view of " + a->segment->location().name;
+    const std::vector<std::int64_t> sh = shape_or_throw(ndim, shape, what);
+    if (ndim > 0 && !strides) invalid(what + ": strides is NULL");
+    const std::vector<std::int64_t> st(strides, strides + ndim);
+    npshm::in_context(what, [&] {
+      npshm::check_view_inside(offset, sh, st, itemsize, a->segment->layout().nbytes);
+    });
     return NPSHM_OK;
   });
 }

@@ -88,8 +88,7 @@ int write_fill(int fd, std::uint64_t offset, std::uint64_t nbytes, const std::ve
 std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layout,
                                          const Options &opts, const DataSource *source) {
   const std::string what = "create " + loc.name;
-  if (opts.lifetime < NPSHM_LIFETIME_PERSISTENT || opts.lifetime > NPSHM_LIFETIME_LAST)
-    throw Error(NPSHM_E_INVALID, what + ": unknown lifetime " + std::to_string(opts.lifetime));
+  // opts.lifetime is valid: Options::set_lifetime, the one check, took it.
   if (!opts.fill.empty() && opts.fill.size() != layout.dtype.itemsize)
     throw Error(NPSHM_E_INVALID, what + ": fill value has " + std::to_string(opts.fill.size()) +
                                      " bytes, the dtype " + layout.dtype.descr + " has " +

@@ -453,6 +453,17 @@ NPSHM_API int npshm_save_name(const char *name, const char *npy_path,
 NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,
                              int ndim, const int64_t *shape);
 
+/* Check a view of the array's data before making one: NPSHM_OK if every
+   element of the view that starts offset bytes into the data, with ndim
+   extents (shape) and byte strides (negative allowed) of itemsize bytes
+   each, lies inside the data (npshm_nbytes bytes); a view with no elements
+   needs only 0 <= offset <= npshm_nbytes.  Else NPSHM_E_INVALID with a
+   message saying what reaches outside.  The same check npshm_ref_make
+   applies.  No arithmetic can overflow. */
+NPSHM_API int npshm_check_view(const npshm_array *a, int64_t offset, int ndim,
+                               const int64_t *shape, const int64_t *strides,
+                               size_t itemsize);
+
 /* Release the handle: apply the lifetime policy (OWNER: the creating handle
    unlinks; LAST: unlinks if no other live handle exists, also when several
    close at once), unmap, close.  A handle that could only open the file

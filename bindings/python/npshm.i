@@ -175,6 +175,7 @@ NPSHM_CHECK_PTR(npshm_ref_parse);
 %ignore npshm_create_from;
 %ignore npshm_attach;
 %ignore npshm_validate;
+%ignore npshm_check_view;
 %ignore npshm_close;
 %ignore npshm_unlink;
 %ignore npshm_data;

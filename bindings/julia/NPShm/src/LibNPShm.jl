@@ -57,7 +57,7 @@ const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 const NPSHM_LIFETIME_COUNT = Cint(3)
 
-# Functions (132, in header order).
+# Functions (133, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -570,6 +570,16 @@ C: `int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const 
 function npshm_validate(a, dtype, ndim, shape)
     ccall((:npshm_validate, libnpshm), Cint,
           (Ptr{npshm_array}, Cstring, Cint, Ptr{Int64}), a, dtype, ndim, shape)
+end
+
+"""
+    npshm_check_view(a, offset, ndim, shape, strides, itemsize) -> Cint
+
+C: `int npshm_check_view(const npshm_array *a, int64_t offset, int ndim, const int64_t *shape, const int64_t *strides, size_t itemsize)`
+"""
+function npshm_check_view(a, offset, ndim, shape, strides, itemsize)
+    ccall((:npshm_check_view, libnpshm), Cint,
+          (Ptr{npshm_array}, Int64, Cint, Ptr{Int64}, Ptr{Int64}, Csize_t), a, offset, ndim, shape, strides, itemsize)
 end
 
 """
