@@ -1,7 +1,4 @@
 // npshm save NAME FILE.npy: a shared array to a plain .npy file on disk.
-#include <fcntl.h>
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdio>
 
@@ -25,8 +22,8 @@ class SaveCommand : public Command {
     app->add_option("FILE", file_, "the .npy file to write (replaced if it exists, as cp and numpy.save do)")
         ->required();
     app->add_flag("-n,--no-clobber", no_clobber_,
-                  "do not replace an existing FILE: fail (exit 4) if anything is at FILE when the "
-                  "save starts");
+                  "do not replace an existing FILE: fail (exit 4) if anything is at FILE, also "
+                  "when it appears while the save runs (nothing is left behind)");
     app->add_flag("--allow-other-owner", allow_other_owner_,
                   "read an array owned by another user who is not root (refused by default: "
                   "its owner can truncate it under the reader)");
@@ -38,11 +35,9 @@ class SaveCommand : public Command {
       throw UsageError(what + ": writing to standard output is not supported (the file is "
                               "written beside its final name and renamed when complete); "
                               "give a file path");
-    struct stat existing;
-    if (no_clobber_ && ::fstatat(AT_FDCWD, file_.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0)
-      throw Failure::from_code(NPSHM_E_EXISTS, what + ": the file exists (not replaced: --no-clobber)");
     const OptionsHandle options = context.make_options();
     npshm_options_set_readonly(options.get(), 1);
+    npshm_options_set_no_clobber(options.get(), no_clobber_ ? 1 : 0);
     if (npshm_options_set_allow_other_owner(options.get(), allow_other_owner_ ? 1 : 0) != NPSHM_OK)
       throw library_failure();
     const ReaderHandle array(npshm_attach(name_.c_str(), options.get()));
@@ -52,8 +47,8 @@ class SaveCommand : public Command {
     CopyProgress progress("saving " + printable(name_));
     progress.attach_to(options.get());
     const auto start = std::chrono::steady_clock::now();
-    // The library writes a temporary file beside FILE and renames it onto
-    // FILE when complete; it refuses anything at FILE but a regular file.
+    // The library writes an unnamed file beside FILE and names it FILE when
+    // complete (replacing only a regular file; with -n never anything).
     const int saved = npshm_save(array.get(), file_.c_str(), options.get());
     progress.finish();
     if (saved != NPSHM_OK) throw copy_failure();

@@ -18,7 +18,6 @@
 #include "npshm.h"
 #include "options.hpp"
 #include "orders.hpp"
-#include "platform.hpp"
 #include "reference.hpp"
 #include "segment.hpp"
 #include "waiting.hpp"
@@ -339,6 +338,12 @@ int npshm_options_set_ref_writable(npshm_options *opts, int writable) {
   return NPSHM_OK;
 }
 
+int npshm_options_set_no_clobber(npshm_options *opts, int no_clobber) {
+  if (!opts) return null_handle("npshm_options_set_no_clobber");
+  opts->o.no_clobber = no_clobber != 0;
+  return NPSHM_OK;
+}
+
 int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
   if (!opts) return null_handle("npshm_options_set_gc_min_age");
   return guarded_code([&] { return opts->o.set_gc_min_age(seconds), NPSHM_OK; });
@@ -350,9 +355,7 @@ int npshm_options_set_gc_min_age(npshm_options *opts, int seconds) {
 static npshm::Layout layout_to_create(const char *dtype, int ndim, const int64_t *shape, int order,
                                       const std::string &what) {
   npshm::Dtype dt = dtype_or_throw(dtype, what);
-  if (order != NPSHM_ORDER_C && order != NPSHM_ORDER_F)
-    invalid(what + ": order must be NPSHM_ORDER_C or NPSHM_ORDER_F");
-  return npshm::in_context(what, [&] { return npshm::make_layout(dt, ndim, shape, order == NPSHM_ORDER_F); });
+  return npshm::in_context(what, [&] { return npshm::make_layout(dt, ndim, shape, order); });
 }
 
 npshm_array *npshm_create(const char *name, const char *dtype, int ndim, const int64_t *shape,
@@ -431,6 +434,21 @@ int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const int6
     std::vector<std::int64_t> sh;
     if (ndim != -1) sh = shape_or_throw(ndim, shape, what);
     a->segment->validate(dtype ? &dt.descr : nullptr, ndim != -1 ? &sh : nullptr);
+    return NPSHM_OK;
+  });
+}
+
+int npshm_check_view(const npshm_array *a, int64_t offset, int ndim, const int64_t *shape,
+                     const int64_t *strides, size_t itemsize) {
+  if (!a) return null_handle("npshm_check_view");
+  return guarded_code([&] {
+    const std::string what = "view of " + a->segment->location().name;
+    const std::vector<std::int64_t> sh = shape_or_throw(ndim, shape, what);
+    if (ndim > 0 && !strides) invalid(what + ": strides is NULL");
+    const std::vector<std::int64_t> st(strides, strides + ndim);
+    npshm::in_context(what, [&] {
+      npshm::check_view_inside(offset, sh, st, itemsize, a->segment->layout().nbytes);
+    });
     return NPSHM_OK;
   });
 }
@@ -636,7 +654,7 @@ int npshm_info_processes(const npshm_info *info, int64_t *pids, size_t cap, size
   return guarded_code([&] {
     std::vector<pid_t> found;
     std::size_t count = 0;
-    if (!npshm::platform::processes_mapping(info->info.dev, info->info.ino, found, count)) return -1;
+    if (!npshm::mapping_processes(info->info, found, count)) return -1;
     for (std::size_t i = 0; i < found.size() && i < cap; ++i) pids[i] = found[i];
     if (mappings) *mappings = count;
     return static_cast<int>(found.size());

@@ -1,7 +1,6 @@
 #include "catalog.hpp"
 
 #include <dirent.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,12 +18,11 @@
 #include "npy_format.hpp"
 #include "platform.hpp"
 #include "escape.hpp"
+#include "temp_names.hpp"
 
 namespace npshm {
 
 namespace {
-
-const char kTempPrefix[] = ".npshm-tmp-";
 
 // Closes a descriptor on scope exit.
 struct Fd {
@@ -156,14 +154,20 @@ bool array_exists(const Location &loc) {
 }
 
 std::size_t page_size_of(const ArrayInfo &info) {
+  // hugetlbfs is told by the file itself (platform::huge_page_size, the one
+  // probe), the huge pages of a tmpfs by its mount.
   std::size_t hugetlb_block = 0;
-  if (info.blksize > static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))) {
-    Fd fd(::open(info.location.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY));
-    struct stat st;
-    if (fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && st.st_dev == info.dev && st.st_ino == info.ino)
-      hugetlb_block = platform::huge_page_size(fd.fd, st);
+  int fd = -1;
+  struct stat st;
+  if (platform::open_regular(info.location.path, O_RDONLY, fd, st) == 0) {
+    Fd guard(fd);
+    if (st.st_dev == info.dev && st.st_ino == info.ino) hugetlb_block = platform::huge_page_size(fd, st);
   }
   return platform::backing_page_size(info.dev, hugetlb_block);
+}
+
+bool mapping_processes(const ArrayInfo &info, std::vector<pid_t> &pids, std::size_t &mappings) {
+  return platform::processes_mapping(info.dev, info.ino, pids, mappings);
 }
 
 int holder_count(const ArrayInfo &info) {
@@ -192,32 +196,16 @@ std::vector<ArrayInfo> list_directory(const std::string &directory) {
   return list;
 }
 
-namespace {
-
-// A hidden temporary ".npshm-tmp-<pid hex>-<n>" (only made where O_TMPFILE
-// is not available) is provably abandoned when its creator process is
-// gone, nobody holds it, it has exactly this one name and it is old enough
-// that a creator cannot be between making and locking it.
-bool abandoned_temp(const std::string &name, const struct stat &st, std::time_t now, int min_age_seconds) {
-  const char *p = name.c_str() + sizeof kTempPrefix - 1;
-  char *end = nullptr;
-  const long pid = std::strtol(p, &end, 16);
-  if (end == p || *end != '-' || pid <= 0) return false;
-  if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) return false;  // alive, or not ours to know
-  return st.st_nlink == 1 && now - st.st_ctime >= min_age_seconds;
-}
-
-}  // namespace
-
 // gc removes only what it can prove is an abandoned npshm segment:
 // - an OWNER or LAST array whose trailer is bound to this very file (so
 //   never a copy or a foreign file), that no live process holds (we take
 //   its holder lock exclusively, which also keeps attachers waiting until
 //   the name is gone), removed only if the name still refers to it
 //   (platform::unlink_if_same);
-// - where creates cannot use O_TMPFILE, a hidden temporary of a dead
-//   creator (abandoned_temp).  Where they can (Linux tmpfs), no create
-//   ever names a temporary, so no ".npshm-tmp-*" file is touched.
+// - where creates cannot use O_TMPFILE, a hidden temporary whose maker
+//   died (temp_names.hpp's abandoned_temp: a dead creator, nobody holding
+//   it, this one name, old enough).  Where they can (Linux tmpfs), no
+//   create ever names a temporary, so no ".npshm-tmp-*" file is touched.
 // Files are opened without following links or blocking (a lease held by
 // another user is skipped, not waited for).
 std::vector<ArrayInfo> collect_garbage(const std::string &directory, bool dry_run, int min_age_seconds) {
@@ -225,7 +213,8 @@ std::vector<ArrayInfo> collect_garbage(const std::string &directory, bool dry_ru
   const std::time_t now = std::time(nullptr);
   const bool temps_possible = !platform::unnamed_files_supported(directory);
   for (const std::string &name : directory_entries(directory, "gc")) {
-    const bool temp = temps_possible && name.rfind(kTempPrefix, 0) == 0;
+    TempName parsed;
+    const bool temp = temps_possible && parse_temp_name(name, parsed);
     if (name[0] == '.' && !temp) continue;
     Location loc = shm_location(directory, name);
     struct stat st;

@@ -47,6 +47,10 @@ bool array_exists(const Location &loc);
 // The size of the pages backing the file (npshm_info_page_size).
 std::size_t page_size_of(const ArrayInfo &info);
 
+// The processes mapping the file info describes, ascending, and the number
+// of their mappings; false if the system cannot tell.
+bool mapping_processes(const ArrayInfo &info, std::vector<pid_t> &pids, std::size_t &mappings);
+
 // info's holders, counting them now if that was left for later.
 int holder_count(const ArrayInfo &info);
 

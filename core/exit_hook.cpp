@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include <pthread.h>
 
 #include "npshm.h"
 #include "open_files.hpp"
 #include "platform.hpp"
+#include "process_singleton.hpp"
 
 namespace npshm {
 namespace exit_hook {
@@ -31,24 +31,13 @@ struct Entry {
   bool applied = false;  // the hook applied the policy
 };
 
-// Leaked on purpose: handles may be closed by static destructors and other
-// exit handlers that run after it would otherwise be gone.
+// The registry (one per process, never freed: process_singleton.hpp).
 struct Registry {
   std::mutex mutex;
   std::map<const void *, Entry> entries;
 };
 
-Registry &registry() {
-  static Registry *r = [] {
-    auto *made = new Registry;
-    // fork() while another thread holds the mutex must not leave the child
-    // with a mutex nobody will unlock.
-    ::pthread_atfork([] { registry().mutex.lock(); }, [] { registry().mutex.unlock(); },
-                     [] { registry().mutex.unlock(); });
-    return made;
-  }();
-  return *r;
-}
+Registry &registry() { return process_singleton<Registry>(); }
 
 // LAST: drop every holder lock this process has on the file, and unlink it
 // if no other live process holds one (the exclusive lock, taken on a

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "npshm.h"
+#include "orders.hpp"
 
 namespace npshm {
 
@@ -56,6 +57,11 @@ Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool
   }
   out.nbytes = static_cast<std::size_t>(nbytes);
   return out;
+}
+
+Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, int order) {
+  if (!order_name(order)) invalid("order " + std::to_string(order) + " is neither C nor F");
+  return make_layout(dtype, ndim, shape, order == NPSHM_ORDER_F);
 }
 
 }  // namespace npshm

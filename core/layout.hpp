@@ -22,6 +22,9 @@ struct Layout {
 // compute strides and nbytes.  Throws Error(NPSHM_E_INVALID) with the
 // cause alone (the caller adds the context, see error.hpp).
 Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool fortran_order);
+// The same for an order given as a value of the order table (orders.hpp):
+// anything else throws Error(NPSHM_E_INVALID).
+Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, int order);
 
 // A shape given as ndim extents at shape (an expected shape, a view's):
 // ndim within 0..NPSHM_MAX_NDIM, shape not NULL when ndim > 0, no negative

@@ -2,14 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <cstdlib>
+#include <ctime>
 
 #include "array_file.hpp"
 #include "error.hpp"
@@ -17,15 +15,10 @@
 #include "platform.hpp"
 #include "progress.hpp"
 #include "space.hpp"
+#include "temp_names.hpp"
 #include "user_path.hpp"
 
 namespace npshm {
-
-namespace {
-
-std::atomic<unsigned> save_counter{0};
-
-}  // namespace
 
 NpyFile::~NpyFile() {
   if (fd >= 0) ::close(fd);
@@ -60,14 +53,11 @@ unsigned file_mode(int fd) {
 
 namespace {
 
-const char kSaveTempInfix[] = ".npshm-save-";
-
-// Hidden temporaries ".BASE.npshm-save-PID-N" of saves to the same target
-// whose process is gone (a save killed between naming its file and
-// renaming it, or one where O_TMPFILE is not available): ours (same user),
-// regular, removed.  Nothing else in the directory is touched.
+// Hidden temporaries of saves to the same target (temp_names.hpp) whose
+// process is gone (a save killed between naming its file and publishing
+// it, where O_TMPFILE is not available): ours (same user), regular,
+// removed.  Nothing else in the directory is touched.
 void clean_stale_temps(int dirfd, const std::string &base) {
-  const std::string prefix = "." + base + kSaveTempInfix;
   const int dup = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dup < 0) return;
   DIR *dir = ::fdopendir(dup);
@@ -76,17 +66,14 @@ void clean_stale_temps(int dirfd, const std::string &base) {
     return;
   }
   const uid_t me = ::geteuid();
+  const std::time_t now = std::time(nullptr);
   while (struct dirent *e = ::readdir(dir)) {
     const std::string name = e->d_name;
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    char *end = nullptr;
-    const long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
-    if (end == name.c_str() + prefix.size() || *end != '-' || pid <= 0) continue;
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // its saver may be alive
+    TempName temp;
+    if (!parse_temp_name(name, temp) || temp.base != base) continue;
     struct stat st;
-    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) || st.st_uid != me)
-      continue;
-    ::unlinkat(dirfd, name.c_str(), 0);
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != me) continue;
+    if (abandoned_temp(name, st, now, 0)) ::unlinkat(dirfd, name.c_str(), 0);
   }
   ::closedir(dir);
 }
@@ -97,6 +84,10 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
+
+std::string no_clobber_message(const std::string &what) {
+  return what + ": the file exists (not replaced: no-clobber)";
+}
 
 }  // namespace
 
@@ -123,6 +114,7 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   bool keep_mode = false;
   const bool exists = ::fstatat(dirfd.fd, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
   if (exists) {
+    if (opts.no_clobber) throw Error(NPSHM_E_EXISTS, no_clobber_message(what), EEXIST);
     if (!S_ISREG(existing.st_mode))
       throw Error(NPSHM_E_INVALID, what + ": refusing to replace " + platform::file_kind(existing.st_mode) +
                                        " (not a regular file; only a regular file is replaced)");
@@ -137,27 +129,14 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   clean_stale_temps(dirfd.fd, base);
 
   // The new file has no name until it is complete (O_TMPFILE); where the
-  // file system cannot do that, a hidden name that the next save to the
-  // same target removes if this process dies.
-  const std::string temp = "." + base + kSaveTempInfix + std::to_string(::getpid()) + "-" +
-                           std::to_string(save_counter.fetch_add(1));
-  Fd file;
-  bool named = false;
-  int err = platform::create_unnamed_at(dirfd.fd, mode, file.fd);
-  if (err == EOPNOTSUPP) {
-    file.fd = ::openat(dirfd.fd, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    err = file.fd < 0 ? errno : 0;
-    named = err == 0;
-  }
-  if (err) throw_system(what + ": cannot create a file in " + dir, err);
-  struct Unname {  // a named temporary goes unless it became the target
-    int dirfd;
-    const std::string &name;
-    bool active;
-    ~Unname() {
-      if (active) ::unlinkat(dirfd, name.c_str(), 0);
-    }
-  } unname{dirfd.fd, temp, named};
+  // file system cannot do that, a hidden name that goes with `file` unless
+  // published, and that the next save to the same target removes if this
+  // process dies.
+  platform::NewFile file;
+  if (int err = platform::create_new_file(dirfd.fd, "", base, mode, file))
+    throw_system(what + ": cannot create a file in " + dir, err);
+  Fd owned;
+  owned.fd = file.fd;
   // The kernel applied the umask (or the directory's default ACL) to a new
   // file's bits, as for any file the caller creates; a replaced file of
   // the caller's keeps its mode exactly.
@@ -174,7 +153,7 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   if (int e = platform::reserve(file.fd, total))
     throw_system(what + (e == ENOSPC || e == EDQUOT || e == EFBIG ? ": no space left" : ": cannot reserve space"),
                  e);
-  err = pwrite_all(file.fd, header.data(), header.size(), 0);
+  int err = pwrite_all(file.fd, header.data(), header.size(), 0);
   const char *bytes = static_cast<const char *>(data);
   for (std::uint64_t done = 0; !err;) {
     report_progress(opts, done, layout.nbytes, what);
@@ -191,20 +170,12 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   if (!err && ::fsync(file.fd) != 0) err = errno;
   if (err) throw_system(what + (err == ENOSPC ? ": no space left" : ": cannot write"), err);
 
-  if (!named) {
-    // Straight to the target name when there is none; else under a hidden
-    // name for the rename that replaces the target atomically.
-    err = exists ? EEXIST : platform::link_unnamed_at(file.fd, dirfd.fd, base);
-    if (err == EEXIST) {
-      err = platform::link_unnamed_at(file.fd, dirfd.fd, temp);
-      unname.active = err == 0;
-      if (!err && ::renameat(dirfd.fd, temp.c_str(), dirfd.fd, base.c_str()) != 0) err = errno;
-    }
-  } else if (::renameat(dirfd.fd, temp.c_str(), dirfd.fd, base.c_str()) != 0) {
-    err = errno;
+  // Replacing: atomically (rename).  With no_clobber: never over anything,
+  // not even a file another process made after the check above.
+  if (int e = platform::publish_new_file(file, base, !opts.no_clobber)) {
+    if (e == EEXIST && opts.no_clobber) throw Error(NPSHM_E_EXISTS, no_clobber_message(what), e);
+    throw_system(what + ": cannot name the file", e);
   }
-  if (err) throw_system(what + ": cannot name the file", err);
-  unname.active = false;
   // The new name, durable (the walk's descriptor is for lookups only).
   const int synced = ::openat(dirfd.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (synced >= 0) {

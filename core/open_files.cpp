@@ -1,6 +1,6 @@
 #include "open_files.hpp"
+#include "process_singleton.hpp"
 
-#include <pthread.h>
 #include <unistd.h>
 
 #include <map>
@@ -20,24 +20,13 @@ namespace {
 
 using Key = std::tuple<dev_t, ino_t, bool>;
 
-// The registry: leaked on purpose (handles may be closed from static
-// destructors after it would otherwise be gone).
+// The registry (one per process, never freed: process_singleton.hpp).
 struct Registry {
   std::mutex mutex;
   std::map<Key, std::weak_ptr<OpenFile>> files;
 };
 
-Registry &registry() {
-  static Registry *r = [] {
-    auto *made = new Registry;
-    // fork() while another thread holds the mutex must not leave the child
-    // with a mutex nobody will unlock.
-    ::pthread_atfork([] { registry().mutex.lock(); }, [] { registry().mutex.unlock(); },
-                     [] { registry().mutex.unlock(); });
-    return made;
-  }();
-  return *r;
-}
+Registry &registry() { return process_singleton<Registry>(); }
 
 // An entry of this process for key, one holder more; null if none.
 std::shared_ptr<OpenFile> join(Registry &r, const Key &key) {

@@ -25,6 +25,7 @@ struct Options {
   bool exist_ok = false;            // create: attach an equal, trusted array
   bool allow_other_owner = false;   // attach: accept another non-root user's file
   bool ref_writable = false;        // npshm_ref_attach: writable, whatever the reference grants
+  bool no_clobber = false;          // save: never replace anything at the target
   npshm_progress_fn progress = nullptr;
   void *progress_context = nullptr;
 

@@ -148,24 +148,40 @@ bool name_taken(const std::string &path);
 // random source (and again in a forked child), so ids are cheap.
 std::uint64_t random_id();
 
-// A new, not yet visible file in a directory.  On Linux an O_TMPFILE file
-// with no name at all, so nothing is left behind if the process dies; else a
-// hidden temporary name (".npshm-tmp-...", which gc recognises).
+// A new file in a directory, invisible until published: the one way
+// create, load and save make their files.  On Linux an O_TMPFILE file with
+// no name at all, so nothing is left behind if the process dies; where the
+// system or the file system cannot make one, a hidden temporary name in the
+// same directory (temp_names.hpp: gc, and the next save to the same target,
+// remove it once its process is gone).  The directory is dirfd and path
+// relative to it, as for openat ("" : dirfd itself; AT_FDCWD and an
+// absolute path, or an open directory and "").
 struct NewFile {
-  int fd = -1;
-  std::string temp_path;  // empty when the file has no name
+  int fd = -1;            // open read-write; the caller closes it
+  int dirfd = -1;
+  std::string directory;  // relative to dirfd; "" : dirfd itself
+  std::string base;       // the name it is for, given to create_new_file
+  std::string temp_name;  // in the directory; "" when the file has no name
+  NewFile() = default;
+  NewFile(const NewFile &) = delete;
+  NewFile &operator=(const NewFile &) = delete;
+  ~NewFile();             // removes the temporary name, if any is left
 };
 
-// Make one, open read-write, with permission bits mode (less the umask).
-// Returns 0 or an errno.
-int create_unnamed(const std::string &directory, mode_t mode, NewFile &out);
+// Make one, for the name base (which only a temporary name mentions: ""
+// for create and load), with permission bits mode less the umask.  Returns
+// 0 or an errno.
+int create_new_file(int dirfd, const std::string &directory, const std::string &base, mode_t mode,
+                    NewFile &out);
 
-// Give it its name, atomically, failing with EEXIST if the name is taken.
-// Returns 0 or an errno.  The temporary name, if any, stays until discard.
-int publish(const NewFile &file, const std::string &path);
-
-// Remove the temporary name, if any (the descriptor stays open).
-void drop_temp_name(NewFile &file);
+// Give the complete file its name in its directory, atomically.  replace
+// false: EEXIST if anything has that name, also a name made by another
+// process after any check of the caller's (linkat of the unnamed file,
+// renameat2(RENAME_NOREPLACE) or link of a temporary name: never an
+// overwrite).  replace true: a file there is replaced (rename).  The
+// temporary name, if any, is gone afterwards, success or not.  Returns 0 or
+// an errno.
+int publish_new_file(NewFile &file, const std::string &name, bool replace);
 
 // Open a path that another user may control: never follows a symbolic link
 // in its last component, never blocks (a FIFO, a lease held by another
@@ -195,15 +211,6 @@ const char *file_kind(mode_t mode);
 // name refers to another file or to nothing; EWOULDBLOCK if another remover
 // kept the lock; or the errno of unlink.
 int unlink_if_same(int fd, const std::string &path, int wait_ms);
-
-// An O_TMPFILE file (no name at all) in the directory dirfd, open for
-// writing with mode.  Returns 0, EOPNOTSUPP where the file system (or
-// system) cannot make one, or another errno.
-int create_unnamed_at(int dirfd, mode_t mode, int &fd);
-
-// Give the unnamed file fd the name name in dirfd (linkat; EEXIST if the
-// name is taken).  Returns 0 or an errno.
-int link_unnamed_at(int fd, int dirfd, const std::string &name);
 
 // One step of resolving a path by hand (user_path.cpp): the entry name in
 // the directory dirfd, never followed if it is a symbolic link.  Returns 0

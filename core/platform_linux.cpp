@@ -1,4 +1,4 @@
-// platform.hpp on Linux: OFD locks, /proc, O_TMPFILE, copy_file_range,
+// platform.hpp on Linux: OFD locks, /proc, O_TMPFILE, renameat2, copy_file_range,
 // MADV_POPULATE, getrandom, fstatfs, fallocate, quotactl_fd.  Other POSIX systems build
 // platform_posix_fallback.cpp instead; what every POSIX system has in the
 // same form is in platform_posix.cpp.
@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "platform_posix.hpp"
+#include "temp_names.hpp"
 
 namespace npshm {
 namespace platform {
@@ -256,45 +257,74 @@ std::uint64_t fresh_seed() {
   return clock_seed();  // no kernel randomness yet
 }
 
-int create_unnamed(const std::string &directory, mode_t mode, NewFile &out) {
+int create_new_file(int dirfd, const std::string &directory, const std::string &base, mode_t mode,
+                    NewFile &out) {
+  out.base = base;
   if (proc_fd_available()) {
-    int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
+    const int fd = ::openat(dirfd, directory.empty() ? "." : directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
     if (fd >= 0) {
       out.fd = fd;
-      out.temp_path.clear();
+      out.dirfd = dirfd;
+      out.directory = directory;
+      out.temp_name.clear();
       return 0;
     }
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) return errno;
     // the file system cannot: fall back to a temporary name
   }
-  return create_temp_named(directory, mode, out);
+  return create_temp_named(dirfd, directory, mode, out);
 }
 
-int link_unnamed_at(int fd, int dirfd, const std::string &name) {
+namespace {
+
+// Give the unnamed file fd the name path (relative to dirfd).  Returns 0 or
+// an errno (EEXIST if anything has that name).
+int link_unnamed(int fd, int dirfd, const std::string &path) {
   // Naming the descriptor directly is quicker but needs CAP_DAC_READ_SEARCH;
   // without it, go through /proc (and stop trying the direct way).
   static std::atomic<bool> empty_path_allowed{true};
   if (empty_path_allowed.load(std::memory_order_relaxed)) {
-    if (::linkat(fd, "", dirfd, name.c_str(), AT_EMPTY_PATH) == 0) return 0;
+    if (::linkat(fd, "", dirfd, path.c_str(), AT_EMPTY_PATH) == 0) return 0;
     if (errno != EPERM && errno != ENOENT) return errno;
     empty_path_allowed.store(false, std::memory_order_relaxed);
   }
   char proc_path[64];
   std::snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
-  return ::linkat(AT_FDCWD, proc_path, dirfd, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+  return ::linkat(AT_FDCWD, proc_path, dirfd, path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
 }
 
-int publish(const NewFile &file, const std::string &path) {
-  if (!file.temp_path.empty()) return publish_temp_name(file, path);
-  return link_unnamed_at(file.fd, AT_FDCWD, path);
-}
+}  // namespace
 
-int create_unnamed_at(int dirfd, mode_t mode, int &fd) {
-  fd = -1;
-  if (!proc_fd_available()) return EOPNOTSUPP;
-  fd = ::openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
-  if (fd >= 0) return 0;
-  return (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) ? EOPNOTSUPP : errno;
+int publish_new_file(NewFile &file, const std::string &name, bool replace) {
+  if (!file.temp_name.empty()) {
+    if (!replace) {
+      // One call that never overwrites, where the file system has it.
+      const std::string temp = in_directory(file, file.temp_name);
+      if (::renameat2(file.dirfd, temp.c_str(), file.dirfd, in_directory(file, name).c_str(), RENAME_NOREPLACE) ==
+          0) {
+        file.temp_name.clear();
+        return 0;
+      }
+      if (errno != EINVAL && errno != ENOSYS) {
+        const int err = errno;
+        ::unlinkat(file.dirfd, temp.c_str(), 0);
+        file.temp_name.clear();
+        return err;
+      }
+    }
+    return publish_temp_name(file, name, replace);
+  }
+  const std::string target = in_directory(file, name);
+  int err = link_unnamed(file.fd, file.dirfd, target);
+  if (err != EEXIST || !replace) return err;
+  // Replacing: under a temporary name first, then renamed onto the target.
+  const std::string temp = in_directory(file, make_temp_name(file.base));
+  if ((err = link_unnamed(file.fd, file.dirfd, temp))) return err;
+  if (::renameat(file.dirfd, temp.c_str(), file.dirfd, target.c_str()) != 0) {
+    err = errno;
+    ::unlinkat(file.dirfd, temp.c_str(), 0);
+  }
+  return err;
 }
 
 int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd,

@@ -21,6 +21,7 @@
 
 #include "platform.hpp"
 #include "platform_posix.hpp"
+#include "temp_names.hpp"
 
 namespace npshm {
 namespace platform {
@@ -150,9 +151,13 @@ int unlink_if_same(int fd, const std::string &path, int wait_ms) {
   return err;
 }
 
-void drop_temp_name(NewFile &file) {
-  if (!file.temp_path.empty()) ::unlink(file.temp_path.c_str());
-  file.temp_path.clear();
+NewFile::~NewFile() {
+  if (!temp_name.empty()) ::unlinkat(dirfd, in_directory(*this, temp_name).c_str(), 0);
+}
+
+std::string in_directory(const NewFile &file, const std::string &name) {
+  if (file.directory.empty()) return name;
+  return file.directory.back() == '/' ? file.directory + name : file.directory + "/" + name;
 }
 
 int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino) {
@@ -165,8 +170,6 @@ int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino) {
 }
 
 namespace {
-
-std::atomic<unsigned> temp_counter{0};
 
 std::uint64_t mix64(std::uint64_t z) {  // splitmix64's finaliser: a bijection
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
@@ -204,16 +207,16 @@ std::uint64_t random_id() {
   }
 }
 
-int create_temp_named(const std::string &directory, mode_t mode, NewFile &out) {
+int create_temp_named(int dirfd, const std::string &directory, mode_t mode, NewFile &file) {
+  file.dirfd = dirfd;
+  file.directory = directory;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    char name[64];
-    std::snprintf(name, sizeof name, "/.npshm-tmp-%lx-%x", static_cast<long>(getpid()),
-                  temp_counter.fetch_add(1));
-    std::string path = directory + name;
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0700);
+    std::string name = make_temp_name(file.base);
+    const int fd = ::openat(dirfd, in_directory(file, name).c_str(),
+                            O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd >= 0) {
-      out.fd = fd;
-      out.temp_path = std::move(path);
+      file.fd = fd;
+      file.temp_name = std::move(name);
       return 0;
     }
     if (errno != EEXIST) return errno;  // EEXIST: left by a dead process with our pid
@@ -221,8 +224,18 @@ int create_temp_named(const std::string &directory, mode_t mode, NewFile &out) {
   return EEXIST;
 }
 
-int publish_temp_name(const NewFile &file, const std::string &path) {
-  return ::link(file.temp_path.c_str(), path.c_str()) == 0 ? 0 : errno;
+int publish_temp_name(NewFile &file, const std::string &name, bool replace) {
+  const std::string temp = in_directory(file, file.temp_name);
+  const std::string target = in_directory(file, name);
+  int err = 0;
+  if (replace) {
+    if (::renameat(file.dirfd, temp.c_str(), file.dirfd, target.c_str()) != 0) err = errno;
+  } else if (::linkat(file.dirfd, temp.c_str(), file.dirfd, target.c_str(), 0) != 0) {
+    err = errno;  // never replaces: EEXIST if anything has the name
+  }
+  if (err || !replace) ::unlinkat(file.dirfd, temp.c_str(), 0);
+  file.temp_name.clear();
+  return err;
 }
 
 int copy_by_reads(int src, off_t in, int dst, off_t out, std::uint64_t left) {

@@ -21,14 +21,17 @@ std::uint64_t fresh_seed();
 // A seed from the clock and the process id, mixed (platform_posix.cpp).
 std::uint64_t clock_seed();
 
-// A new file under a hidden temporary name (".npshm-tmp-<pid>-<n>", which gc
-// recognises) in directory, open read-write, with mode & 0700 until
-// set_mode.  Returns 0 or an errno.
-int create_temp_named(const std::string &directory, mode_t mode, NewFile &out);
+// A new file under a hidden temporary name (temp_names.hpp) in file's
+// directory, open read-write, with mode less the umask.  Returns 0 or an
+// errno.
+int create_temp_named(int dirfd, const std::string &directory, mode_t mode, NewFile &file);
 
-// Link the temporary name of file to path (EEXIST if taken).  Returns 0 or
-// an errno.
-int publish_temp_name(const NewFile &file, const std::string &path);
+// A path for name in file's directory, relative to its dirfd.
+std::string in_directory(const NewFile &file, const std::string &name);
+
+// Publish file's temporary name as name (publish_new_file), by link(2)
+// when not replacing; the temporary name is removed.  Returns 0 or an errno.
+int publish_temp_name(NewFile &file, const std::string &name, bool replace);
 
 // The block quota of uid on the file system holding fd: true with the bytes
 // it still allows, false where none is set or the system cannot tell.

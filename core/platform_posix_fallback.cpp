@@ -102,27 +102,15 @@ std::size_t backing_page_size(dev_t dev, std::size_t hugetlb_block) {
 
 std::uint64_t fresh_seed() { return clock_seed(); }
 
-int create_unnamed(const std::string &directory, mode_t mode, NewFile &out) {
-  return create_temp_named(directory, mode, out);
+int create_new_file(int dirfd, const std::string &directory, const std::string &base, mode_t mode,
+                    NewFile &out) {
+  out.base = base;
+  return create_temp_named(dirfd, directory, mode, out);
 }
 
-int publish(const NewFile &file, const std::string &path) {
-  if (file.temp_path.empty()) return EINVAL;  // every new file has a temporary name here
-  return publish_temp_name(file, path);
-}
-
-int create_unnamed_at(int dirfd, mode_t mode, int &fd) {
-  (void)dirfd;
-  (void)mode;
-  fd = -1;
-  return EOPNOTSUPP;
-}
-
-int link_unnamed_at(int fd, int dirfd, const std::string &name) {
-  (void)fd;
-  (void)dirfd;
-  (void)name;
-  return EOPNOTSUPP;  // create_unnamed_at never makes one
+int publish_new_file(NewFile &file, const std::string &name, bool replace) {
+  if (file.temp_name.empty()) return EINVAL;  // every new file has a temporary name here
+  return publish_temp_name(file, name, replace);
 }
 
 namespace {

@@ -88,8 +88,7 @@ int write_fill(int fd, std::uint64_t offset, std::uint64_t nbytes, const std::ve
 std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layout,
                                          const Options &opts, const DataSource *source) {
   const std::string what = "create " + loc.name;
-  if (opts.lifetime < NPSHM_LIFETIME_PERSISTENT || opts.lifetime > NPSHM_LIFETIME_LAST)
-    throw Error(NPSHM_E_INVALID, what + ": unknown lifetime " + std::to_string(opts.lifetime));
+  // opts.lifetime is valid: Options::set_lifetime, the one check, took it.
   if (!opts.fill.empty() && opts.fill.size() != layout.dtype.itemsize)
     throw Error(NPSHM_E_INVALID, what + ": fill value has " + std::to_string(opts.fill.size()) +
                                      " bytes, the dtype " + layout.dtype.descr + " has " +
@@ -115,18 +114,15 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   trailer.has_sync = true;  // the sync block (zeros: version 0) ends the file
   seg->id_ = trailer.id;
 
-  // The file has no name (or a hidden temporary one) until it is complete.
+  // The file has no name (or a hidden temporary one, which goes with
+  // `file` unless published) until it is complete.
   platform::NewFile file;
-  if (int err = platform::create_unnamed(loc.directory, static_cast<mode_t>(opts.mode), file)) {
+  if (int err = platform::create_new_file(AT_FDCWD, loc.directory, "", static_cast<mode_t>(opts.mode), file)) {
     if (err == ENOENT)
       throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot create a file in " + loc.directory, err);
   }
   seg->fd_ = file.fd;
-  struct TempName {
-    platform::NewFile &file;
-    ~TempName() { platform::drop_temp_name(file); }
-  } drop_temp_name_on_exit{file};
 
   if (int err = platform::try_lock_shared(seg->fd_)) throw_system(what + ": cannot lock", err);
   // Exactly the mode asked for, whatever the umask says (the file was made
@@ -183,7 +179,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   now.st_mode = (st.st_mode & ~static_cast<mode_t>(07777)) | static_cast<mode_t>(opts.mode);
   seg->note_file(written, now);
 
-  if (int err = platform::publish(file, loc.path)) {
+  if (int err = platform::publish_new_file(file, loc.basename, false)) {
     if (err == EEXIST) throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc)), err);
     throw_system(what + ": cannot publish the array", err);
   }

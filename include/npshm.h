@@ -339,6 +339,14 @@ NPSHM_API int npshm_options_set_allow_other_owner(npshm_options *opts, int allow
    references).  Other calls ignore it. */
 NPSHM_API int npshm_options_set_ref_writable(npshm_options *opts, int writable);
 
+/* save: never replace anything at the target path: fail with
+   NPSHM_E_EXISTS if anything has that name (a file, a symbolic link, even a
+   dangling one), also when another process makes it while the save runs
+   (the new file is published with a link that fails if the name is taken,
+   never by a rename over it), and leave nothing behind.  Default 0: a
+   regular file there is replaced. */
+NPSHM_API int npshm_options_set_no_clobber(npshm_options *opts, int no_clobber);
+
 /* gc: leave unfinished creates younger than this many seconds alone
    (default 10), since a creator locks its file only just after making it. */
 NPSHM_API int npshm_options_set_gc_min_age(npshm_options *opts, int seconds);
@@ -422,18 +430,21 @@ NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
    synced (fsync of the file, then of the directory); so a save killed at
    any point leaves the old file or the new one, never a partial one.
    Where the file system cannot make unnamed files, a hidden
-   ".NAME.npshm-save-PID-N" beside the target is used instead, and the next
-   save to that target removes it if its process died.  A file that
+   ".NAME.npshm-tmp-PID-N" beside the target is used instead, and the next
+   save to that target removes it if its process died.  With
+   npshm_options_set_no_clobber, anything at npy_path fails the save with
+   NPSHM_E_EXISTS instead, whenever it appeared.  A file that
    changed size under the handle is refused (NPSHM_E_FORMAT).  Honors opts'
-   progress (opts may be NULL).  Errors: INVALID, NOT_FOUND (no such
-   directory), PERMISSION, NO_SPACE, FORMAT, CANCELED, SYSTEM. */
+   progress and no-clobber (opts may be NULL).  Errors: INVALID, NOT_FOUND
+   (no such directory), EXISTS (no-clobber), PERMISSION, NO_SPACE, FORMAT,
+   CANCELED, SYSTEM. */
 NPSHM_API int npshm_save(const npshm_array *a, const char *npy_path,
                          const npshm_options *opts);
 
 /* The same by name, without attaching: the array's file is read, never
    mapped or locked, so its lifetime policy is never applied (saving a LAST
    array that nobody else holds does not remove it).  Honors opts'
-   directory and progress.  Errors: those of npshm_save, plus NOT_FOUND and
+   directory, progress and no-clobber.  Errors: those of npshm_save, plus NOT_FOUND and
    FORMAT for the array. */
 NPSHM_API int npshm_save_name(const char *name, const char *npy_path,
                               const npshm_options *opts);
@@ -442,6 +453,17 @@ NPSHM_API int npshm_save_name(const char *name, const char *npy_path,
    what differs.  dtype NULL or ndim -1 skip that check. */
 NPSHM_API int npshm_validate(const npshm_array *a, const char *dtype,
                              int ndim, const int64_t *shape);
+
+/* Check a view of the array's data before making one: NPSHM_OK if every
+   element of the view that starts offset bytes into the data, with ndim
+   extents (shape) and byte strides (negative allowed) of itemsize bytes
+   each, lies inside the data (npshm_nbytes bytes); a view with no elements
+   needs only 0 <= offset <= npshm_nbytes.  Else NPSHM_E_INVALID with a
+   message saying what reaches outside.  The same check npshm_ref_make
+   applies.  No arithmetic can overflow. */
+NPSHM_API int npshm_check_view(const npshm_array *a, int64_t offset, int ndim,
+                               const int64_t *shape, const int64_t *strides,
+                               size_t itemsize);
 
 /* Release the handle: apply the lifetime policy (OWNER: the creating handle
    unlinks; LAST: unlinks if no other live handle exists, also when several

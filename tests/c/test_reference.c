@@ -134,6 +134,38 @@ static void test_views_inside_and_outside(void **state) {
   npshm_close(a);
 }
 
+/* npshm_check_view answers as npshm_ref_make decides, for every view of
+   a small grid of geometries (1-d and 2-d, offsets, extents, strides of
+   either sign, item sizes). */
+static void test_check_view_agrees_with_ref_make(void **state) {
+  (void)state;
+  npshm_array *a = make_f8("cv", NPSHM_LIFETIME_PERSISTENT); /* 96 bytes */
+  const int64_t offsets[] = {-8, 0, 8, 88, 95, 96, 97};
+  const int64_t extents[] = {0, 1, 3, 4, 12, 13};
+  const int64_t strides[] = {-32, -8, 0, 8, 32, INT64_MAX / 2};
+  int accepted = 0, refused = 0;
+  for (size_t o = 0; o < sizeof offsets / sizeof *offsets; ++o)
+    for (size_t e = 0; e < sizeof extents / sizeof *extents; ++e)
+      for (size_t k = 0; k < sizeof strides / sizeof *strides; ++k)
+        for (int ndim = 1; ndim <= 2; ++ndim) {
+          const int64_t shape[2] = {extents[e], 2}, st[2] = {strides[k], 8};
+          npshm_ref *ref = npshm_ref_make(a, offsets[o], ndim, shape, st, 1);
+          const int rc = npshm_check_view(a, offsets[o], ndim, shape, st, 8);
+          assert_int_equal(rc, ref ? NPSHM_OK : NPSHM_E_INVALID);
+          if (!ref) assert_last_error(NPSHM_E_INVALID, "view of shm://cv", NULL);
+          ref ? ++accepted : ++refused;
+          npshm_ref_free(ref);
+        }
+  assert_true(accepted > 20 && refused > 20);
+  /* the item size counts: 8 bytes fit at offset 88, 16 do not */
+  const int64_t one[1] = {1};
+  assert_int_equal(npshm_check_view(a, 88, 1, one, one, 8), NPSHM_OK);
+  assert_int_equal(npshm_check_view(a, 88, 1, one, one, 16), NPSHM_E_INVALID);
+  assert_last_error(NPSHM_E_INVALID, "view of shm://cv", "outside the data");
+  assert_int_equal(npshm_check_view(NULL, 0, 0, NULL, NULL, 8), NPSHM_E_INVALID);
+  npshm_close(a);
+}
+
 static void test_crafted_references_refused(void **state) {
   (void)state;
   npshm_array *a = make_f8("c", NPSHM_LIFETIME_PERSISTENT);
@@ -525,6 +557,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       T(test_round_trip),
       T(test_views_inside_and_outside),
+      T(test_check_view_agrees_with_ref_make),
       T(test_crafted_references_refused),
       T(test_malformed_text),
       T(test_removed_and_created_again),

@@ -19,7 +19,7 @@ def test_no_clobber_keeps_an_existing_file(shm, tmp_path):
     for flag in ("-n", "--no-clobber"):
         result = shm.run("save", flag, "a", target)
         assert result.returncode == 4, result      # exit 4: exists
-        assert "the file exists (not replaced: --no-clobber)" in result.stderr
+        assert "the file exists (not replaced: no-clobber)" in result.stderr
         assert np.load(target).tolist() == [0, 1]
     dangling = tmp_path / "link.npy"
     dangling.symlink_to(tmp_path / "nowhere")

@@ -119,8 +119,15 @@ def _whole(array: Any, mapping: Any) -> bool:
             and array.strides == mapping.strides)
 
 
-def _save_mapping(mapping: Any, path: str, progress: ProgressLike) -> None:
+def _save_options(no_clobber: bool) -> Any:
     options = _npshm.options_new()
+    _npshm.options_set_no_clobber(options, 1 if no_clobber else 0)
+    return options
+
+
+def _save_mapping(mapping: Any, path: str, progress: ProgressLike,
+                  no_clobber: bool) -> None:
+    options = _save_options(no_clobber)
     try:
         with reporting(progress, f"save {os.path.basename(path)}") as report:
             _npshm.save_mapping(mapping, path, options, report)
@@ -129,7 +136,7 @@ def _save_mapping(mapping: Any, path: str, progress: ProgressLike) -> None:
 
 
 def save(array_or_name: Any, path: PathLike, *,
-         progress: ProgressLike = None) -> None:
+         progress: ProgressLike = None, no_clobber: bool = False) -> None:
     """Write an array, or the array named array_or_name (str or bytes), to
     the .npy file at path.
 
@@ -147,13 +154,16 @@ def save(array_or_name: Any, path: PathLike, *,
     unnamed temporary segment, so it needs that much free shared memory.
 
     progress: as for npshm.load.
+    no_clobber: never replace anything at path: FileExistsError if
+    something is there, also when it appears while the save runs (nothing
+    is left behind then).
     """
     file_path = os.path.abspath(as_path(path))
     if isinstance(array_or_name, (str, bytes)):
         # by name in the library: its lifetime is not applied (saving a
         # "last" array nobody else holds does not remove it)
         name = as_name(array_or_name)
-        options = _npshm.options_new()
+        options = _save_options(no_clobber)
         try:
             with reporting(progress, f"save {os.path.basename(file_path)}") \
                     as report:
@@ -168,11 +178,11 @@ def save(array_or_name: Any, path: PathLike, *,
                       "data")
     mapping = mapping_of(array)
     if mapping is not None and _whole(array, mapping):
-        _save_mapping(mapping, file_path, progress)
+        _save_mapping(mapping, file_path, progress, no_clobber)
         return
     # Anything else goes through a temporary segment, unnamed as soon as
     # it exists (its "owner" lifetime lets gc remove it should this process
     # die in between).
     temporary_mapping = mapping_of(from_array(None, array, lifetime="owner"))
     temporary_mapping.unlink()
-    _save_mapping(temporary_mapping, file_path, progress)
+    _save_mapping(temporary_mapping, file_path, progress, no_clobber)

@@ -154,49 +154,24 @@ static PyObject *mapping_munlock(Mapping *self, PyObject *unused) {
 /* ndarray views                                                            */
 /* ------------------------------------------------------------------------ */
 
-/* Check that a view of ndim items (shape, strides, itemsize) starting at byte
-   offset lies inside [0, size).  0 or -1 with ValueError. */
+/* Check, in the library (npshm_check_view), that a view of ndim items
+   (shape, strides, itemsize) starting at byte offset lies inside the data.
+   0, or -1 with the library's error (InvalidError) raised. */
 static int check_extent(const Mapping *self, Py_ssize_t offset, int ndim,
                         const npy_intp *shape, const npy_intp *strides,
-                        npy_intp itemsize, size_t size) {
-  int64_t low = offset, high = offset;
-  int empty = 0;
+                        npy_intp itemsize) {
+  int64_t shape64[NPY_MAXDIMS], strides64[NPY_MAXDIMS];
   int i;
   for (i = 0; i < ndim; i++) {
-    int64_t span;
-    if (shape[i] < 0) {
-      goto out_of_range;
-    }
-    if (shape[i] == 0) {
-      empty = 1;
-      continue;
-    }
-    if (__builtin_mul_overflow((int64_t)(shape[i] - 1), (int64_t)strides[i],
-                               &span)) {
-      goto out_of_range;
-    }
-    if (span < 0 ? __builtin_add_overflow(low, span, &low)
-                 : __builtin_add_overflow(high, span, &high)) {
-      goto out_of_range;
-    }
+    shape64[i] = (int64_t)shape[i];
+    strides64[i] = (int64_t)strides[i];
   }
-  if (offset < 0 || (uint64_t)offset > size) {
-    goto out_of_range;
-  }
-  if (empty) {
-    return 0;
-  }
-  if (low < 0 || __builtin_add_overflow(high, (int64_t)itemsize, &high) ||
-      (uint64_t)high > size) {
-    goto out_of_range;
+  if (npshm_check_view(self->handle, (int64_t)offset, ndim, shape64,
+                       strides64, (size_t)itemsize) != NPSHM_OK) {
+    npshm_py_raise_last_error();
+    return -1;
   }
   return 0;
-out_of_range:
-  npshm_py_raise_format(NPSHM_E_INVALID,
-               "view of %s out of range: offset %zd, %d dimensions, "
-               "data size %zu bytes",
-               npshm_name(self->handle), offset, ndim, size);
-  return -1;
 }
 
 /* Fill npy_intp dims from a sequence of ints.  Returns ndim or -1. */
@@ -242,8 +217,7 @@ static PyObject *make_view(Mapping *self, PyTypeObject *subtype,
                  npshm_name(self->handle));
     return NULL;
   }
-  if (check_extent(self, offset, ndim, shape, strides, descr->elsize,
-                   npshm_nbytes(self->handle)) < 0) {
+  if (check_extent(self, offset, ndim, shape, strides, descr->elsize) < 0) {
     return NULL;
   }
   if (!readonly && !npshm_is_readonly(self->handle)) {
@@ -391,8 +365,7 @@ static PyObject *mapping_locate(Mapping *self, PyObject *arg) {
   }
   offset = (Py_ssize_t)(data - start);
   if (check_extent(self, offset, PyArray_NDIM(array), PyArray_DIMS(array),
-                   PyArray_STRIDES(array), PyArray_ITEMSIZE(array),
-                   size) < 0) {
+                   PyArray_STRIDES(array), PyArray_ITEMSIZE(array)) < 0) {
     PyErr_Clear();
     Py_RETURN_NONE;
   }

@@ -94,7 +94,8 @@ def test_mapping_view_out_of_range_is_an_npshm_error(name):
     a = npshm.create(name, (4,), np.float64)
     try:
         mapping = mapping_of(a)
-        with pytest.raises(errors.InvalidError, match="out of range") as info:
+        with pytest.raises(errors.InvalidError,
+                           match="reaches outside the data") as info:
             mapping.view(np.ndarray, a.dtype, 8, (4,), (8,), True)
         assert isinstance(info.value, ValueError)
         with pytest.raises(errors.InvalidError, match="strides"):

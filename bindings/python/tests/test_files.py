@@ -136,6 +136,30 @@ def test_save_leaves_no_temporary(tmp_path, name, source, private_shm_dir):
     assert set(os.listdir(private_shm_dir)) - before == set()
 
 
+@pytest.mark.parametrize("source", sorted(SAVE_SOURCES) + ["by name"])
+def test_save_no_clobber_keeps_what_is_there(tmp_path, name, source,
+                                            private_shm_dir):
+    array = (npshm.create(name, (3, 4), "<i4", fill=3) if source == "by name"
+             else SAVE_SOURCES[source](name))
+    what = name if source == "by name" else array
+    before = set(os.listdir(private_shm_dir))
+    target = tmp_path / "out.npy"
+    target.write_bytes(b"keep me")
+    dangling = tmp_path / "dangling.npy"
+    dangling.symlink_to(tmp_path / "nowhere")
+    for path in (target, dangling):
+        with pytest.raises(FileExistsError, match="not replaced: no-clobber"):
+            npshm.save(what, path, no_clobber=True)
+    assert target.read_bytes() == b"keep me"
+    assert not (tmp_path / "nowhere").exists()
+    assert sorted(os.listdir(tmp_path)) == ["dangling.npy", "out.npy"]
+    npshm.save(what, tmp_path / "new.npy", no_clobber=True)
+    assert (np.load(tmp_path / "new.npy") == 3).all()
+    npshm.save(what, target)                       # the default replaces
+    assert (np.load(target) == 3).all()
+    assert set(os.listdir(private_shm_dir)) - before <= {name}
+
+
 def test_save_by_name_of_last_array_keeps_it(tmp_path, name, run):
     """Saving a "last" array by name must not remove it, even when no other
     process holds it."""

@@ -60,7 +60,7 @@ const NPSHM_LIFETIME_OWNER = Cint(1)
 const NPSHM_LIFETIME_LAST = Cint(2)
 const NPSHM_LIFETIME_COUNT = Cint(3)
 
-# Functions (139, in header order).
+# Functions (141, in header order).
 
 """
     npshm_version() -> Ptr{UInt8}
@@ -486,6 +486,16 @@ function npshm_options_set_ref_writable(opts, writable)
 end
 
 """
+    npshm_options_set_no_clobber(opts, no_clobber) -> Cint
+
+C: `int npshm_options_set_no_clobber(npshm_options *opts, int no_clobber)`
+"""
+function npshm_options_set_no_clobber(opts, no_clobber)
+    ccall((:npshm_options_set_no_clobber, libnpshm), Cint,
+          (Ptr{npshm_options}, Cint), opts, no_clobber)
+end
+
+"""
     npshm_options_set_gc_min_age(opts, seconds) -> Cint
 
 C: `int npshm_options_set_gc_min_age(npshm_options *opts, int seconds)`
@@ -563,6 +573,16 @@ C: `int npshm_validate(const npshm_array *a, const char *dtype, int ndim, const 
 function npshm_validate(a, dtype, ndim, shape)
     ccall((:npshm_validate, libnpshm), Cint,
           (Ptr{npshm_array}, Cstring, Cint, Ptr{Int64}), a, dtype, ndim, shape)
+end
+
+"""
+    npshm_check_view(a, offset, ndim, shape, strides, itemsize) -> Cint
+
+C: `int npshm_check_view(const npshm_array *a, int64_t offset, int ndim, const int64_t *shape, const int64_t *strides, size_t itemsize)`
+"""
+function npshm_check_view(a, offset, ndim, shape, strides, itemsize)
+    ccall((:npshm_check_view, libnpshm), Cint,
+          (Ptr{npshm_array}, Int64, Cint, Ptr{Int64}, Ptr{Int64}, Csize_t), a, offset, ndim, shape, strides, itemsize)
 end
 
 """
