@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <linux/quota.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -336,6 +337,39 @@ int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd
 int open_lookup_directory(const char *path, int &fd) {
   fd = ::open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return fd < 0 ? errno : 0;
+}
+
+namespace {
+// openat2 with RESOLVE_NO_SYMLINKS (Linux 5.6): ELOOP if any component is a
+// link; ENOSYS on older kernels (EPERM under some seccomp filters, which
+// refuse system calls they do not know: treated the same).
+int open_without_links(const char *path, int flags, int &fd) {
+#ifdef SYS_openat2
+  struct open_how how;
+  std::memset(&how, 0, sizeof how);
+  how.flags = static_cast<std::uint64_t>(flags);
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  fd = static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how));
+  if (fd >= 0) return 0;
+  return errno == EPERM ? ENOSYS : errno;
+#else
+  (void)path;
+  (void)flags;
+  fd = -1;
+  return ENOSYS;
+#endif
+}
+}  // namespace
+
+int open_regular_without_links(const std::string &path, int access, int &fd, struct stat &st) {
+  int f = -1;
+  fd = -1;
+  if (int err = open_without_links(path.c_str(), access | kOpenUntrusted, f)) return err;
+  return regular_or_not(f, fd, st);
+}
+
+int open_lookup_directory_without_links(const std::string &path, int &fd) {
+  return open_without_links(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC, fd);
 }
 
 int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,

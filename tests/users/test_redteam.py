@@ -2,8 +2,8 @@
 the promises of docs/trust-model.md and the Trust block of include/npshm.h.
 
 Each test reproduces one attempt.  A test marked xfail(strict=True) is a
-break found today: it fails now, and the suite reports XPASS (a failure)
-once the promise holds, so the mark goes with the fix."""
+break found and not yet fixed: it fails now, and the suite reports XPASS (a
+failure) once the promise holds, so the mark goes with the fix."""
 import os
 import subprocess
 import tempfile
@@ -92,17 +92,15 @@ def test_save_onto_a_tmpfs_never_fills_it(run, accounts, small_tmpfs):
         by.wait()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: attach of a file:// path follows a directory symlink "
-                                       "another user planted in a sticky world-writable directory")
 def test_attach_never_follows_a_directory_link_planted_in_a_sticky_directory(run, accounts):
     """Promise (trust model, 'What a hostile co-user can and cannot do'):
     they cannot make npshm follow a link they planted.  The victim means to
     update a shared file, file://DIR/shared/data.npy; the hostile user
     makes DIR/shared (DIR sticky and world-writable, like /tmp) a symbolic
-    link to the victim's own private directory.  Only the last component is
-    opened with O_NOFOLLOW, and fs.protected_symlinks is 0 on these
-    machines, so the victim's writable attach writes the victim's own
-    private file instead."""
+    link to the victim's own private directory.  fs.protected_symlinks is 0
+    on these machines, so the kernel would follow it and the victim's
+    writable attach would write the victim's own private file; npshm
+    refuses the link (NPSHM_E_PERMISSION, naming it)."""
     victim, hostile = accounts
     private = run.path("private")
     os.mkdir(private, 0o700)
@@ -114,7 +112,7 @@ def test_attach_never_follows_a_directory_link_planted_in_a_sticky_directory(run
     total = run.step(victim, "sum", "file://" + os.path.join(private, "data.npy"))
     assert total.startswith(f"OK sum={sum(range(1024))} "), \
         f"the victim's private file was written through the planted link: {out!r}, then {total!r}"
-    assert out.startswith("ERR NPSHM_E_"), out
+    assert out.startswith("ERR NPSHM_E_PERMISSION") and "refusing to follow the symbolic link" in out, out
 
 
 def test_reader_can_forge_a_writable_reference_to_a_copy_in_a_private_directory(run, accounts):
@@ -209,14 +207,12 @@ def test_roots_gc_removes_another_users_abandoned_owner_array_only(run, accounts
 
 
 
-@pytest.mark.xfail(strict=True, reason="red team: load of a source path follows a directory symlink "
-                                       "another user planted in a sticky world-writable directory")
 def test_load_never_follows_a_directory_link_planted_in_a_sticky_directory(run, accounts, cli):
-    """The same hole as the attach above, with a leak: the hostile user
+    """The same attempt as the attach above, with a leak: the hostile user
     asks the victim to publish 'their' DIR/shared/data.npy readable to all
     (npshm load --mode 644), having made DIR/shared a link to the victim's
-    private directory.  The load follows it and publishes the victim's
-    private data; the hostile user reads it."""
+    private directory.  Followed, the load would publish the victim's
+    private data for the hostile user to read; npshm refuses the link."""
     victim, hostile = accounts
     private = run.path("private")
     os.mkdir(private, 0o700)
@@ -229,3 +225,4 @@ def test_load_never_follows_a_directory_link_planted_in_a_sticky_directory(run, 
     assert not os.path.exists(run.path("data")), \
         f"the victim's private data was published through the planted link: {p.stdout}{p.stderr}"
     assert p.returncode != 0
+    assert "refusing to follow the symbolic link" in p.stderr, p.stderr
