@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 #include "array_file.hpp"
@@ -20,12 +20,6 @@
 #include "user_path.hpp"
 
 namespace npshm {
-
-namespace {
-
-std::atomic<unsigned> save_counter{0};
-
-}  // namespace
 
 NpyFile::~NpyFile() {
   if (fd >= 0) ::close(fd);
@@ -62,7 +56,7 @@ namespace {
 
 const char kSaveTempInfix[] = ".npshm-save-";
 
-// Hidden temporaries ".BASE.npshm-save-PID-N" of saves to the same target
+// Hidden temporaries ".BASE.npshm-save-PID-RANDOM" of saves to the same target
 // whose process is gone (a save killed between naming its file and
 // renaming it, or one where O_TMPFILE is not available): ours (same user),
 // regular, removed.  Nothing else in the directory is touched.
@@ -138,9 +132,12 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
 
   // The new file has no name until it is complete (O_TMPFILE); where the
   // file system cannot do that, a hidden name that the next save to the
-  // same target removes if this process dies.
-  const std::string temp = "." + base + kSaveTempInfix + std::to_string(::getpid()) + "-" +
-                           std::to_string(save_counter.fetch_add(1));
+  // same target removes if this process dies.  Its last part is random:
+  // another user who could guess it could take it first in a shared sticky
+  // directory and make every such save fail.
+  char random_part[17];
+  std::snprintf(random_part, sizeof random_part, "%016llx", static_cast<unsigned long long>(platform::random_id()));
+  const std::string temp = "." + base + kSaveTempInfix + std::to_string(::getpid()) + "-" + random_part;
   Fd file;
   bool named = false;
   int err = platform::create_unnamed_at(dirfd.fd, mode, file.fd);

@@ -421,7 +421,7 @@ NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
    synced (fsync of the file, then of the directory); so a save killed at
    any point leaves the old file or the new one, never a partial one.
    Where the file system cannot make unnamed files, a hidden
-   ".NAME.npshm-save-PID-N" beside the target is used instead, and the next
+   ".NAME.npshm-save-PID-RANDOM" beside the target is used instead, and the next
    save to that target removes it if its process died.  A file that
    changed size under the handle is refused (NPSHM_E_FORMAT).  Honors opts'
    progress (opts may be NULL).  Errors: INVALID, NOT_FOUND (no such

@@ -226,3 +226,45 @@ def test_load_never_follows_a_directory_link_planted_in_a_sticky_directory(run, 
         f"the victim's private data was published through the planted link: {p.stdout}{p.stderr}"
     assert p.returncode != 0
     assert "refusing to follow the symbolic link" in p.stderr, p.stderr
+
+
+SAVER = r"""
+import ctypes, os, sys
+lib = ctypes.CDLL(os.path.join(sys.argv[1], "libnpshm.so.0"))
+lib.npshm_last_message.restype = ctypes.c_char_p
+print(os.getpid(), flush=True)
+sys.stdin.readline()
+rc = lib.npshm_save_name(sys.argv[2].encode(), sys.argv[3].encode(), None)
+print("OK" if rc == 0 else "ERR " + lib.npshm_last_message().decode(errors="replace"), flush=True)
+"""
+
+
+def test_planted_hidden_names_never_stop_a_save_from_replacing_a_file(run, accounts):
+    """Promise (trust model 'What every open does', save): a save replaces
+    a regular file of the caller's atomically, through a hidden name beside
+    it.  That name was predictable (.NAME.npshm-save-PID-N, N counting
+    from 0), so a hostile co-user who sees the victim's process id plants
+    those names in the shared sticky directory first, and every save of the
+    victim's that replaces a file there failed ("cannot name the file")."""
+    victim, hostile = accounts
+    ok(run.step(victim, "create", "data", "600"))
+    ok(run.step(victim, "write", "data", "3"))
+    target = run.path("out.npy")
+    ok(run.step(victim, "save", "data", target))  # the victim's own file, to be replaced
+    ok(run.step(victim, "write", "data", "5"))
+    saver = subprocess.Popen(run.cmd_as(victim, ["/usr/bin/python3", "-c", SAVER, run.tools, "data", target]),
+                             env=run.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(saver.stdout.readline())
+        run.py(hostile, "import sys\nfor n in range(64):\n    open('.out.npy.npshm-save-%s-%d' % (sys.argv[1], n), 'w')",
+               str(pid))
+        saver.stdin.write("go\n")
+        saver.stdin.flush()
+        out = saver.stdout.readline().strip()
+        assert saver.wait(timeout=20) == 0
+    finally:
+        if saver.poll() is None:
+            saver.kill()
+            saver.wait()
+    assert out == "OK", out
+    assert np.array_equal(np.load(target), np.full(1024, 5.0))
