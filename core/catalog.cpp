@@ -202,7 +202,7 @@ std::vector<ArrayInfo> list_directory(const std::string &directory) {
 
 namespace {
 
-// A hidden temporary ".npshm-tmp-<pid hex>-<n>" (only made where O_TMPFILE
+// A hidden temporary ".npshm-tmp-<pid hex>-<random hex>" (only made where O_TMPFILE
 // is not available) is provably abandoned when its creator process is
 // gone, nobody holds it, it has exactly this one name and it is old enough
 // that a creator cannot be between making and locking it.

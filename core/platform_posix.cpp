@@ -175,8 +175,6 @@ int directory_identity(const std::string &directory, dev_t &dev, ino_t &ino) {
 
 namespace {
 
-std::atomic<unsigned> temp_counter{0};
-
 std::uint64_t mix64(std::uint64_t z) {  // splitmix64's finaliser: a bijection
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
@@ -214,10 +212,12 @@ std::uint64_t random_id() {
 }
 
 int create_temp_named(const std::string &directory, mode_t mode, NewFile &out) {
+  // The pid tells gc whether its creator is alive; the random part keeps
+  // another user from taking the names first (a counter can be guessed).
   for (int attempt = 0; attempt < 100; ++attempt) {
     char name[64];
-    std::snprintf(name, sizeof name, "/.npshm-tmp-%lx-%x", static_cast<long>(getpid()),
-                  temp_counter.fetch_add(1));
+    std::snprintf(name, sizeof name, "/.npshm-tmp-%lx-%016llx", static_cast<long>(getpid()),
+                  static_cast<unsigned long long>(random_id()));
     std::string path = directory + name;
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0700);
     if (fd >= 0) {

@@ -23,7 +23,7 @@ std::uint64_t fresh_seed();
 // A seed from the clock and the process id, mixed (platform_posix.cpp).
 std::uint64_t clock_seed();
 
-// A new file under a hidden temporary name (".npshm-tmp-<pid>-<n>", which gc
+// A new file under a hidden temporary name (".npshm-tmp-<pid>-<random>", which gc
 // recognises) in directory, open read-write, with mode & 0700 until
 // set_mode.  Returns 0 or an errno.
 int create_temp_named(const std::string &directory, mode_t mode, NewFile &out);
