@@ -268,3 +268,51 @@ def test_planted_hidden_names_never_stop_a_save_from_replacing_a_file(run, accou
             saver.wait()
     assert out == "OK", out
     assert np.array_equal(np.load(target), np.full(1024, 5.0))
+
+
+def test_a_co_user_can_end_a_wait_created_with_an_array_of_their_own(run, accounts, cli):
+    """What a hostile co-user can still do (trust model): wait_created
+    returns once the name opens as a valid array (docs/waiting.md), and
+    anyone may create a free name in the shared directory.  The hostile
+    user ends the victim's wait with an array of theirs; the victim's
+    attach of it is then refused (another user's file), links, FIFOs and
+    files that are not arrays never end the wait, and nothing the hostile
+    user made is written."""
+    victim, hostile = accounts
+    for plant in ("import os; os.symlink('/etc/passwd', 'incoming')", "import os; os.mkfifo('incoming', 0o666)",
+                  "open('incoming', 'w').write('not an array')"):
+        run.py(hostile, plant)
+        p = subprocess.run(run.cmd_as(victim, [cli, "wait", "incoming", "--created", "--timeout", "0.5"]),
+                           env=run.env(), cwd=run.dir, capture_output=True, text=True, timeout=20)
+        assert p.returncode != 0 and "timed out" in p.stderr, (plant, p.stderr)
+        os.unlink(run.path("incoming"))
+    waiter = subprocess.Popen(run.cmd_as(victim, [cli, "wait", "incoming", "--created", "--timeout", "15"]),
+                              env=run.env(), cwd=run.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ok(run.step(hostile, "create", "incoming", "666"))
+        assert waiter.wait(timeout=20) == 0, waiter.stderr.read()
+    finally:
+        if waiter.poll() is None:
+            waiter.kill()
+            waiter.wait()
+    assert run.step(victim, "write", "incoming", "9").startswith("ERR NPSHM_E_PERMISSION")
+    assert run.step(hostile, "sum", "incoming").startswith("OK sum=0 ")
+
+
+def test_names_that_are_not_utf8_can_look_alike_in_json(run, accounts, cli):
+    """What a hostile co-user can still do (trust model): JSON output is
+    ASCII and shows bytes that are not UTF-8 as U+FFFD (docs/cli.md), so a
+    name of theirs with such a byte looks like a name of the victim's
+    with U+FFFD itself; `npshm ls -0` prints names exactly."""
+    victim, hostile = accounts
+    ok(run.step(victim, "create", "data\ufffd", "644"))
+    run.py(hostile, "import os, sys; f = open(b'data\\xff', 'wb'); f.write(open(sys.argv[1], 'rb').read())",
+           run.path("data\ufffd"))
+    p = subprocess.run(run.cmd_as(victim, [cli, "ls", "--json-lines"]), env=run.env(), cwd=run.dir,
+                       capture_output=True, timeout=20)
+    import json
+    names = [json.loads(line)["name"] for line in p.stdout.splitlines()]
+    assert names == ["data\ufffd", "data\ufffd"], names
+    p = subprocess.run(run.cmd_as(victim, [cli, "ls", "-0"]), env=run.env(), cwd=run.dir,
+                       capture_output=True, timeout=20)
+    assert sorted(p.stdout.split(b"\0")[:-1]) == sorted([b"data\xff", "data\ufffd".encode()])
