@@ -82,7 +82,7 @@ void open_failure(ArrayInfo &info, int err, const struct stat &st) {
 std::vector<std::string> directory_entries(const std::string &directory, const char *what) {
   // Reached by the caller's path rule (user_path.hpp), then opened for
   // reading through the descriptor reached.
-  Fd lookup(open_user_directory(directory, what));
+  Fd lookup(open_user_directory(directory, std::string(what) + " " + directory));
   const int fd = ::openat(lookup.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *dir = fd < 0 ? nullptr : ::fdopendir(fd);
   if (!dir) {
