@@ -61,14 +61,6 @@ bool link_may_be_followed(const struct stat &link, const struct stat &parent) {
   throw_system(what + ": cannot open the directory (at " + quote_string(walked) + ")", err);
 }
 
-// path as its directory ("." for a bare name) and its last component (empty
-// after a final '/').
-void split_path(const std::string &path, std::string &dir, std::string &base) {
-  const std::size_t slash = path.rfind('/');
-  dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  base = slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The walk of open_user_directory: 0 with out open, or an errno with walked
 // the path as far as it got; a refused link throws.
 int walk_directory(const std::string &dir, const std::string &what, int &out, std::string &walked) {
@@ -133,6 +125,12 @@ int walk_directory(const std::string &dir, const std::string &what, int &out, st
 }
 
 }  // namespace
+
+void split_path(const std::string &path, std::string &dir, std::string &base) {
+  const std::size_t slash = path.rfind('/');
+  dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  base = slash == std::string::npos ? path : path.substr(slash + 1);
+}
 
 int open_user_directory(const std::string &dir, const std::string &what) {
   int fd = -1;

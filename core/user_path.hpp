@@ -10,6 +10,10 @@
 
 namespace npshm {
 
+// path as its directory ("." for a bare name, "/" at the root) and its last
+// component (empty after a final '/').
+void split_path(const std::string &path, std::string &dir, std::string &base);
+
 // The directory dir opened for lookups (usable as the dirfd of *at calls;
 // the caller closes it), resolved one component at a time as the kernel
 // resolves a path -- symbolic links followed, absolute or relative, ".."
