@@ -316,3 +316,38 @@ def test_names_that_are_not_utf8_can_look_alike_in_json(run, accounts, cli):
     p = subprocess.run(run.cmd_as(victim, [cli, "ls", "-0"]), env=run.env(), cwd=run.dir,
                        capture_output=True, timeout=20)
     assert sorted(p.stdout.split(b"\0")[:-1]) == sorted([b"data\xff", "data\ufffd".encode()])
+
+
+NAMED_MAPPER = r"""
+import ctypes, mmap, os, sys
+ctypes.CDLL(None).prctl(15, b"\x1b]0;EVIL\x07\xe2\x80\xae", 0, 0, 0)  # PR_SET_NAME: the command name
+fd = os.open(sys.argv[1], os.O_RDONLY)
+m = mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_co_users_process_name_never_drives_the_terminal(run, accounts, cli):
+    """Promise (trust model: nobody drives your terminal through a name):
+    `npshm info` lists the processes mapping an array with their command
+    names, which any process sets to anything (prctl PR_SET_NAME).  A
+    hostile process maps the victim's 0644 array under a name of escape
+    sequences and a bidi override; root's `npshm info`, text and JSON,
+    shows it escaped."""
+    victim, hostile = accounts
+    ok(run.step(victim, "create", "shared", "644"))
+    mapper = subprocess.Popen(run.cmd_as(hostile, ["/usr/bin/python3", "-c", NAMED_MAPPER, run.path("shared")]),
+                              env=run.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert mapper.stdout.readline().strip() == "ready"
+        for args in (["info", "shared"], ["info", "shared", "--json"]):
+            p = subprocess.run(run.cmd_as(None, [cli, *args]), env=run.env(), cwd=run.dir,
+                               capture_output=True, timeout=20)
+            assert p.returncode == 0, p.stderr
+            assert b"EVIL" in p.stdout, p.stdout  # the process is listed
+            assert b"\x1b" not in p.stdout + p.stderr and b"\x07" not in p.stdout + p.stderr
+            assert "\u202e".encode() not in p.stdout + p.stderr
+    finally:
+        mapper.stdin.close()
+        mapper.wait(timeout=20)
