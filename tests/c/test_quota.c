@@ -43,7 +43,7 @@ long syscall(long number, ...) {
   for (int i = 0; i < 6; ++i) a[i] = va_arg(ap, long);
   va_end(ap);
 #ifdef SYS_quotactl_fd
-  if (fake_quota && number == SYS_quotactl_fd && (unsigned)a[1] == (unsigned)QCMD(Q_GETQUOTA, USRQUOTA)) {
+  if (fake_quota && number == SYS_quotactl_fd && (unsigned)a[1] == (((unsigned)Q_GETQUOTA << SUBCMDSHIFT) | USRQUOTA)) {
     struct if_dqblk *q = (struct if_dqblk *)a[3];
     memset(q, 0, sizeof *q);
     q->dqb_bhardlimit = 4 * MiB / QIF_DQBLKSIZE; /* 4 MiB allowed, 3 MiB used: 1 MiB left */
