@@ -2,7 +2,8 @@
    arrays (the parent notifies A, the child waits on A and notifies B, the
    parent waits on B), against the same ping-pong over two pipes and over
    two eventfds, in one run.  Prints the round trip's median and p99 and
-   the ratios.  Not a test: bench/ programs measure, tests check.
+   the ratios; lines starting with ROW feed bench/tables.py.  Not a test:
+   bench/ programs measure, tests check.
 
      bench_wake [ROUNDS]    (default 20000) */
 #define _GNU_SOURCE
@@ -28,11 +29,30 @@ static int cmp(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static void stats(const char *what, int64_t *t, int n, double *median) {
+/* Percentiles of one contender's round trips, in microseconds. */
+typedef struct {
+  double median, p25, p75, p99;
+} summary;
+
+static void stats(const char *what, int64_t *t, int n, summary *s) {
   qsort(t, (size_t)n, sizeof *t, cmp);
-  *median = (double)t[n / 2] / 1e3;
-  printf("%-22s median %7.2f us   p99 %7.2f us   (round trip, %d rounds)\n", what, *median,
-         (double)t[(int)(n * 0.99)] / 1e3, n);
+  s->median = (double)t[n / 2] / 1e3;
+  s->p25 = (double)t[n / 4] / 1e3;
+  s->p75 = (double)t[(3 * n) / 4] / 1e3;
+  s->p99 = (double)t[(int)(n * 0.99)] / 1e3;
+  printf("%-22s median %7.2f us   p99 %7.2f us   (round trip, %d rounds)\n", what, s->median,
+         s->p99, n);
+}
+
+/* A ROW line for bench/tables.py: npshm's median (or p99) against a peer's. */
+static void row(const summary *n, const char *peer, const summary *p, const char *target) {
+  printf("ROW\twake\tC notify -> wake-up round trip\t%.1f us\t%.1f-%.1f\t%s round trip"
+         "\t%.1f us\t%.1f-%.1f\t%.2fx\t%s\n",
+         n->median, n->p25, n->p75, peer, p->median, p->p25, p->p75, n->median / p->median,
+         target);
+  printf("ROW\twake\tC notify -> wake-up round trip, 99th percentile\t%.1f us\t-\t%s "
+         "round trip\t%.1f us\t-\t%.2fx\t-\n",
+         n->p99, peer, p->p99, n->p99 / p->p99);
 }
 
 static void die(const char *what) {
@@ -40,7 +60,7 @@ static void die(const char *what) {
   exit(1);
 }
 
-static double bench_npshm(int rounds, int64_t *t) {
+static void bench_npshm(int rounds, int64_t *t, summary *s) {
   char a_name[64], b_name[64];
   snprintf(a_name, sizeof a_name, "npshm-bench-wake-a-%d", (int)getpid());
   snprintf(b_name, sizeof b_name, "npshm-bench-wake-b-%d", (int)getpid());
@@ -71,13 +91,11 @@ static double bench_npshm(int rounds, int64_t *t) {
   npshm_unlink(b);
   npshm_close(a);
   npshm_close(b);
-  double m;
-  stats("npshm notify/wait", t, rounds, &m);
-  return m;
+  stats("npshm notify/wait", t, rounds, s);
 }
 
 /* The same over a pair of descriptors each way: pipes or eventfds. */
-static double bench_fds(const char *what, int rounds, int64_t *t, int use_eventfd) {
+static void bench_fds(const char *what, int rounds, int64_t *t, int use_eventfd, summary *s) {
   int ping[2], pong[2];
   if (use_eventfd) {
     ping[0] = ping[1] = eventfd(0, 0);
@@ -102,19 +120,21 @@ static double bench_fds(const char *what, int rounds, int64_t *t, int use_eventf
     if (i >= 0) t[i] = now_ns() - t0;
   }
   waitpid(pid, NULL, 0);
-  double m;
-  stats(what, t, rounds, &m);
-  return m;
+  stats(what, t, rounds, s);
 }
 
 int main(int argc, char **argv) {
   const int rounds = argc > 1 ? atoi(argv[1]) : 20000;
   int64_t *t = malloc(sizeof *t * (size_t)rounds);
   if (!t || rounds < 100) return 1;
-  const double n = bench_npshm(rounds, t);
-  const double p = bench_fds("pipe", rounds, t, 0);
-  const double e = bench_fds("eventfd", rounds, t, 1);
-  printf("ratio npshm/eventfd %.2f, npshm/pipe %.2f (medians)\n", n / e, n / p);
+  summary n, p, e;
+  bench_npshm(rounds, t, &n);
+  bench_fds("pipe", rounds, t, 0, &p);
+  bench_fds("eventfd", rounds, t, 1, &e);
+  printf("ratio npshm/eventfd %.2f, npshm/pipe %.2f (medians)\n", n.median / e.median,
+         n.median / p.median);
+  row(&n, "eventfd", &e, "<= 1.5x");
+  row(&n, "pipe", &p, "-");
   free(t);
   return 0;
 }

@@ -17,6 +17,7 @@ void add_dir_option(CLI::App *app, std::string &dir) {
 CLI::App *add_subcommand(CLI::App &program, CommonOptions &common, const std::string &name,
                          const std::string &summary, const std::string &details) {
   CLI::App *app = program.add_subcommand(name, summary);
+  app->group("Commands");
   if (!details.empty()) app->footer(details);
   add_dir_option(app, common.dir);
   add_output_options(app, common.output);

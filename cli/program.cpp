@@ -1,6 +1,7 @@
 #include "program.hpp"
 
 #include "exit_codes.hpp"
+#include "help_format.hpp"
 #include "npshm.h"
 
 #ifndef NPSHM_CLI_VERSION
@@ -22,6 +23,7 @@ Program::Program()
   app.set_help_flag("-h,--help", "print this help and exit; 'npshm COMMAND --help' describes a command");
   app.set_help_all_flag("--help-all", "print the help of every command");
   app.require_subcommand(1);
+  app.formatter(std::make_shared<HelpFormatter>());  // before the commands: they inherit it
   app.get_formatter()->column_width(26);
   add_dir_option(&app, common.dir);
   commands = add_all_commands(app, common);
@@ -34,11 +36,13 @@ Program::Program()
       "strings (<f8, |u1, <U10).\n"
       "Everything printed is escaped: control, C1 and bidi characters and invalid\n"
       "UTF-8 in names and messages show as \\x1b, \\u202e, \\xff.\n"
+      "\n" +
+      // the exit statuses before the environment: help2man starts the man
+      // page's ENVIRONMENT section at "Environment:", which then runs to the end
+      exit_status_help() +
       "\n"
       "Environment:\n"
-      "  NPSHM_DIR   the shm directory when --dir is not given (default /dev/shm)\n"
-      "\n" +
-      exit_status_help());
+      "  NPSHM_DIR   the shm directory when --dir is not given (default /dev/shm)");
 }
 
 const Subcommand *Program::chosen() const {

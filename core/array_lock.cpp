@@ -2,9 +2,7 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <thread>
 
 #include "error.hpp"
 #include "npshm.h"
@@ -15,7 +13,13 @@
 namespace npshm {
 
 ArrayLock::~ArrayLock() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  // Unlock and announce before the close: a waiter then needs no second look.
+  if (held_) {
+    platform::unlock_byte(fd_, kLockByte);
+    platform::announce(fd_);
+  }
+  ::close(fd_);
 }
 
 void ArrayLock::lock(const Segment &seg, bool exclusive, double timeout) {
@@ -30,29 +34,24 @@ void ArrayLock::lock(const Segment &seg, bool exclusive, double timeout) {
       throw_system(what + ": cannot open the file for its lock", err);
     }
   }
-  std::int64_t pause_ns = 100000;  // 0.1 ms, doubling up to 10 ms
-  for (;;) {
+  // Woken by a holder's unlock (it announces) or close (its exit included).
+  const bool got = wait_on_file(fd_, true, deadline, what, [&] {
     const int err = platform::try_lock_byte(fd_, kLockByte, exclusive);
-    if (err == 0) {
-      held_ = true;
-      return;
-    }
-    if (err != EAGAIN) throw_system(what, err);
-    const std::int64_t left = deadline.remaining_ns();
-    if (left == 0)
-      throw Error(NPSHM_E_TIMEOUT, what + ": timed out " + timeout_text(timeout) + " (another handle holds it" +
-                                       (exclusive ? ")" : " exclusively)"),
-                  ETIMEDOUT);
-    const std::int64_t nap = left < 0 ? pause_ns : std::min(pause_ns, left);
-    std::this_thread::sleep_for(std::chrono::nanoseconds(nap));
-    pause_ns = std::min<std::int64_t>(pause_ns * 2, 10000000);
-  }
+    if (err != 0 && err != EAGAIN) throw_system(what, err);
+    return err == 0;
+  });
+  if (!got)
+    throw Error(NPSHM_E_TIMEOUT, what + ": timed out " + timeout_text(timeout) + " (another handle holds it" +
+                                     (exclusive ? ")" : " exclusively)"),
+                ETIMEDOUT);
+  held_ = true;
 }
 
 void ArrayLock::unlock(const Segment &seg) {
   if (!held_) throw Error(NPSHM_E_INVALID, "unlock " + seg.location().name + ": this handle holds no lock on it");
   platform::unlock_byte(fd_, kLockByte);
   held_ = false;
+  platform::announce(fd_);
 }
 
 }  // namespace npshm

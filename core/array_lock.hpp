@@ -5,10 +5,12 @@
 // It is an OFD lock on byte kLockByte of the file, which no holder lock
 // (byte 0) or remover lock (flock) ever touches, taken through an open file
 // description of the handle's own: so two handles exclude each other even
-// within one process, and closing the handle releases its lock.  A wait
-// for it retries with a back-off of up to 10 ms (no queue: no fairness
+// within one process, and closing the handle releases its lock.  A waiter
+// sleeps until the lock may have been released: an unlock announces itself
+// (one read of the file, which inotify reports), and a holder's exit closes
+// the file (also reported); then it tries again.  No queue: no fairness
 // between waiters; a steady stream of shared lockers can keep an exclusive
-// one waiting).
+// one waiting.
 //
 // Trust: any process that can open the file can lock it -- read access is
 // enough for a shared lock, so a reader can keep writers waiting (they time

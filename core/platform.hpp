@@ -274,11 +274,15 @@ void wake_all(std::uint32_t *addr);
 // happens, or -1 where the system has none (wait_watch then just sleeps a
 // short while, so waiters poll).  Linux: inotify.
 // watch_directory: names appearing in directory (created, linked, renamed
-// in, or a file in it closed after writing).  watch_closes: the open file fd
-// closed by anyone (its last reference in a process: close or exit).
+// in, or a file in it closed after writing).  watch_file: the open file fd
+// closed by anyone (its last reference in a process: close or exit), and
+// with reads also read by anyone (announce's event).
 // Returns 0 with watch set (maybe -1), or an errno.
 int watch_directory(const std::string &directory, int &watch);
-int watch_closes(int fd, int &watch);
+int watch_file(int fd, bool reads, int &watch);
+// An event for every watch_file(..., reads = true) of the file open at fd:
+// one read of its first byte (a file npshm opens always has one).
+void announce(int fd);
 // Wait until the watch has events (and consume them) or timeout_ns passes.
 // Returns 1 (events, or maybe some: check), 0 (timed out), or an errno
 // (EINTR).

@@ -17,7 +17,6 @@
 #include <poll.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/random.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -462,12 +461,13 @@ int watch_directory(const std::string &directory, int &watch) {
   return 0;
 }
 
-int watch_closes(int fd, int &watch) {
+int watch_file(int fd, bool reads, int &watch) {
   watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (watch < 0) return errno;
   // The open file itself, through its /proc link: whatever its name is now.
   const std::string path = "/proc/self/fd/" + std::to_string(fd);
-  if (::inotify_add_watch(watch, path.c_str(), IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0) {
+  const std::uint32_t events = IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | (reads ? IN_ACCESS : 0u);
+  if (::inotify_add_watch(watch, path.c_str(), events) < 0) {
     const int err = errno;
     ::close(watch);
     watch = -1;
@@ -495,6 +495,14 @@ int wait_watch(int watch, std::int64_t timeout_ns) {
 
 void close_watch(int watch) {
   if (watch >= 0) ::close(watch);
+}
+
+void announce(int fd) {
+  // A read() that returns data is an IN_ACCESS event (reads through a
+  // mapping are none); what it reads does not matter.
+  unsigned char byte;
+  while (::pread(fd, &byte, 1, 0) < 0 && errno == EINTR) {
+  }
 }
 
 namespace {

@@ -219,11 +219,14 @@ int watch_directory(const std::string &directory, int &watch) {
   return 0;
 }
 
-int watch_closes(int fd, int &watch) {
+int watch_file(int fd, bool reads, int &watch) {
   (void)fd;
+  (void)reads;
   watch = -1;
   return 0;
 }
+
+void announce(int fd) { (void)fd; }
 
 int wait_watch(int watch, std::int64_t timeout_ns) {
   (void)watch;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include "array_file.hpp"
@@ -159,26 +160,15 @@ void wait_created(const Location &loc, double timeout) {
   }
 }
 
-namespace {
-
-// The wait itself: fd is this process's description of the file (so its
-// own lock does not count).  Closes of the file wake it: the kernel drops a
-// holder's lock when its last reference to the description goes, which is
-// also when the close is reported -- but the report comes just before the
-// lock goes, so a look right after one may still see the lock: then look
-// again 1, 2, 4 ... 64 ms later, and after that wait for the next close.
-void wait_unheld(int fd, const std::string &what, double timeout) {
-  const Deadline deadline(timeout, what);
+bool wait_on_file(int fd, bool reads, const Deadline &deadline, const std::string &what,
+                  const std::function<bool()> &ready) {
   WatchGuard watch;
-  if (int err = platform::watch_closes(fd, watch.fd)) throw_system(what + ": cannot watch the file", err);
-  std::int64_t recheck_ns = -1;  // after a close: the next look, if no close comes first
+  if (int err = platform::watch_file(fd, reads, watch.fd)) throw_system(what + ": cannot watch the file", err);
+  std::int64_t recheck_ns = -1;  // after an event: the next look, if no event comes first
   for (;;) {
-    const int held = platform::other_lock_holder(fd);
-    if (held == 0) return;
-    if (held < 0)
-      throw Error(NPSHM_E_SYSTEM, what + ": this system cannot tell whether other processes hold the array");
-    std::int64_t left = deadline.remaining_ns();
-    if (left == 0) timed_out(what, timeout, " (other processes still hold it)");
+    if (ready()) return true;
+    const std::int64_t left = deadline.remaining_ns();
+    if (left == 0) return false;
     const bool rechecking = recheck_ns > 0 && (left < 0 || recheck_ns < left);
     const int got = platform::wait_watch(watch.fd, rechecking ? recheck_ns : left);
     if (got == 1) {
@@ -189,6 +179,21 @@ void wait_unheld(int fd, const std::string &what, double timeout) {
       throw_system(what + ": cannot wait", got);
     }
   }
+}
+
+namespace {
+
+// fd is this process's description of the file, so that its own holder lock
+// does not count.
+void wait_unheld(int fd, const std::string &what, double timeout) {
+  const Deadline deadline(timeout, what);
+  const bool released = wait_on_file(fd, false, deadline, what, [&] {
+    const int held = platform::other_lock_holder(fd);
+    if (held < 0)
+      throw Error(NPSHM_E_SYSTEM, what + ": this system cannot tell whether other processes hold the array");
+    return held == 0;
+  });
+  if (!released) timed_out(what, timeout, " (other processes still hold it)");
 }
 
 }  // namespace

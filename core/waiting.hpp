@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace npshm {
@@ -63,5 +64,14 @@ class Deadline {
 
 // The text of a timeout for messages: "after 1.5 s".
 std::string timeout_text(double timeout);
+
+// Wait until ready() returns true (true) or the deadline passes (false),
+// looking again each time the file open at fd is closed by anyone, or with
+// reads also read by anyone (platform::announce).  The kernel reports a
+// close just before it drops the closer's locks, so after an event a look
+// that finds nothing new looks again 1, 2, 4 ... 64 ms later, and after
+// that waits for the next event.  Between events it sleeps: no CPU.
+bool wait_on_file(int fd, bool reads, const Deadline &deadline, const std::string &what,
+                  const std::function<bool()> &ready);
 
 }  // namespace npshm

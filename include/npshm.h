@@ -801,9 +801,11 @@ NPSHM_API int npshm_wait_released_array(const npshm_array *a, double timeout);
    shared reader's lock.  Locking a handle that holds the lock changes its
    mode.  The kernel releases the lock when the handle is closed or its
    process dies, even by SIGKILL: a crash never leaves an array locked.  It
-   is an OFD lock on byte 1 of the file, separate from the holder lock;
-   waiting for it retries with a back-off of up to 10 ms (no queue: no
-   fairness between waiters).  Advisory: it orders cooperating handles and
+   is an OFD lock on byte 1 of the file, separate from the holder lock.  A
+   waiter sleeps until a holder unlocks (an unlock reads one byte of the
+   file, which wakes the waiters through inotify) or closes the file (its
+   exit included), then tries again (no queue: no fairness between
+   waiters).  Advisory: it orders cooperating handles and
    stops no write.  Trust: any process that can open the file can take a
    lock on it (a reader can hold a shared lock and keep writers waiting),
    as any such process can hold the array today.

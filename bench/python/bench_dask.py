@@ -18,12 +18,13 @@ A program, not a test: it prints tables of timings, memory and ratios
      the array existed, in copies of the array.  Contenders alternate in
      rounds; medians are printed.
   2. (root only) Two hosts in network + mount namespaces (own /dev/shm),
-     2 workers on each, scheduler and client on host A, on plain TCP and
-     on TLS (certificates made here): bytes on the veth link and seconds
-     for handing a SIZE array to every worker plus a sum on each, plain
-     dask (a scatter to each worker) vs npshm.dask (one broadcast scatter:
-     host B gets one copy over dask's comms), and npshm.dask on TLS
-     against TCP.
+     a plain TCP and a TLS cluster side by side (certificates made here),
+     each with 2 workers on each host, schedulers and client on host A:
+     bytes on the veth link and seconds for handing a SIZE array to every
+     worker plus a sum on each, plain dask (a scatter to each worker) vs
+     npshm.dask (one broadcast scatter: host B gets one copy over dask's
+     comms), and npshm.dask on TLS against TCP.  The four contenders take
+     turns, each round starting with another one.
 
     PYTHONPATH=build/bindings/python /usr/bin/python3 bench/python/bench_dask.py
     ... --size-mib 256 --rounds 2          # smaller
@@ -193,43 +194,58 @@ from distributed import Client, Security
 import dask
 dask.config.set({"distributed.comm.compression": None})
 import npshm, npshm.dask
-scheduler, veth, elements, kind, certdir = (sys.argv[1], sys.argv[2], int(sys.argv[3]),
-                                            sys.argv[4], sys.argv[5])
-security = None
-if certdir != "-":
-    security = Security(tls_ca_file=os.path.join(certdir, "ca.pem"),
-                        tls_client_cert=os.path.join(certdir, "cert.pem"),
-                        tls_client_key=os.path.join(certdir, "key.pem"),
-                        require_encryption=True)
+tcp, tls, certdir, veth, elements, rounds = (sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4],
+                                             int(sys.argv[5]), int(sys.argv[6]))
+security = Security(tls_ca_file=os.path.join(certdir, "ca.pem"),
+                    tls_client_cert=os.path.join(certdir, "cert.pem"),
+                    tls_client_key=os.path.join(certdir, "key.pem"),
+                    require_encryption=True)
 def tx():
     out = subprocess.run(["ip", "-j", "-s", "link", "show", "dev", veth],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)[0]["stats64"]["tx"]["bytes"]
 def total(x):
     return float(np.sum(x, dtype=np.float64))
-with Client(scheduler, timeout=60, security=security) as client:
-    client.wait_for_workers(4, timeout=180)
-    npshm.dask.setup(client)
+def hand_over(client, kind, value):
     workers = sorted(client.scheduler_info()["workers"])
     if kind == "npshm":
         a = npshm.create(None, (elements,), "f8", lifetime="owner")
     else:
         a = np.empty(elements)
-    a[:] = 1.0
+    a[:] = value  # each round its own bytes (a new digest: no copy is reused)
     before = tx()
     t0 = time.perf_counter()
     if kind == "npshm":
         futures = [client.scatter(a, broadcast=True, hash=False)] * len(workers)
     else:
         futures = [client.scatter(a, workers=[w], hash=False) for w in workers]
+    ready = time.perf_counter() - t0  # every worker has it (host B its copy)
+    sent = tx() - before
     sums = client.gather([client.submit(total, f, workers=[w], pure=False)
                           for f, w in zip(futures, workers)])
     elapsed = time.perf_counter() - t0
-    assert all(s == elements for s in sums)
-    print(json.dumps({"bytes": tx() - before, "nbytes": a.nbytes, "seconds": elapsed}))
-    del futures
-    npshm.dask.release_copies(client)
-    client.shutdown()
+    assert all(s == value * elements for s in sums), sums
+    nbytes = a.nbytes
+    del futures, a
+    if kind == "npshm":
+        npshm.dask.release_copies(client)
+    return {"bytes": sent, "nbytes": nbytes, "ready": ready, "seconds": elapsed}
+with Client(tcp, timeout=60) as c_tcp, Client(tls, timeout=60, security=security) as c_tls:
+    clients = {"tcp": c_tcp, "tls": c_tls}
+    for c in clients.values():
+        c.wait_for_workers(4, timeout=180)
+        npshm.dask.setup(c)
+    contenders = [(p, k) for p in ("tcp", "tls") for k in ("plain", "npshm")]
+    for r in range(rounds):
+        # Each round starts with another contender (machine noise hits all).
+        for i in range(len(contenders)):
+            protocol, kind = contenders[(i + r) % len(contenders)]
+            with clients[protocol].as_current():
+                result = hand_over(clients[protocol], kind, float(r * 10 + i + 1))
+            result.update(protocol=protocol, kind=kind, round=r)
+            print(json.dumps(result), flush=True)
+    for c in clients.values():
+        c.shutdown()
 """
 
 
@@ -245,6 +261,9 @@ def make_certificates(certdir):
 
 
 def two_hosts(args):
+    """A TCP and a TLS cluster side by side on the same two hosts (each host
+    2 workers of each); one client alternates the four contenders round by
+    round."""
     sys.path.insert(0, TESTS)
     from two_hosts import TwoHosts, unavailable_reason
     reason = unavailable_reason()
@@ -264,42 +283,51 @@ def two_hosts(args):
         tls = ["--tls-ca-file", os.path.join(certdir, "ca.pem"),
                "--tls-cert", os.path.join(certdir, "cert.pem"),
                "--tls-key", os.path.join(certdir, "key.pem")]
-        for round_ in range(args.two_host_rounds):
-            for protocol in ("tcp", "tls"):
-                for kind in ("plain", "npshm"):
-                    extra = tls if protocol == "tls" else []
-                    with TwoHosts(shm_size="4g") as hosts:
-                        scheduler = f"{protocol}://{hosts.a.address}:8786"
-                        log = open(os.path.join(workdir, f"{kind}.log"), "w")
-                        hosts.start(hosts.a, ["dask-scheduler", "--host", hosts.a.address,
-                                              "--port", "8786", "--no-dashboard"] + extra,
-                                    stdout=log, stderr=subprocess.STDOUT)
-                        for h in hosts.hosts():
-                            hosts.start(h, ["dask-worker", scheduler, "--nworkers", "2",
-                                            "--nthreads", "1", "--host", h.address,
-                                            "--no-dashboard", "--preload", "npshm.dask",
-                                            "--local-directory",
-                                            os.path.join(workdir, h.label)] + extra,
-                                        stdout=log, stderr=subprocess.STDOUT)
-                        run = hosts.a.run([sys.executable, script, scheduler, hosts.a.veth,
-                                           str(elements), kind,
-                                           certdir if protocol == "tls" else "-"],
-                                          timeout=1800)
-                        if run.returncode != 0:
-                            print(run.stdout, run.stderr)
-                            raise SystemExit(f"two-host {kind} {protocol} run failed")
-                        r = json.loads(run.stdout.strip().splitlines()[-1])
-                        results.setdefault((kind, protocol), []).append(r)
+        log = open(os.path.join(workdir, "cluster.log"), "w")
+        with TwoHosts(shm_size="4g") as hosts:
+            schedulers = {}
+            # (Each scheduler's HTTP server takes a port of its own.)
+            for protocol, port, extra in (("tcp", 8786, []), ("tls", 8796, tls)):
+                scheduler = schedulers[protocol] = f"{protocol}://{hosts.a.address}:{port}"
+                hosts.start(hosts.a, ["dask-scheduler", "--host", hosts.a.address,
+                                      "--port", str(port), "--no-dashboard",
+                                      "--dashboard-address", ":0"] + extra,
+                            stdout=log, stderr=subprocess.STDOUT)
+                for h in hosts.hosts():
+                    hosts.start(h, ["dask-worker", scheduler, "--nworkers", "2",
+                                    "--nthreads", "1", "--host", h.address,
+                                    "--no-dashboard", "--preload", "npshm.dask",
+                                    "--local-directory",
+                                    os.path.join(workdir, protocol + h.label)] + extra,
+                                stdout=log, stderr=subprocess.STDOUT)
+            run = hosts.a.run([sys.executable, script, schedulers["tcp"], schedulers["tls"],
+                               certdir, hosts.a.veth, str(elements),
+                               str(args.two_host_rounds)], timeout=3600)
+            if run.returncode != 0:
+                log.flush()
+                print(run.stdout, run.stderr, open(log.name).read()[-5000:])
+                raise SystemExit("two-host run failed")
+            for line in run.stdout.splitlines():
+                r = json.loads(line)
+                print(f"  round {r['round'] + 1} {r['kind']:6} {r['protocol']}  ready "
+                      f"{r['ready']:7.2f} s  with sums {r['seconds']:7.2f} s  "
+                      f"{r['bytes'] / r['nbytes']:5.2f} arrays on the link", flush=True)
+                results.setdefault((r["kind"], r["protocol"]), []).append(r)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"\nTwo hosts x 2 workers, {args.two_host_mib} MiB float64, one "
-          "hand-over to every worker + a sum on every worker (medians):")
-    print(f"{'':20}{'link bytes':>14}{'arrays':>8}{'seconds':>9}")
+    print(f"\nTwo hosts x 2 workers, {args.two_host_mib} MiB float64: hand-over until "
+          "every worker has it, and until every worker summed it, "
+          f"medians of {args.two_host_rounds} rounds [min-max]:")
+    print(f"{'':20}{'link bytes':>14}{'arrays':>8}{'ready s':>9}  spread{'':8}"
+          f"{'+ sums s':>9}  spread")
     for (kind, protocol), rs in sorted(results.items()):
         label = ("plain dask" if kind == "plain" else "npshm.dask") + f" {protocol}"
-        print(f"{label:20}{statistics.median(r['bytes'] for r in rs):14.0f}"
-              f"{statistics.median(r['bytes'] / r['nbytes'] for r in rs):8.2f}"
-              f"{statistics.median(r['seconds'] for r in rs):9.2f}")
+        line = (f"{label:20}{statistics.median(r['bytes'] for r in rs):14.0f}"
+                f"{statistics.median(r['bytes'] / r['nbytes'] for r in rs):8.2f}")
+        for key in ("ready", "seconds"):
+            t = [r[key] for r in rs]
+            line += f"{statistics.median(t):9.2f}  [{min(t):5.2f}-{max(t):5.2f}]"
+        print(line)
     what = f"dask, 2 hosts x 2 workers, {args.two_host_mib} MiB"
     for protocol in ("tcp", "tls"):
         ours = results.get(("npshm", protocol))
@@ -309,12 +337,19 @@ def two_hosts(args):
             row(f"{what}, {name}: arrays on the link per other host",
                 [r["bytes"] / r["nbytes"] for r in ours], "plain dask",
                 [r["bytes"] / r["nbytes"] for r in theirs], "arrays", "npshm: 1.00")
-            row(f"{what}, {name}: hand-over + sums", [r["seconds"] for r in ours],
-                "plain dask", [r["seconds"] for r in theirs], "s", "<= 0.5x")
-    if results.get(("npshm", "tls")) and results.get(("npshm", "tcp")):
+            row(f"{what}, {name}: hand-over until every worker has it",
+                [r["ready"] for r in ours], "plain dask", [r["ready"] for r in theirs],
+                "s", "<= 0.5x")
+            row(f"{what}, {name}: hand-over + a sum on every worker",
+                [r["seconds"] for r in ours], "plain dask",
+                [r["seconds"] for r in theirs], "s", "-")
+    tls, tcp = results.get(("npshm", "tls")), results.get(("npshm", "tcp"))
+    if tls and tcp:
+        row(f"{what}: npshm.dask hand-over, TLS against TCP", [r["ready"] for r in tls],
+            "npshm.dask TCP", [r["ready"] for r in tcp], "s", "<= 1.2x")
         row(f"{what}: npshm.dask hand-over + sums, TLS against TCP",
-            [r["seconds"] for r in results[("npshm", "tls")]], "npshm.dask TCP",
-            [r["seconds"] for r in results[("npshm", "tcp")]], "s", "<= 1.2x")
+            [r["seconds"] for r in tls], "npshm.dask TCP", [r["seconds"] for r in tcp],
+            "s", "-")
 
 
 def main():
@@ -323,7 +358,7 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--two-host-mib", type=int, default=256)
-    parser.add_argument("--two-host-rounds", type=int, default=1)
+    parser.add_argument("--two-host-rounds", type=int, default=5)
     parser.add_argument("--no-two-hosts", action="store_true")
     parser.add_argument("--no-one-host", action="store_true")
     args = parser.parse_args()

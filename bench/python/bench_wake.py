@@ -1,7 +1,7 @@
 """Notify -> wake-up latency from Python: a ping-pong between two processes
 over two arrays (npshm.notify / npshm.wait_changed), against a pipe
 ping-pong in Python, in one run.  Prints median and p99 round trips and the
-ratio.  Not a test.
+ratio; lines starting with ROW feed bench/tables.py.  Not a test.
 
     PYTHONPATH=build/bindings/python python3 bench/python/bench_wake.py [ROUNDS]
 """
@@ -15,11 +15,22 @@ import npshm
 
 
 def stats(what, t):
+    """Median, 25th, 75th and 99th percentile of round trips t, in us."""
     t = sorted(t)
-    med = t[len(t) // 2] * 1e6
-    print(f"{what:<24} median {med:7.2f} us   p99 {t[int(len(t) * 0.99)] * 1e6:7.2f} us"
-          f"   (round trip, {len(t)} rounds)")
-    return med
+    n = len(t)
+    med, p25, p75, p99 = (t[i] * 1e6 for i in (n // 2, n // 4, 3 * n // 4, int(n * 0.99)))
+    print(f"{what:<24} median {med:7.2f} us   p99 {p99:7.2f} us   (round trip, {n} rounds)")
+    return med, p25, p75, p99
+
+
+def row(n, p):
+    """ROW lines for bench/tables.py: npshm's round trip against a pipe's."""
+    print(f"ROW\twake\tPython notify -> wake-up round trip\t{n[0]:.1f} us\t"
+          f"{n[1]:.1f}-{n[2]:.1f}\tpipe round trip (Python)\t{p[0]:.1f} us\t"
+          f"{p[1]:.1f}-{p[2]:.1f}\t{n[0] / p[0]:.2f}x\t<= 2x; < 20 us per notification")
+    print(f"ROW\twake\tPython notify -> wake-up round trip, 99th percentile\t"
+          f"{n[3]:.1f} us\t-\tpipe round trip (Python)\t{p[3]:.1f} us\t-\t"
+          f"{n[3] / p[3]:.2f}x\t-")
 
 
 def npshm_child(a_name, b_name, rounds):
@@ -68,8 +79,9 @@ def main():
             t.append(time.perf_counter() - t0)
     p.join()
     pp = stats("pipe (Python)", t)
-    print(f"ratio npshm/pipe {n / pp:.2f} (medians); per notification (half a round trip) "
-          f"{n / 2:.1f} us")
+    print(f"ratio npshm/pipe {n[0] / pp[0]:.2f} (medians); per notification (half a round "
+          f"trip) {n[0] / 2:.1f} us")
+    row(n, pp)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,7 @@ sources themselves, so the documentation cannot drift from them.
                     build's program (build_tree.py finds it);
 and the Python docstrings as prose (python_docstrings.py).
 """
-import os
-import re
 import subprocess
-import textwrap
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
@@ -27,26 +24,6 @@ def literal(text, language="text"):
     return node
 
 
-def wrap_help(text, width=80):
-    """The program's help with its long lines wrapped, descriptions under
-    their column (as a man page shows them), so no line needs scrolling."""
-    out = []
-    for line in text.split("\n"):
-        if len(line) <= width:
-            out.append(line)
-            continue
-        m = re.match(r"^(\s+\S.*?\s{2,})(\S.*)$", line)
-        if m and len(m.group(1)) <= width // 2:
-            first, rest = m.group(1), " " * len(m.group(1))
-            body = m.group(2)
-        else:
-            first = rest = " " * (len(line) - len(line.lstrip()))
-            body = line.strip()
-        out.extend(textwrap.wrap(body, width, initial_indent=first, subsequent_indent=rest,
-                                 break_on_hyphens=False, break_long_words=False))
-    return "\n".join(out)
-
-
 class ProgramHelp(Directive):
     optional_arguments = 1
     has_content = False
@@ -57,11 +34,10 @@ class ProgramHelp(Directive):
         except build_tree.BuildTreeError as exc:
             raise self.error(f"program-help: {exc}")
         args = [str(program)] + self.arguments + ["--help"]
-        done = subprocess.run(args, capture_output=True, text=True, timeout=30,
-                              env=dict(os.environ, COLUMNS="80"))
+        done = subprocess.run(args, capture_output=True, text=True, timeout=30)
         if done.returncode != 0:
             raise self.error(f"{' '.join(args)} exited {done.returncode}: {done.stderr}")
-        return [literal(wrap_help(done.stdout.rstrip()))]
+        return [literal(done.stdout.rstrip())]   # the program fills its help to 78 columns
 
 
 def setup(app):

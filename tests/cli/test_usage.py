@@ -168,21 +168,80 @@ def option_names(help_text):
 MAN = os.environ.get("NPSHM_MAN", os.path.join(os.path.dirname(CLI), "npshm.1"))
 
 
-@pytest.mark.skipif(not os.path.exists(MAN), reason="the man page was not built (no help2man)")
+needs_man_page = pytest.mark.skipif(not os.path.exists(MAN),
+                                    reason="the man page was not built (no help2man)")
+
+
+def read_man_page(width=80):
+    """The man page as `man npshm` shows it in a terminal `width` columns
+    wide (no hyphenation or justification, so words stay whole), as plain
+    text."""
+    rendered = subprocess.run(["man", "--nh", "--nj", "-l", MAN], capture_output=True, text=True,
+                              check=True,
+                              env=dict(os.environ, MANPAGER="cat", PAGER="cat",
+                                       MANWIDTH=str(width), LC_ALL="C.UTF-8")).stdout
+    return re.sub(r".\x08", "", rendered)
+
+
+def paragraphs(text):
+    return [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def words(text):
+    return " ".join(text.split())
+
+
+def details(command):
+    """What `npshm COMMAND --help` says the command does: its last block."""
+    help_text = subprocess.run([CLI, command, "--help"], capture_output=True, text=True,
+                               check=True).stdout
+    return paragraphs(help_text)[-1]
+
+
+@needs_man_page
 def test_man_page_renders_the_help():
-    rendered = subprocess.run(["man", "-l", MAN], capture_output=True, text=True, check=True,
-                              env=dict(os.environ, MANPAGER="cat", PAGER="cat", MANWIDTH="100",
-                                       LC_ALL="C.UTF-8")).stdout
-    plain = re.sub(r".\x08", "", rendered)
+    plain = read_man_page(100)
     assert plain.startswith("NPSHM(1)")
     help_all = subprocess.run([CLI, "--help-all"], capture_output=True, text=True,
                               check=True).stdout
-    for command in COMMANDS:
-        assert re.search(rf"^\s+(Subcommands: )?{command}$", plain, re.M), command
     missing = option_names(help_all) - option_names(plain)
     assert not missing, missing
     version = subprocess.run([CLI, "--version"], capture_output=True, text=True).stdout.split()[1]
     assert version in plain
+
+
+@needs_man_page
+@pytest.mark.parametrize("command", COMMANDS)
+def test_man_page_describes_each_command_in_paragraphs_of_its_own(command):
+    """A subsection per command, headed by its usage; then what `COMMAND
+    --help` says it does, as one paragraph of its own; then its arguments
+    and options, each label a paragraph of its own."""
+    shown = paragraphs(read_man_page())
+    headings = [i for i, p in enumerate(shown) if re.match(rf"   npshm {command} \[OPTIONS\]", p)]
+    assert len(headings) == 1, [p for p in shown if f"npshm {command} " in p]
+    # the heading line, its text under it (the subsection's first paragraph)
+    heading, description = shown[headings[0]].split("\n", 1)
+    assert heading.endswith(":"), heading
+    assert words(description) == words(details(command))
+    assert shown[headings[0] + 1].strip() in ("Arguments:", "Options:")
+
+
+@needs_man_page
+def test_man_page_runs_no_sentences_or_labels_together():
+    shown = read_man_page()
+    for line in shown.splitlines():
+        # a section label after text on the same line: "the shm directory Positionals:"
+        assert not re.search(r"\S\s+(Arguments|Options|Positionals|Commands|Subcommands|Usage):",
+                             line), line
+        # a sentence glued to the next: "nothing.Exit"
+        assert not re.search(r"[a-z][.;!?][A-Z][a-z]", line), line
+
+
+def test_help_fits_in_80_columns():
+    for args in [["--help"], ["--help-all"]] + [[c, "--help"] for c in COMMANDS]:
+        text = subprocess.run([CLI, *args], capture_output=True, text=True, check=True).stdout
+        wide = [line for line in text.splitlines() if len(line) > 78]
+        assert not wide, (args, wide)
 
 
 COMPLETION = os.environ.get("NPSHM_COMPLETION",

@@ -298,6 +298,65 @@ def test_load_per_host(cluster, dirs, local_file):
     assert not npshm.exists(name)
 
 
+def registry_holders(dask_scheduler, digest):
+    return dask_scheduler.plugins["npshm-registry"].holders(digest)
+
+
+def test_worker_killed_while_making_its_hosts_copy(cluster, dirs):
+    """b1 is SIGKILLed while it makes host B's copy: b2 does not wait for
+    b1's claim, makes the copy itself, and b1's partial copy goes (the
+    restarted worker sweeps what dead processes left)."""
+    import signal
+    from npshm import _remote
+    from npshm._shared_array import mapping_of
+    client, hosts = cluster
+    b1, b2 = hosts["b"]
+    # Large enough that the transfer takes a while (16 pieces).
+    big = npshm.create(npshm.unique_name("npshm-test-dirhost-killed"),
+                       (32 << 20,), "f8", lifetime="owner")
+    big[:] = 3.0
+    digest = _remote.digest_of(mapping_of(big))
+    host_b = client.run(_remote.local_host_hash, workers=[b2])[b2]
+    before = set(copies_in(dirs["b"]))
+    pid = client.run(os.getpid, workers=[b1])[b1]
+    fut = client.submit(total, big, workers=[b1], pure=False)
+    deadline = time.monotonic() + 120
+    while not set(copies_in(dirs["b"])) - before:  # b1 made the partial copy
+        assert time.monotonic() < deadline, "b1 never started the copy"
+        time.sleep(0.005)
+    os.kill(pid, signal.SIGKILL)
+    finished = host_b in client.run_on_scheduler(registry_holders,
+                                                 digest=digest)
+    del fut
+    t0 = time.monotonic()
+    assert client.submit(total, big, workers=[b2], pure=False).result() \
+        == 3.0 * big.size
+    # (b1's claim dies with it: no wait for NPSHM_DASK_WAIT, 300 s; the
+    # transfer takes seconds here, the bound leaves a wide margin.)
+    assert time.monotonic() - t0 < 120
+    client.wait_for_workers(4, timeout=120)
+    deadline = time.monotonic() + 60
+    while True:
+        by_dir = client.run(lambda: os.environ["NPSHM_DIR"])
+        new_b = sorted(w for w, d in by_dir.items() if d == dirs["b"])
+        if len(new_b) == 2 and b1 not in new_b:
+            break
+        assert time.monotonic() < deadline, "b1 was not restarted"
+        time.sleep(0.2)
+    hosts["b"][:] = new_b
+    # One copy of big on host B: b2's; b1's partial copy is gone.
+    deadline = time.monotonic() + 30
+    while len(set(copies_in(dirs["b"])) - before) != 1:
+        assert time.monotonic() < deadline, copies_in(dirs["b"])
+        time.sleep(0.2)
+    name = npshm.handle(big).name
+    del big
+    assert not npshm.exists(name)
+    if finished:
+        pytest.skip("b1 finished the copy before it was killed (a faster "
+                    "machine): a dead worker's claim was not tested")
+
+
 def test_release_and_close_leave_nothing(cluster, dirs):
     import npshm.dask as npshm_dask
     client, hosts = cluster

@@ -153,6 +153,31 @@ def test_workers_share_one_copy(client, big):
     del fa
 
 
+def test_scatter_hashes_the_bytes_once(client, big, monkeypatch):
+    """client.scatter(hash=True) names the key with dask's tokenize: for an
+    npshm array that is the digest its reference carries, so the client
+    hashes the array's bytes once (npshm's digest), not twice."""
+    from dask.base import tokenize
+    from npshm import _remote
+    hashed = []
+    real = _remote.digest_of_bytes
+    monkeypatch.setattr(_remote, "digest_of_bytes",
+                        lambda layout, data: hashed.append(len(data)) or
+                        real(layout, data))
+    dasks = []
+    monkeypatch.setattr("dask.base.hash_buffer_hex",
+                        lambda *a: dasks.append(1) or "0")
+    fa = client.scatter(big, hash=True)
+    assert client.submit(total, fa, pure=False).result() == EXPECTED
+    assert hashed == [big.nbytes] and dasks == []
+    # Tokens tell arrays and views apart.
+    other = npshm.create(None, big.shape, "f8", lifetime="owner")
+    tokens = {tokenize(x) for x in (big, big[1:], big[::2], other)}
+    assert len(tokens) == 4 and tokenize(big) in tokens
+    assert tokenize(big) == tokenize(big)
+    del fa, other
+
+
 def test_same_host_workers_see_the_same_host_id(client):
     import npshm.dask
     ids = set(npshm.dask.host_ids(client).values())

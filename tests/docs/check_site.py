@@ -3,10 +3,11 @@
 browser (headless Chromium, 1280 px wide).
 
   1. sphinx-build -W docs OUT/html (unless --site names a built site);
-  2. screenshots of the index and of each reference page, kept in
-     OUT/screenshots/ (test artifacts: look at them);
-  3. checks, on the DOM Chromium builds (--dump-dom) of those pages and on
-     the HTML of every page:
+  2. screenshots of the index and of each reference page (with
+     --every-page: of every page), kept in OUT/screenshots/ (test
+     artifacts: look at them);
+  3. checks, on the DOM Chromium builds (--dump-dom) of every page (the
+     anchors: of the references) and on the HTML of every page:
        - no backspace overstrike (\\b) anywhere;
        - each entry of the navigation sidebar once;
        - an anchor per public function: every function of include/npshm.h
@@ -14,8 +15,8 @@ browser (headless Chromium, 1280 px wide).
          npshm.__all__ in the Python reference (#npshm.NAME), every export
          of the R package's NAMESPACE in the R reference (#NAME);
        - no "Alias for field number" (namedtuple noise) in the references;
-       - no block of code in the references wider than its box (a
-         horizontal scroll bar), measured by Chromium itself;
+       - no block of code wider than its box (a horizontal scroll bar),
+         measured by Chromium itself;
        - every internal link (href, src) leads to a file that exists, and
          its #fragment to an id on that page.
 
@@ -256,6 +257,9 @@ def main():
                         help="folder for the site (html/), doctrees and screenshots/")
     parser.add_argument("--site", type=Path, help="check this built site instead of building")
     parser.add_argument("--sphinx-build", default="sphinx-build")
+    parser.add_argument("--every-page", action="store_true",
+                        help="screenshots of every page, not only of the index and the "
+                             "references (to look at the whole site; slower)")
     args = parser.parse_args()
     out = args.out.resolve()
     build = Path(os.environ.get("NPSHM_BUILD_DIR", ROOT / "build")).resolve()
@@ -288,15 +292,19 @@ def main():
     started = time.monotonic()
     present = [n for n in SHOT_PAGES if (site / f"{n}.html").is_file()]
     problems += [f"no page {n}.html in the site" for n in SHOT_PAGES if n not in present]
+    # every page is probed; screenshots of the references (of all with --every-page)
+    probed = present + sorted(p.stem for p in site.glob("*.html")
+                              if p.stem not in present and p.stem not in ("genindex", "search"))
+    shot_pages = probed if args.every_page else present
     probe = out / "probe.html"
     probe.write_text(PROBE % {"pages": json.dumps([[n, (site / f"{n}.html").as_uri()]
-                                                   for n in present]),
+                                                   for n in probed]),
                               "nav": json.dumps(NAV_CLASSES), "width": WIDTH, "height": HEIGHT})
     doms = {}
     with ThreadPoolExecutor(max_workers=3) as pool:
         shots_done = {n: pool.submit(browser.screenshot, (site / f"{n}.html").as_uri(),
-                                     shots / f"{n}.png") for n in present}
-        dom = pool.submit(browser.dom, probe.as_uri(), 20000)
+                                     shots / f"{n}.png") for n in shot_pages}
+        dom = pool.submit(browser.dom, probe.as_uri(), 60000)
         for name, done in shots_done.items():
             try:
                 done.result()
@@ -316,7 +324,7 @@ def main():
             problems.append(f"the DOM probe did not finish: {text[:200]!r}")
     shutil.rmtree(browser.profiles, ignore_errors=True)
     probe.unlink()
-    print(f"chromium: {len(present)} screenshots and DOMs in {time.monotonic() - started:.1f} s;"
+    print(f"chromium: {len(shot_pages)} screenshots, {len(probed)} DOMs in {time.monotonic() - started:.1f} s;"
           f" screenshots in {shots}")
 
     # 3. checks

@@ -9,7 +9,8 @@ Every array is a file /dev/shm/NAME that is also a valid .npy file.
         pool.map(work, [(a, i) for i in range(10)])
     npshm.delete("frames")
 
-See README.md next to this package for the full API and semantics.
+help() on each function and class says what it does; the npshm
+documentation's Python guide and Python reference describe the whole API.
 """
 
 from . import _npshm, errors

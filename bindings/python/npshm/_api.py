@@ -174,6 +174,7 @@ def attach(name: NameLike, *, dtype: Any = None,
       moment, and every process mapping it then crashes (SIGBUS) on its
       next access.  Allow it only for users you trust.
     populate: map every page now, in one call, instead of at first touch.
+
     `name` may also be "file:///absolute/path.npy": any .npy file.
 
     `name` may also be a saved reference's text ("npshm-ref/1 ...", as

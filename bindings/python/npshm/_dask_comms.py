@@ -39,7 +39,7 @@ from distributed.diagnostics.plugin import SchedulerPlugin
 from distributed.protocol.serialize import to_serialize
 
 from . import _api, _pickling, _remote
-from ._shared_array import SharedArray, mapping_of
+from ._shared_array import mapping_of
 from .errors import of_slug
 
 __all__ = ["context", "obtain", "handle_read", "Registry", "set_context",
@@ -249,14 +249,14 @@ async def _obtain(ctx: Context, ref: "_remote.HostRef") -> Any:
                 f"npshm: waited {WAIT_SECONDS:.0f} s for {reply.get('wait')} "
                 f"to make this host's copy of {_what(ref)}")
         await asyncio.sleep(delay)
-        delay = min(delay * 1.5, 0.2)
+        delay = min(delay * 1.5, 0.05)
 
 
 def _attach_whole(text: str) -> Optional[Any]:
     """The mapping of the array text names, if it is there (and, for a
     host copy, belongs to this user); else None."""
     try:
-        view = _pickling.attach_reference(text)
+        view = _pickling.attach_reference(text, readonly=True)
     except (OSError, ValueError):
         return None
     mapping = mapping_of(view)
@@ -311,16 +311,21 @@ async def _fetch(pool: Any, holders: Any, ref: "_remote.HostRef") -> Any:
                   + "; ".join(failures))
 
 
-def _store(target: np.ndarray, offset: int, data: Any) -> bytes:
-    """Copy a received piece into the copy and hash it there."""
+def _store(writer: "_remote.CopyWriter", offset: int, data: Any) -> bytes:
+    """Hash a received piece and write it into the copy (hashed as
+    received: the writer puts exactly these bytes in the copy's file)."""
     global corrupt_next
-    n = len(data)
-    target[offset:offset + n] = np.frombuffer(data, np.uint8) \
-        if not isinstance(data, np.ndarray) else data.reshape(-1).view(np.uint8)
-    if corrupt_next > 0 and n:
+    view = memoryview(data)
+    if view.ndim != 1 or view.format != "B":
+        view = view.cast("B")
+    if corrupt_next > 0 and len(view):
         corrupt_next -= 1
-        target[offset] ^= 0xFF
-    return _remote.piece_digest(memoryview(target[offset:offset + n]))
+        flipped = bytearray(view)
+        flipped[0] ^= 0xFF
+        view = memoryview(flipped)
+    digest = _remote.piece_digest(view)
+    writer.write(offset, view)
+    return digest
 
 
 async def _fetch_from(pool: Any, address: str, text: str,
@@ -338,11 +343,11 @@ async def _fetch_from(pool: Any, address: str, text: str,
     nbytes = layout["nbytes"]
     mapping = _remote.create_copy(layout)
     pending: "collections.deque[Any]" = collections.deque()
+    writer = None
     try:
         if int(mapping.nbytes) != nbytes:
             raise _Rejected("layout and size disagree")
-        target = mapping.view(SharedArray, np.dtype(np.uint8), 0, (nbytes,),
-                              (1,), False).view(np.ndarray)
+        writer = _remote.CopyWriter(mapping)
         loop = asyncio.get_running_loop()
         starts = list(range(0, nbytes, PIECE)) or [0]
         pending.append(first)
@@ -358,11 +363,12 @@ async def _fetch_from(pool: Any, address: str, text: str,
             data = reply.get("data") if isinstance(reply, dict) else None
             if data is None:
                 raise FileNotFoundError(f"not served there ({reply})")
-            if len(data) != min(PIECE, nbytes - offset):
+            size = memoryview(data).nbytes
+            if size != min(PIECE, nbytes - offset):
                 raise _Rejected("a piece of the wrong size")
             pieces.append(await loop.run_in_executor(
-                None, _store, target, offset, data))
-            transfers["bytes"] += len(data)
+                None, _store, writer, offset, data))
+            transfers["bytes"] += size
         got = _remote.combine(layout, pieces)
         if got != ref.digest:
             raise _Rejected("the bytes received do not match the "
@@ -377,6 +383,9 @@ async def _fetch_from(pool: Any, address: str, text: str,
         except OSError:
             pass
         raise
+    finally:
+        if writer is not None:
+            writer.close()
     transfers["copies"] += 1
     return mapping
 

@@ -3,7 +3,8 @@
 dask.distributed serializes an ndarray subclass with its numpy serializer,
 which sends the bytes, unless the subclass registers its own.  At import of
 npshm this module registers SharedArray with distributed's `dask_serialize`
-dispatch (declining, so distributed pickles the array) and installs the
+dispatch (declining, so distributed pickles the array), gives dask's
+tokenize the array's digest (no second hash of its bytes) and installs the
 host-aware pickling (npshm._remote, with npshm._dask_comms as its
 transport): at once if distributed is loaded, else the moment
 `distributed.protocol.serialize` is imported (an import hook that wraps
@@ -43,8 +44,38 @@ def register() -> None:
         raise NotImplementedError("npshm arrays travel by reference (pickle)")
 
     dask_serialize.register(SharedArray)(decline)
+    _register_token()
     _remote.set_transport(_transport)
     _remote.install()
+
+
+def _register_token() -> None:
+    """dask's tokenize of an npshm array (client.scatter's key, with
+    hash=True, and dask.array names): the digest its host reference
+    carries, with the view's place, instead of a second hash of the same
+    bytes (dask's own).  The digest names the array's bytes when it was
+    first sent or tokenized, as a host copy does; a view that is not the
+    whole array uses the digest only when it is known already (else
+    dask's hash of the view's own bytes)."""
+    import numpy as np
+    from dask.base import normalize_token
+    from . import _remote
+    from ._shared_array import SharedArray, mapping_of
+    dasks = normalize_token.dispatch(np.ndarray)
+
+    def token(array: Any) -> Any:
+        mapping = mapping_of(array)
+        if mapping is not None and mapping.id != 0 and array.shape:
+            offset = mapping.locate(array)
+            whole = offset == 0 and array.nbytes == int(mapping.nbytes)
+            digest = _remote.digest_of(mapping) if whole \
+                else _remote.known_digest(mapping)
+            if offset is not None and digest is not None:
+                return ("npshm", digest, offset, array.dtype, array.shape,
+                        array.strides)
+        return dasks(array)
+
+    normalize_token.register(SharedArray)(token)
 
 
 def _transport() -> Any:

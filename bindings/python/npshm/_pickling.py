@@ -51,7 +51,8 @@ from .errors import of_slug
 from . import _shared_array
 from ._shared_array import SharedArray, mapping_of
 
-__all__ = ["reduce_shared", "remember", "attach_reference", "rebuild"]
+__all__ = ["reduce_shared", "remember", "attach_reference", "attach_readonly",
+           "rebuild"]
 
 # path -> (weak reference to Mapping, (st_dev, st_ino) of its file, or None
 # until the mapping is first pickled: creating an array costs no stat)
@@ -85,6 +86,23 @@ def remember(mapping: Any) -> None:
     """Offer mapping for reuse by unpickling in this process (its file's
     identity is taken when it is first pickled, see _pickled)."""
     _store(mapping.path, mapping, None)
+
+
+def attach_readonly(text: str) -> Any:
+    """A new read-only mapping of the array the reference text names
+    (checked by the library as any reference), which unpickling in this
+    process then reuses for that array in place of the mapping it had
+    (reads through a read-only mapping fault less); its Mapping."""
+    ref = _npshm.ref_parse(text)
+    try:
+        path = _npshm.ref_path(ref)
+        before = _identity(path)
+        mapping = _attach_ref(ref, True)
+    finally:
+        _npshm.ref_free(ref)
+    if before is not None and _identity(mapping.path) == before:
+        _store(path, mapping, before)
+    return mapping
 
 
 def _pickled(mapping: Any) -> None:

@@ -47,6 +47,7 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -183,6 +184,12 @@ def digest_of(mapping: Any) -> str:
         found = digest_of_bytes(layout_of(mapping), whole_bytes(mapping))
         remember_digest(mapping, found)
     return found
+
+
+def known_digest(mapping: Any) -> Optional[str]:
+    """The digest of mapping's array if this process computed or was
+    given it already, else None."""
+    return _digests.get((mapping.path, int(mapping.id)))
 
 
 def remember_digest(mapping: Any, digest: str) -> None:
@@ -326,12 +333,91 @@ def create_copy(layout: Dict[str, Any]) -> Any:
     raise of_slug("exists", "npshm: no free private name for a host copy")
 
 
-def keep(digest: str, mapping: Any) -> None:
-    """Hold mapping as this process's copy of digest."""
+class CopyWriter:
+    """Writes the bytes of a new host copy, piece by piece, with pwrite on
+    a descriptor of the file the copy maps (the kernel copies into the
+    file's pages: no page fault through the mapping, which on virtual
+    machines costs more than the copy itself), or through the mapping when
+    the copy's path does not give that same file.  close() when done."""
+
+    def __init__(self, mapping: Any) -> None:
+        self.mapping = mapping
+        self.base = int(mapping.data_offset)
+        self.fd = _open_mapped(mapping)
+        self.target: Optional[np.ndarray] = None
+        if self.fd is None:
+            self.target = mapping.view(
+                SharedArray, np.dtype(np.uint8), 0, (int(mapping.nbytes),),
+                (1,), False).view(np.ndarray)
+
+    def write(self, offset: int, data: memoryview) -> None:
+        """data (bytes) at offset of the copy's data."""
+        if self.fd is None:
+            assert self.target is not None
+            self.target[offset:offset + len(data)] = np.frombuffer(data, np.uint8)
+            return
+        done = 0
+        while done < len(data):
+            done += os.pwrite(self.fd, data[done:], self.base + offset + done)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        self.target = None
+
+
+def _open_mapped(mapping: Any) -> Optional[int]:
+    """A read-write descriptor of the file mapping maps (opened without
+    following links, checked by fstat against the file this process has
+    mapped at mapping's address), or None."""
+    flags = (os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY
+             | os.O_CLOEXEC)
+    try:
+        fd = os.open(mapping.path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() \
+                and st.st_size >= int(mapping.data_offset) + int(mapping.nbytes) \
+                and _mapped_file(int(mapping.address)) == (st.st_dev, st.st_ino):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _mapped_file(address: int) -> Optional[Tuple[int, int]]:
+    """(st_dev, st_ino) of the file this process maps at address
+    (/proc/self/maps), or None."""
+    try:
+        with open("/proc/self/maps", "rb") as f:
+            for line in f:
+                fields = line.split(maxsplit=5)
+                start, end = (int(x, 16) for x in fields[0].split(b"-"))
+                if start <= address < end:
+                    major, minor = (int(x, 16) for x in fields[3].split(b":"))
+                    return os.makedev(major, minor), int(fields[4])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def keep(digest: str, mapping: Any) -> Any:
+    """Hold mapping's array as this process's copy of digest, through a
+    read-only mapping (its maker's read-write one faults twice as much on
+    this process's reads); returns the mapping held."""
+    if not mapping.readonly:
+        whole = _api._whole_array(mapping)
+        mapping = _pickling.attach_readonly(
+            mapping.reference(0, whole.shape, whole.strides, True))
     _pickling._pickled(mapping)  # the unpickling cache checks its file too
     with _copies_lock:
         _copies[digest] = (mapping, _pickling._identity(mapping.path))
     remember_digest(mapping, digest)
+    return mapping
 
 
 def held(digest: str) -> Optional[Any]:
@@ -371,8 +457,7 @@ def host_copy(ref: HostRef) -> Any:
     with _obtain_lock:
         mapping = held(ref.digest)
         if mapping is None:
-            mapping = _transport().obtain(ref)
-            keep(ref.digest, mapping)
+            mapping = keep(ref.digest, _transport().obtain(ref))
     return mapping
 
 

@@ -12,16 +12,17 @@ host across hosts, moved over dask's own comms.
     x.mean().compute()
 
 npshm arrays (SharedArray and its views) travel as host references
-(npshm._remote) wherever dask sends them -- scattered, task arguments,
-results, moved between workers -- once npshm and distributed are both
+wherever dask sends them -- scattered, task arguments, results, moved
+between workers -- once npshm and distributed are both
 imported (npshm registers itself with dask's serialization; importing this
 module is not needed for that).  A process on the array's host attaches it
 (no bytes copied).  The first process of another host that needs it gets
 the bytes once for its host over dask's comms (TLS and the cluster's
 Security apply), from any host that holds a complete copy, checks them
 against the digest the reference carries, and keeps them as the host's
-read-only copy, which the host's other processes attach.  docs/dask.md
-describes the design and its security.
+read-only copy, which the host's other processes attach.  The page
+"dask.distributed" of the npshm documentation describes the design and its
+security.
 
 setup() installs the three plugins this needs: a scheduler plugin (the
 registry of who holds what), a nanny plugin (serves this host's bytes;
@@ -31,6 +32,7 @@ worker; lets go of its copies at teardown).
 
 from __future__ import annotations
 
+import asyncio
 import gc as _gc
 import os
 import threading
@@ -61,7 +63,9 @@ Registry = _dask_comms.Registry
 class WorkerSetup(WorkerPlugin):
     """In every worker: register with the scheduler's registry (its host,
     and who serves its host's bytes: its nanny, or itself without one);
-    at teardown let go of the host copies it held."""
+    remove what dead processes left in the shm directory (a worker that
+    replaces a killed one: the copy the killed one was making); at
+    teardown let go of the host copies it held."""
 
     name = "npshm-worker"
 
@@ -79,6 +83,7 @@ class WorkerSetup(WorkerPlugin):
         await worker.scheduler.npshm_hello(
             address=worker.address, host=_remote.local_host_hash(),
             server=server)
+        await asyncio.get_running_loop().run_in_executor(None, _sweep_quietly)
 
     def teardown(self, worker: Any) -> None:
         _release_here()
@@ -126,6 +131,10 @@ def _sweep_after(pid: Optional[int], directory: Optional[str],
     deadline = time.monotonic() + timeout
     while _pid_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+    _sweep_quietly(directory)
+
+
+def _sweep_quietly(directory: Optional[str] = None) -> None:
     try:
         sweep_copies(directory)
     except OSError:  # the directory went away with the cluster's owner

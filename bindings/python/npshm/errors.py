@@ -60,6 +60,11 @@ def _builtin(err: int) -> Type[BaseException]:
     return type(OSError(err, "")) if err else OSError
 
 
+def _article(word: str) -> str:
+    """ "an" before OSError, "a" before ValueError."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 class Error(Exception):
     """Base class of every exception npshm raises for a failed operation.
 
@@ -87,8 +92,8 @@ def _make_classes() -> Tuple[Dict[int, type], Dict[str, type]]:
         cls = type(_class_name(slug), (Error, builtin), {
             "__module__": __name__, "code": code, "slug": slug,
             "usual_errno": usual_errno,
-            "__doc__": f"npshm error {_npshm.error_name(code)} (also a "
-                       f"{builtin.__name__})."})
+            "__doc__": f"npshm error {_npshm.error_name(code)} (also "
+                       f"{_article(builtin.__name__)} {builtin.__name__})."})
         codes[code] = cls
         slugs[slug] = cls
     return codes, slugs

@@ -112,7 +112,7 @@ class Shared:
 
 def shared(obj: Any) -> Shared:
     """Wrap a DataArray or Dataset so that pickling sends its npshm-backed
-    variables by reference (see the module docstring)."""
+    variables by reference (see npshm.xarray)."""
     return Shared(obj)
 
 
