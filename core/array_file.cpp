@@ -7,6 +7,7 @@
 
 #include "error.hpp"
 #include "platform.hpp"
+#include "user_path.hpp"
 
 namespace npshm {
 
@@ -14,10 +15,10 @@ int open_array_file(const std::string &path, ArrayFileAccess access, const std::
                     const std::function<void(const ArrayFile &)> &opened) {
   file.fd = -1;
   file.writable = false;
-  int err = platform::open_regular(path, access == ArrayFileAccess::read_only ? O_RDONLY : O_RDWR, file.fd, file.st);
+  int err = open_user_file(path, access == ArrayFileAccess::read_only ? O_RDONLY : O_RDWR, file.fd, file.st, what);
   file.writable = err == 0 && access != ArrayFileAccess::read_only;
   if (access == ArrayFileAccess::read_write_else_read_only && (err == EACCES || err == EROFS || err == EPERM))
-    err = platform::open_regular(path, O_RDONLY, file.fd, file.st);
+    err = open_user_file(path, O_RDONLY, file.fd, file.st, what);
   if (err != 0) return err;
   try {
     if (opened) opened(file);

@@ -28,8 +28,9 @@ struct ArrayFile {
   FileHeader header;      // its header and trailer, checked
 };
 
-// Open path (platform::open_regular: no link followed, no wait for a FIFO
-// or a lease, nothing but a regular file), run opened (if any) on the open
+// Open path (open_user_file: no link followed at the path, no planted link
+// followed on the way to it, no wait for a FIFO or a lease, nothing but a
+// regular file; a refused link throws), run opened (if any) on the open
 // file, then read and check its header and trailer (read_file_header).
 // Returns 0 with file filled; or, with nothing left open, the open's
 // failure: platform::kNotRegular (file.st says what the path is) or an

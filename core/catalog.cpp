@@ -19,6 +19,7 @@
 #include "platform.hpp"
 #include "escape.hpp"
 #include "temp_names.hpp"
+#include "user_path.hpp"
 
 namespace npshm {
 
@@ -77,8 +78,16 @@ void open_failure(ArrayInfo &info, int err, const struct stat &st) {
 }
 
 std::vector<std::string> directory_entries(const std::string &directory, const char *what) {
-  DIR *dir = ::opendir(directory.c_str());
-  if (!dir) throw_system(std::string(what) + ": cannot open directory " + directory, errno);
+  // Reached by the caller's path rule (user_path.hpp), then opened for
+  // reading through the descriptor reached.
+  Fd lookup(open_user_directory(directory, std::string(what) + " " + directory));
+  const int fd = ::openat(lookup.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir = fd < 0 ? nullptr : ::fdopendir(fd);
+  if (!dir) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw_system(std::string(what) + ": cannot open directory " + directory, err);
+  }
   std::vector<std::string> names;
   while (struct dirent *e = ::readdir(dir)) names.emplace_back(e->d_name);
   ::closedir(dir);
@@ -97,9 +106,8 @@ ArrayInfo inspect(const Location &loc, const platform::HolderCounts *holders) {
   // lstat first: a link, FIFO, socket, device or directory is described
   // without ever being opened.
   struct stat st;
-  if (::lstat(loc.path.c_str(), &st) != 0) {
-    int err = errno;
-    if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
+  if (int err = stat_user_path(loc.path, st, "stat " + loc.name)) {
+    if (err == ENOENT || err == ENOTDIR) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
     info.status = code_from_errno(err);
     info.message = std::string("cannot stat (") + std::strerror(err) + ")";
     return info;

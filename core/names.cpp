@@ -6,6 +6,7 @@
 #include "error.hpp"
 #include "literal.hpp"
 #include "npshm.h"
+#include "user_path.hpp"
 
 namespace npshm {
 
@@ -52,9 +53,7 @@ Location resolve_name(const char *name, const std::string *explicit_dir, const c
     loc.is_shm = false;
     loc.name = "file://" + path;
     loc.path = path;
-    std::size_t slash = path.rfind('/');
-    loc.directory = slash == 0 ? "/" : path.substr(0, slash);
-    loc.basename = path.substr(slash + 1);
+    split_path(path, loc.directory, loc.basename);
     return loc;
   }
   if (rest.rfind("shm://", 0) == 0) {

@@ -94,9 +94,8 @@ std::string no_clobber_message(const std::string &what) {
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
               const Options &opts, int source_fd, std::uint64_t source_offset, unsigned new_file_mode) {
   if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string dir, base;
+  split_path(path, dir, base);
   if (base == "." || base == "..") throw Error(NPSHM_E_INVALID, what + ": not a file path");
 
   // Everything happens relative to the directory opened once (resolved

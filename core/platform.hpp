@@ -192,6 +192,12 @@ int publish_new_file(NewFile &file, const std::string &name, bool replace);
 // socket, device or directory; or an errno (EWOULDBLOCK: a lease).
 constexpr int kNotRegular = -1;
 int open_regular(const std::string &path, int access, int &fd, struct stat &st);
+// The same for the entry name in the directory dirfd (AT_FDCWD: path).
+int open_regular_at(int dirfd, const std::string &name, int access, int &fd, struct stat &st);
+// The same for path, only if no component of it is a symbolic link
+// (Linux: openat2 RESOLVE_NO_SYMLINKS, one system call); else ELOOP, or
+// ENOSYS where the system cannot tell (user_path.cpp then walks the path).
+int open_regular_without_links(const std::string &path, int access, int &fd, struct stat &st);
 
 // "a symbolic link", "a FIFO", "a directory", ...: what st_mode says.
 const char *file_kind(mode_t mode);
@@ -224,6 +230,9 @@ int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd
 // A directory opened for lookups only, as lookup_step gives them ("/" or
 // "." to start a walk).  Returns 0 or an errno.
 int open_lookup_directory(const char *path, int &fd);
+// The same for a directory path only if no component of it is a symbolic
+// link; else ELOOP, or ENOSYS where the system cannot tell.
+int open_lookup_directory_without_links(const std::string &path, int &fd);
 
 // Whether O_TMPFILE files can be made in directory (gc then knows no npshm
 // create there ever leaves a temporary name behind).

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <linux/quota.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -318,7 +319,7 @@ int publish_new_file(NewFile &file, const std::string &name, bool replace) {
   int err = link_unnamed(file.fd, file.dirfd, target);
   if (err != EEXIST || !replace) return err;
   // Replacing: under a temporary name first, then renamed onto the target.
-  const std::string temp = in_directory(file, make_temp_name(file.base));
+  const std::string temp = in_directory(file, make_temp_name(file.base, random_id()));
   if ((err = link_unnamed(file.fd, file.dirfd, temp))) return err;
   if (::renameat(file.dirfd, temp.c_str(), file.dirfd, target.c_str()) != 0) {
     err = errno;
@@ -366,6 +367,39 @@ int lookup_step(int dirfd, const std::string &name, struct stat &st, int &dir_fd
 int open_lookup_directory(const char *path, int &fd) {
   fd = ::open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return fd < 0 ? errno : 0;
+}
+
+namespace {
+// openat2 with RESOLVE_NO_SYMLINKS (Linux 5.6): ELOOP if any component is a
+// link; ENOSYS on older kernels (EPERM under some seccomp filters, which
+// refuse system calls they do not know: treated the same).
+int open_without_links(const char *path, int flags, int &fd) {
+#ifdef SYS_openat2
+  struct open_how how;
+  std::memset(&how, 0, sizeof how);
+  how.flags = static_cast<std::uint64_t>(flags);
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  fd = static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how));
+  if (fd >= 0) return 0;
+  return errno == EPERM ? ENOSYS : errno;
+#else
+  (void)path;
+  (void)flags;
+  fd = -1;
+  return ENOSYS;
+#endif
+}
+}  // namespace
+
+int open_regular_without_links(const std::string &path, int access, int &fd, struct stat &st) {
+  int f = -1;
+  fd = -1;
+  if (int err = open_without_links(path.c_str(), access | kOpenUntrusted, f)) return err;
+  return regular_or_not(f, fd, st);
+}
+
+int open_lookup_directory_without_links(const std::string &path, int &fd) {
+  return open_without_links(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC, fd);
 }
 
 int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,

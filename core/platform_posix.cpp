@@ -95,18 +95,8 @@ void pin_library(const void *address) {
   ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
-int open_regular(const std::string &path, int access, int &fd, struct stat &st) {
+int regular_or_not(int f, int &fd, struct stat &st) {
   fd = -1;
-  int f = ::open(path.c_str(), access | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (f < 0) {
-    const int err = errno;
-    // A symbolic link (ELOOP), a directory opened for writing (EISDIR), a
-    // socket or a FIFO without reader (ENXIO): say what it is.
-    if ((err == ELOOP || err == EISDIR || err == ENXIO || err == EOPNOTSUPP) &&
-        ::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-      return kNotRegular;
-    return err;
-  }
   if (::fstat(f, &st) != 0) {
     const int err = errno;
     ::close(f);
@@ -118,6 +108,25 @@ int open_regular(const std::string &path, int access, int &fd, struct stat &st) 
   }
   fd = f;
   return 0;
+}
+
+int open_regular_at(int dirfd, const std::string &name, int access, int &fd, struct stat &st) {
+  fd = -1;
+  int f = ::openat(dirfd, name.c_str(), access | kOpenUntrusted);
+  if (f < 0) {
+    const int err = errno;
+    // A symbolic link (ELOOP), a directory opened for writing (EISDIR), a
+    // socket or a FIFO without reader (ENXIO): say what it is.
+    if ((err == ELOOP || err == EISDIR || err == ENXIO || err == EOPNOTSUPP) &&
+        ::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+      return kNotRegular;
+    return err;
+  }
+  return regular_or_not(f, fd, st);
+}
+
+int open_regular(const std::string &path, int access, int &fd, struct stat &st) {
+  return open_regular_at(AT_FDCWD, path, access, fd, st);
 }
 
 const char *file_kind(mode_t mode) {
@@ -211,7 +220,7 @@ int create_temp_named(int dirfd, const std::string &directory, mode_t mode, NewF
   file.dirfd = dirfd;
   file.directory = directory;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    std::string name = make_temp_name(file.base);
+    std::string name = make_temp_name(file.base, random_id());
     const int fd = ::openat(dirfd, in_directory(file, name).c_str(),
                             O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd >= 0) {

@@ -4,6 +4,8 @@
 // includes platform.hpp only.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -36,6 +38,15 @@ int publish_temp_name(NewFile &file, const std::string &name, bool replace);
 // The block quota of uid on the file system holding fd: true with the bytes
 // it still allows, false where none is set or the system cannot tell.
 bool quota_left(int fd, uid_t uid, std::uint64_t &left);
+
+// The flags of every open of a path another user may control: no link
+// followed in the last component, no wait for a FIFO or a lease, no
+// controlling terminal, close-on-exec.
+constexpr int kOpenUntrusted = O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+// The open file f as open_regular gives it: fd = f with st its fstat when it
+// is a regular file; else f closed and kNotRegular (st filled) or an errno.
+int regular_or_not(int f, int &fd, struct stat &st);
 
 // Copy left bytes from src at in to dst at out with pread and pwrite.
 // Returns 0 or an errno (EIO if the source is shorter).

@@ -152,6 +152,20 @@ int open_lookup_directory(const char *path, int &fd) {
   return fd < 0 ? errno : 0;
 }
 
+int open_regular_without_links(const std::string &path, int access, int &fd, struct stat &st) {
+  (void)path;
+  (void)access;
+  (void)st;
+  fd = -1;
+  return ENOSYS;  // no such open: user_path.cpp walks the path
+}
+
+int open_lookup_directory_without_links(const std::string &path, int &fd) {
+  (void)path;
+  fd = -1;
+  return ENOSYS;
+}
+
 int copy_range(int src, std::uint64_t src_offset, int dst, std::uint64_t dst_offset,
                std::uint64_t len) {
   return copy_by_reads(src, static_cast<off_t>(src_offset), dst, static_cast<off_t>(dst_offset), len);

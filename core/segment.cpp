@@ -24,6 +24,7 @@
 #include "platform.hpp"
 #include "progress.hpp"
 #include "space.hpp"
+#include "user_path.hpp"
 
 namespace npshm {
 
@@ -115,7 +116,9 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->id_ = trailer.id;
 
   // The file has no name (or a hidden temporary one, which goes with
-  // `file` unless published) until it is complete.
+  // `file` unless published) until it is complete.  Its directory is the
+  // caller's path: no planted link is followed.
+  check_user_directory(loc.directory, what);
   platform::NewFile file;
   if (int err = platform::create_new_file(AT_FDCWD, loc.directory, "", static_cast<mode_t>(opts.mode), file)) {
     if (err == ENOENT)

@@ -5,9 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace npshm {
 
@@ -15,8 +16,6 @@ namespace {
 
 const char kMark[] = "npshm-tmp-";  // after the leading '.' or ".<base>."
 constexpr std::size_t kMarkSize = sizeof kMark - 1;
-
-std::atomic<unsigned> counter{0};
 
 // A decimal number of at least one digit at p, without sign; end past it.
 bool decimal(const char *p, long &value, const char *&end) {
@@ -30,9 +29,10 @@ bool decimal(const char *p, long &value, const char *&end) {
 
 }  // namespace
 
-std::string make_temp_name(const std::string &base) {
-  return "." + (base.empty() ? std::string() : base + ".") + kMark + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+std::string make_temp_name(const std::string &base, std::uint64_t random) {
+  char last[17];
+  std::snprintf(last, sizeof last, "%016llx", static_cast<unsigned long long>(random));
+  return "." + (base.empty() ? std::string() : base + ".") + kMark + std::to_string(::getpid()) + "-" + last;
 }
 
 bool parse_temp_name(const std::string &name, TempName &out) {
@@ -40,10 +40,10 @@ bool parse_temp_name(const std::string &name, TempName &out) {
   const std::size_t dot = name.rfind(std::string(".") + kMark);
   if (dot == std::string::npos || dot == 1 || (dot > 1 && name[0] != '.')) return false;
   const char *p = name.c_str() + dot + 1 + kMarkSize;
-  long pid = 0, n = 0;
+  long pid = 0;
   const char *end = nullptr;
   if (!decimal(p, pid, end) || pid <= 0 || *end != '-') return false;
-  if (!decimal(end + 1, n, end) || *end != '\0') return false;
+  if (std::strlen(end + 1) != 16 || std::strspn(end + 1, "0123456789abcdef") != 16) return false;
   out.base = dot == 0 ? std::string() : name.substr(1, dot - 1);
   out.pid = static_cast<pid_t>(pid);
   return static_cast<long>(out.pid) == pid;

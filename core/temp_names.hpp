@@ -4,22 +4,26 @@
 // process abandoned.  One form for every caller:
 //     ".npshm-tmp-<pid>-<n>"          create, load (in the shm directory)
 //     ".<base>.npshm-tmp-<pid>-<n>"   save to <base> (beside the target)
-// <pid> the decimal process id of its maker, <n> a decimal counter of that
-// process.  Depends on nothing else in the core (the platform layer uses it).
+// <pid> the decimal process id of its maker (gc asks whether it lives), <n>
+// 16 hex digits the maker draws at random: another user who could guess the
+// name could take it first in a shared sticky directory and make every
+// such create or save fail.  Depends on nothing else in the core (the
+// platform layer uses it and gives the random part).
 #pragma once
 
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <ctime>
 #include <string>
 
 namespace npshm {
 
 // A new temporary name for a file to be published as base ("" when the
-// file's final name does not matter to its cleanup: create and load), unique
-// within this process.
-std::string make_temp_name(const std::string &base);
+// file's final name does not matter to its cleanup: create and load), with
+// random as its last part.
+std::string make_temp_name(const std::string &base, std::uint64_t random);
 
 struct TempName {
   std::string base;  // "" for ".npshm-tmp-..."

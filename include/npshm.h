@@ -77,7 +77,12 @@
  *   has the whole model.  Every path another user could control is opened
  *   O_NOFOLLOW | O_NONBLOCK | O_NOCTTY and checked with fstat before use:
  *   links, FIFOs, sockets, devices and directories are refused, a lease
- *   never makes a call wait (NPSHM_E_BUSY).  Attach refuses a file owned by
+ *   never makes a call wait (NPSHM_E_BUSY).  On the way to any path the
+ *   caller gives (a file:// name, a load's source, a save's target, the shm
+ *   directory), a symbolic link in a sticky directory others can write
+ *   (/tmp, /dev/shm) that belongs neither to the caller nor to that
+ *   directory's owner is refused (NPSHM_E_PERMISSION), whatever
+ *   fs.protected_symlinks says; other links are followed.  Attach refuses a file owned by
  *   another non-root user unless npshm_options_set_allow_other_owner()
  *   (its owner could truncate it: SIGBUS in every process mapping it, which
  *   no library can prevent; the library's own operations check the size
@@ -430,7 +435,7 @@ NPSHM_API npshm_array *npshm_load(const char *npy_path, const char *name,
    synced (fsync of the file, then of the directory); so a save killed at
    any point leaves the old file or the new one, never a partial one.
    Where the file system cannot make unnamed files, a hidden
-   ".NAME.npshm-tmp-PID-N" beside the target is used instead, and the next
+   ".NAME.npshm-tmp-PID-RANDOM" beside the target is used instead, and the next
    save to that target removes it if its process died.  With
    npshm_options_set_no_clobber, anything at npy_path fails the save with
    NPSHM_E_EXISTS instead, whenever it appeared.  A file that

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +30,21 @@ int setup_private_dir(void **state) {
   return setenv("NPSHM_DIR", dir_buf, 1);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st;
+  (void)ftw;
+  if (flag == FTW_DP)
+    rmdir(path);
+  else
+    unlink(path);
+  return 0; /* best effort: what cannot go stays, the walk goes on */
+}
+
 int teardown_private_dir(void **state) {
   (void)state;
-  DIR *d = opendir(dir_buf);
-  if (d) {
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-      char p[600];
-      snprintf(p, sizeof p, "%s/%s", dir_buf, e->d_name);
-      if (unlink(p) != 0) rmdir(p); /* an (empty) directory a failed test made */
-    }
-    closedir(d);
-  }
-  rmdir(dir_buf);
+  /* everything in it, directories and links a failed test left included
+     (links are removed, never followed) */
+  nftw(dir_buf, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   unsetenv("NPSHM_DIR");
   return 0;
 }

@@ -1,6 +1,7 @@
 /* How npshm_create writes a new array: header, fill and trailer written
    into the file before it is mapped (no page of the creator's mapping is
-   touched), fills of every size, and ids that differ across fork(). */
+   touched), fills of every size, ids that differ across fork(), and
+   unfinished files whose names nobody can take first. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -192,6 +193,26 @@ static void test_populate(void **state) {
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_private_dir, teardown_private_dir)
 
+/* Where creates name their unfinished file (no O_TMPFILE: the POSIX
+   fallback), that hidden name must not be guessable: another user who
+   planted ".npshm-tmp-<pid>-<n>" for the creator's process id and the
+   first values of a counter in the shared directory would make every
+   create fail; the last part is random.
+   (With O_TMPFILE nothing is named, and this passes trivially.) */
+static void test_planted_temporary_names_never_stop_a_create(void **state) {
+  (void)state;
+  for (unsigned n = 0; n < 256; ++n) {
+    char name[64];
+    snprintf(name, sizeof name, ".npshm-tmp-%ld-%u", (long)getpid(), n);
+    write_file(private_path(name), "x", 1);
+  }
+  const int64_t shape[1] = {8};
+  npshm_array *a = npshm_create("after-planting", "<f8", 1, shape, NPSHM_ORDER_C, NULL);
+  if (!a) fail_msg("create failed: %s", npshm_last_message());
+  npshm_close(a);
+  assert_int_equal(count_entries(private_dir()), 257); /* the planted names and the array */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       T(test_create_touches_no_page),
@@ -199,6 +220,7 @@ int main(void) {
       T(test_ids_differ_across_fork),
       T(test_create_from_buffer),
       T(test_populate),
+      T(test_planted_temporary_names_never_stop_a_create),
   };
   return cmocka_run_group_tests_name("create_path", tests, NULL, NULL);
 }

@@ -239,6 +239,101 @@ static void test_other_users_files_refused_unless_allowed(void **state) {
   assert_int_equal(npshm_options_set_allow_other_owner(NULL, 1), NPSHM_E_INVALID);
 }
 
+/* A symbolic link owned by another user (uid 4242) in a sticky
+   world-writable directory, pointing to the caller's private directory, is
+   refused on the way to every path the caller gives: a file:// attach
+   (read-write and read-only), stat and remove, a file:// create, the
+   source of a load (absolute and relative), a shm directory, also when
+   reached through the caller's own link; nothing of the private directory
+   is read, written, removed or created.  The caller's own link is
+   followed.  Root (only root can give a link another owner) is the
+   caller: the rule binds root too. */
+static void test_planted_directory_links_refused_at_every_path_input(void **state) {
+  (void)state;
+  if (geteuid() != 0) skip(); /* lchown to another user needs root */
+  char sticky[600], priv[600], shared[700], data[800], url[820], own[600], via_own[820], fresh[820];
+  snprintf(sticky, sizeof sticky, "%s", private_path("sticky"));
+  snprintf(priv, sizeof priv, "%s", private_path("private"));
+  snprintf(own, sizeof own, "%s", private_path("own"));
+  assert_int_equal(mkdir(sticky, 0700), 0);
+  assert_int_equal(chmod(sticky, 01777), 0);
+  assert_int_equal(mkdir(priv, 0700), 0);
+  snprintf(shared, sizeof shared, "%s/shared", sticky);
+  snprintf(data, sizeof data, "%s/data.npy", priv);
+  make_array("source", NPSHM_LIFETIME_PERSISTENT);
+  npshm_array *src = npshm_attach("source", NULL);
+  assert_non_null(src);
+  ((double *)npshm_data(src))[0] = 42.0;
+  assert_int_equal(npshm_save(src, data, NULL), NPSHM_OK);
+  npshm_close(src);
+  assert_int_equal(symlink(priv, shared), 0);
+  assert_int_equal(lchown(shared, 4242, 4242), 0); /* planted by uid 4242 */
+  assert_int_equal(symlink(sticky, own), 0);        /* the caller's own link, in a private directory */
+  snprintf(url, sizeof url, "file://%s/data.npy", shared);
+  snprintf(via_own, sizeof via_own, "file://%s/shared/data.npy", own);
+  snprintf(fresh, sizeof fresh, "file://%s/new.npy", shared);
+
+  npshm_options *ro = npshm_options_new();
+  npshm_options_set_readonly(ro, 1);
+  assert_null(npshm_attach(url, NULL));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow the symbolic link", "uid 4242");
+  assert_null(npshm_attach(url, ro));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+  assert_null(npshm_attach(via_own, ro));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", "shared");
+  assert_null(npshm_stat(url, NULL));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+  assert_int_equal(npshm_remove(url, NULL), NPSHM_E_PERMISSION);
+  const int64_t shape[1] = {4};
+  assert_null(npshm_create(fresh, "<f8", 1, shape, NPSHM_ORDER_C, NULL));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+
+  /* load: absolute, and relative to a working directory in the sticky one */
+  snprintf(url, sizeof url, "%s/data.npy", shared);
+  assert_null(npshm_load(url, "loaded", NULL));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+  char cwd[600];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(sticky), 0);
+  npshm_array *rel = npshm_load("shared/data.npy", "loaded", NULL);
+  const int rel_error = npshm_last_error();
+  assert_int_equal(chdir(cwd), 0);
+  assert_null(rel);
+  assert_int_equal(rel_error, NPSHM_E_PERMISSION);
+  assert_int_equal(access(private_path("loaded"), F_OK), -1);
+
+  /* a shm directory through the link: attach, create, list */
+  npshm_options *in_dir = npshm_options_new();
+  assert_int_equal(npshm_options_set_directory(in_dir, shared), NPSHM_OK);
+  assert_null(npshm_attach("data.npy", in_dir));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+  assert_null(npshm_create("made", "<f8", 1, shape, NPSHM_ORDER_C, in_dir));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+  assert_null(npshm_list_arrays(in_dir));
+  assert_last_error(NPSHM_E_PERMISSION, "refusing to follow", NULL);
+
+  /* nothing in the private directory changed */
+  char made[800];
+  snprintf(made, sizeof made, "%s/new.npy", priv);
+  assert_int_equal(access(made, F_OK), -1);
+  snprintf(made, sizeof made, "%s/made", priv);
+  assert_int_equal(access(made, F_OK), -1);
+  npshm_array *check = npshm_attach(strcat(strcpy(url, "file://"), data), ro);
+  assert_non_null(check);
+  assert_true(((const double *)npshm_data(check))[0] == 42.0);
+  npshm_close(check);
+
+  /* the caller's own link is followed */
+  assert_int_equal(lchown(shared, 0, 0), 0);
+  snprintf(url, sizeof url, "file://%s/data.npy", shared);
+  npshm_array *followed = npshm_attach(url, ro);
+  assert_non_null(followed);
+  assert_true(((const double *)npshm_data(followed))[0] == 42.0);
+  npshm_close(followed);
+  npshm_options_free(in_dir);
+  npshm_options_free(ro);
+}
+
 static void test_exist_ok_reuses_only_trusted_equal_arrays(void **state) {
   (void)state;
   const int64_t shape[1] = {16}, other[1] = {17};
@@ -587,6 +682,7 @@ int main(int argc, char **argv) {
       T(test_odd_things_at_a_name_are_refused),
       T(test_leases_never_block),
       T(test_other_users_files_refused_unless_allowed),
+      T(test_planted_directory_links_refused_at_every_path_input),
       T(test_exist_ok_reuses_only_trusted_equal_arrays),
       T(test_lifetime_applies_only_to_its_own_file),
       T(test_removal_never_hits_a_newer_array),

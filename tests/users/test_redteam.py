@@ -2,8 +2,8 @@
 the promises of docs/trust-model.md and the Trust block of include/npshm.h.
 
 Each test reproduces one attempt.  A test marked xfail(strict=True) is a
-break found today: it fails now, and the suite reports XPASS (a failure)
-once the promise holds, so the mark goes with the fix."""
+break found and not yet fixed: it fails now, and the suite reports XPASS (a
+failure) once the promise holds, so the mark goes with the fix."""
 import os
 import subprocess
 import tempfile
@@ -92,17 +92,15 @@ def test_save_onto_a_tmpfs_never_fills_it(run, accounts, small_tmpfs):
         by.wait()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: attach of a file:// path follows a directory symlink "
-                                       "another user planted in a sticky world-writable directory")
 def test_attach_never_follows_a_directory_link_planted_in_a_sticky_directory(run, accounts):
     """Promise (trust model, 'What a hostile co-user can and cannot do'):
     they cannot make npshm follow a link they planted.  The victim means to
     update a shared file, file://DIR/shared/data.npy; the hostile user
     makes DIR/shared (DIR sticky and world-writable, like /tmp) a symbolic
-    link to the victim's own private directory.  Only the last component is
-    opened with O_NOFOLLOW, and fs.protected_symlinks is 0 on these
-    machines, so the victim's writable attach writes the victim's own
-    private file instead."""
+    link to the victim's own private directory.  fs.protected_symlinks is 0
+    on these machines, so the kernel would follow it and the victim's
+    writable attach would write the victim's own private file; npshm
+    refuses the link (NPSHM_E_PERMISSION, naming it)."""
     victim, hostile = accounts
     private = run.path("private")
     os.mkdir(private, 0o700)
@@ -114,7 +112,7 @@ def test_attach_never_follows_a_directory_link_planted_in_a_sticky_directory(run
     total = run.step(victim, "sum", "file://" + os.path.join(private, "data.npy"))
     assert total.startswith(f"OK sum={sum(range(1024))} "), \
         f"the victim's private file was written through the planted link: {out!r}, then {total!r}"
-    assert out.startswith("ERR NPSHM_E_"), out
+    assert out.startswith("ERR NPSHM_E_PERMISSION") and "refusing to follow the symbolic link" in out, out
 
 
 def test_reader_can_forge_a_writable_reference_to_a_copy_in_a_private_directory(run, accounts):
@@ -209,14 +207,12 @@ def test_roots_gc_removes_another_users_abandoned_owner_array_only(run, accounts
 
 
 
-@pytest.mark.xfail(strict=True, reason="red team: load of a source path follows a directory symlink "
-                                       "another user planted in a sticky world-writable directory")
 def test_load_never_follows_a_directory_link_planted_in_a_sticky_directory(run, accounts, cli):
-    """The same hole as the attach above, with a leak: the hostile user
+    """The same attempt as the attach above, with a leak: the hostile user
     asks the victim to publish 'their' DIR/shared/data.npy readable to all
     (npshm load --mode 644), having made DIR/shared a link to the victim's
-    private directory.  The load follows it and publishes the victim's
-    private data; the hostile user reads it."""
+    private directory.  Followed, the load would publish the victim's
+    private data for the hostile user to read; npshm refuses the link."""
     victim, hostile = accounts
     private = run.path("private")
     os.mkdir(private, 0o700)
@@ -229,3 +225,130 @@ def test_load_never_follows_a_directory_link_planted_in_a_sticky_directory(run, 
     assert not os.path.exists(run.path("data")), \
         f"the victim's private data was published through the planted link: {p.stdout}{p.stderr}"
     assert p.returncode != 0
+    assert "refusing to follow the symbolic link" in p.stderr, p.stderr
+
+
+SAVER = r"""
+import ctypes, os, sys
+lib = ctypes.CDLL(os.path.join(sys.argv[1], "libnpshm.so.0"))
+lib.npshm_last_message.restype = ctypes.c_char_p
+print(os.getpid(), flush=True)
+sys.stdin.readline()
+rc = lib.npshm_save_name(sys.argv[2].encode(), sys.argv[3].encode(), None)
+print("OK" if rc == 0 else "ERR " + lib.npshm_last_message().decode(errors="replace"), flush=True)
+"""
+
+
+def test_planted_hidden_names_never_stop_a_save_from_replacing_a_file(run, accounts):
+    """Promise (trust model 'What every open does', save): a save replaces
+    a regular file of the caller's atomically, through a hidden name beside
+    it.  Were that name predictable (.NAME.npshm-tmp-PID-N, N counting
+    from 0), a hostile co-user who sees the victim's process id plants
+    those names in the shared sticky directory first, and every save of the
+    victim's that replaces a file there would fail ("cannot name the
+    file").  Its last part is random."""
+    victim, hostile = accounts
+    ok(run.step(victim, "create", "data", "600"))
+    ok(run.step(victim, "write", "data", "3"))
+    target = run.path("out.npy")
+    ok(run.step(victim, "save", "data", target))  # the victim's own file, to be replaced
+    ok(run.step(victim, "write", "data", "5"))
+    saver = subprocess.Popen(run.cmd_as(victim, ["/usr/bin/python3", "-c", SAVER, run.tools, "data", target]),
+                             env=run.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(saver.stdout.readline())
+        run.py(hostile, "import sys\nfor n in range(64):\n    open('.out.npy.npshm-tmp-%s-%d' % (sys.argv[1], n), 'w')",
+               str(pid))
+        saver.stdin.write("go\n")
+        saver.stdin.flush()
+        out = saver.stdout.readline().strip()
+        assert saver.wait(timeout=20) == 0
+    finally:
+        if saver.poll() is None:
+            saver.kill()
+            saver.wait()
+    assert out == "OK", out
+    assert np.array_equal(np.load(target), np.full(1024, 5.0))
+
+
+def test_a_co_user_can_end_a_wait_created_with_an_array_of_their_own(run, accounts, cli):
+    """What a hostile co-user can still do (trust model): wait_created
+    returns once the name opens as a valid array (docs/waiting.md), and
+    anyone may create a free name in the shared directory.  The hostile
+    user ends the victim's wait with an array of theirs; the victim's
+    attach of it is then refused (another user's file), links, FIFOs and
+    files that are not arrays never end the wait, and nothing the hostile
+    user made is written."""
+    victim, hostile = accounts
+    for plant in ("import os; os.symlink('/etc/passwd', 'incoming')", "import os; os.mkfifo('incoming', 0o666)",
+                  "open('incoming', 'w').write('not an array')"):
+        run.py(hostile, plant)
+        p = subprocess.run(run.cmd_as(victim, [cli, "wait", "incoming", "--created", "--timeout", "0.5"]),
+                           env=run.env(), cwd=run.dir, capture_output=True, text=True, timeout=20)
+        assert p.returncode != 0 and "timed out" in p.stderr, (plant, p.stderr)
+        os.unlink(run.path("incoming"))
+    waiter = subprocess.Popen(run.cmd_as(victim, [cli, "wait", "incoming", "--created", "--timeout", "15"]),
+                              env=run.env(), cwd=run.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ok(run.step(hostile, "create", "incoming", "666"))
+        assert waiter.wait(timeout=20) == 0, waiter.stderr.read()
+    finally:
+        if waiter.poll() is None:
+            waiter.kill()
+            waiter.wait()
+    assert run.step(victim, "write", "incoming", "9").startswith("ERR NPSHM_E_PERMISSION")
+    assert run.step(hostile, "sum", "incoming").startswith("OK sum=0 ")
+
+
+def test_names_that_are_not_utf8_can_look_alike_in_json(run, accounts, cli):
+    """What a hostile co-user can still do (trust model): JSON output is
+    ASCII and shows bytes that are not UTF-8 as U+FFFD (docs/cli.md), so a
+    name of theirs with such a byte looks like a name of the victim's
+    with U+FFFD itself; `npshm ls -0` prints names exactly."""
+    victim, hostile = accounts
+    ok(run.step(victim, "create", "data\ufffd", "644"))
+    run.py(hostile, "import os, sys; f = open(b'data\\xff', 'wb'); f.write(open(sys.argv[1], 'rb').read())",
+           run.path("data\ufffd"))
+    p = subprocess.run(run.cmd_as(victim, [cli, "ls", "--json-lines"]), env=run.env(), cwd=run.dir,
+                       capture_output=True, timeout=20)
+    import json
+    names = [json.loads(line)["name"] for line in p.stdout.splitlines()]
+    assert names == ["data\ufffd", "data\ufffd"], names
+    p = subprocess.run(run.cmd_as(victim, [cli, "ls", "-0"]), env=run.env(), cwd=run.dir,
+                       capture_output=True, timeout=20)
+    assert sorted(p.stdout.split(b"\0")[:-1]) == sorted([b"data\xff", "data\ufffd".encode()])
+
+
+NAMED_MAPPER = r"""
+import ctypes, mmap, os, sys
+ctypes.CDLL(None).prctl(15, b"\x1b]0;EVIL\x07\xe2\x80\xae", 0, 0, 0)  # PR_SET_NAME: the command name
+fd = os.open(sys.argv[1], os.O_RDONLY)
+m = mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ)
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_co_users_process_name_never_drives_the_terminal(run, accounts, cli):
+    """Promise (trust model: nobody drives your terminal through a name):
+    `npshm info` lists the processes mapping an array with their command
+    names, which any process sets to anything (prctl PR_SET_NAME).  A
+    hostile process maps the victim's 0644 array under a name of escape
+    sequences and a bidi override; root's `npshm info`, text and JSON,
+    shows it escaped."""
+    victim, hostile = accounts
+    ok(run.step(victim, "create", "shared", "644"))
+    mapper = subprocess.Popen(run.cmd_as(hostile, ["/usr/bin/python3", "-c", NAMED_MAPPER, run.path("shared")]),
+                              env=run.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert mapper.stdout.readline().strip() == "ready"
+        for args in (["info", "shared"], ["info", "shared", "--json"]):
+            p = subprocess.run(run.cmd_as(None, [cli, *args]), env=run.env(), cwd=run.dir,
+                               capture_output=True, timeout=20)
+            assert p.returncode == 0, p.stderr
+            assert b"EVIL" in p.stdout, p.stdout  # the process is listed
+            assert b"\x1b" not in p.stdout + p.stderr and b"\x07" not in p.stdout + p.stderr
+            assert "\u202e".encode() not in p.stdout + p.stderr
+    finally:
+        mapper.stdin.close()
+        mapper.wait(timeout=20)
