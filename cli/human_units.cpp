@@ -1,6 +1,6 @@
 #include "human_units.hpp"
 
-#include "../core/byte_size.hpp"
+#include "common/byte_size.hpp"
 
 namespace npshm_cli {
 

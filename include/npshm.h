@@ -597,7 +597,7 @@ NPSHM_API int npshm_location_is_shm(const npshm_location *loc);
        shape=<n,n,...> strides=<s,s,...> ro=<0|1> dtype=<descr> sum=<16 hex>
    (uri, dir and dtype percent-encoded; dir empty for file:// names; sum a
    damage check of everything before it; the full grammar is in
-   core/reference.hpp).  A view is the elements at byte
+   core/store/reference.hpp).  A view is the elements at byte
      npshm_data(a) + offset + sum(index[k] * strides[k])
    for every index below shape; strides may be negative.
    A reference is a claim to check, never a grant.  The damage check (sum,

@@ -15,8 +15,11 @@ Reads the import graph of
     without its extension (x.hpp and x.cpp are one module x), and
     `#include "y.h"` makes an edge from x to y;
 and prints every circle (a strongly connected set of two or more modules,
-or a module importing itself), with one of its cycles spelled out.  Exits
-1 if there is one.  --graph prints every edge too.
+or a module importing itself), with one of its cycles spelled out.  Also
+checks the layers of core/ (CORE_LAYERS): a file includes from its own
+folder and from folders of lower layers only, and prints every include
+that reaches up or sideways.  Exits 1 if there is either.  --graph prints
+every edge too.
 """
 
 import argparse
@@ -28,6 +31,9 @@ import sys
 PYTHON_PACKAGES = ["bindings/python/npshm"]
 C_FOLDERS = ["core", "cli", "bindings/python/src", "bindings/r/npshm/src"]
 C_EXTENSIONS = (".c", ".cpp", ".h", ".hpp")
+# core/'s folders, top layer first; folders of one layer include nothing of
+# each other.
+CORE_LAYERS = [["abi"], ["sync"], ["store"], ["format"], ["common", "platform"]]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -97,6 +103,25 @@ def c_graph(root, folder):
     return {f"{folder}/{s}": {f"{folder}/{t}" for t in ts} for s, ts in edges.items()}
 
 
+def layer_violations(edges):
+    """The edges between core/ folders that CORE_LAYERS does not allow."""
+    rank = {folder: i for i, layer in enumerate(CORE_LAYERS) for folder in layer}
+    bad = []
+    for v, targets in edges.items():
+        for w in targets:
+            parts_v, parts_w = v.split("/"), w.split("/")
+            if parts_v[0] != "core" or len(parts_v) < 3 or len(parts_w) < 3:
+                continue
+            fv, fw = parts_v[1], parts_w[1]
+            if fv == fw:
+                continue
+            if fv not in rank or fw not in rank:
+                bad.append((v, w, f"core/{fv if fv not in rank else fw}/ is in no layer of CORE_LAYERS"))
+            elif rank[fw] <= rank[fv]:
+                bad.append((v, w, f"core/{fv}/ may not include from core/{fw}/ (not a lower layer)"))
+    return sorted(bad)
+
+
 def circles(edges):
     """Strongly connected components of two or more nodes (Tarjan)."""
     index, low, on_stack, stack, found = {}, {}, set(), [], []
@@ -162,6 +187,7 @@ def main():
     graphs = [python_graph(root, p) for p in PYTHON_PACKAGES if os.path.isdir(os.path.join(root, p))]
     graphs += [c_graph(root, f) for f in C_FOLDERS if os.path.isdir(os.path.join(root, f))]
     bad = 0
+    layers = 0
     modules = 0
     for edges in graphs:
         modules += len(edges)
@@ -173,8 +199,11 @@ def main():
             bad += 1
             print(f"import circle among {', '.join(component)}:\n    "
                   + " -> ".join(one_cycle(edges, component)))
-    print(f"check_imports: {modules} modules, {bad} circle(s)")
-    return 1 if bad else 0
+        for v, w, why in layer_violations(edges):
+            layers += 1
+            print(f"layer: {v} includes {w}: {why}")
+    print(f"check_imports: {modules} modules, {bad} circle(s), {layers} include(s) against core's layers")
+    return 1 if bad or layers else 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 """check_imports.py catches what it is for: on a scratch tree it passes
 without circles and fails, naming the modules, on a Python circle (also a
 lazy import inside a function), a relative-import circle in a subpackage
-and a C include circle."""
+and a C include circle; and on an include against core's layers."""
 import os
 import subprocess
 import sys
@@ -46,6 +46,15 @@ def main():
                               "bindings/r/npshm/src/y.c": '#include "x.h"\n',
                               "bindings/r/npshm/src/y.h": ""},
                              1, ["src/x", "src/y"]),
+        "core layers kept": ({"core/store/s.cpp": '#include "format/f.hpp"\n#include "platform/p.hpp"\n',
+                              "core/format/f.hpp": '#include "common/c.hpp"\n',
+                              "core/common/c.hpp": "", "core/platform/p.hpp": ""}, 0, []),
+        "core include reaching up": ({"core/format/f.cpp": '#include "store/s.hpp"\n',
+                                      "core/store/s.hpp": ""},
+                                     1, ["core/format/f includes core/store/s"]),
+        "core include sideways": ({"core/common/c.cpp": '#include "platform/p.hpp"\n',
+                                   "core/platform/p.hpp": ""},
+                                  1, ["core/common/c includes core/platform/p"]),
     }
     for title, (files, expected, names) in cases.items():
         with tempfile.TemporaryDirectory(prefix="npshm-test-imports-") as root:

@@ -65,7 +65,7 @@ mkdir "$work/built" "$work/lib2"
 if (cd "$work/built" && R CMD build --no-build-vignettes --no-manual "$work/fresh/bindings/r/npshm") >"$work/build.log" 2>&1; then
   ok "R CMD build bindings/r/npshm makes a tarball"
   set -- "$work"/built/npshm_*.tar.gz
-  for f in src/core/segment.cpp src/npshm.h; do
+  for f in src/core/store/segment.cpp src/npshm.h; do
     if tar -tzf "$1" | grep -qx "npshm/$f"; then ok "the tarball has $f"; else bad "the tarball lacks $f"; fi
   done
   if R CMD INSTALL --no-multiarch -l "$work/lib2" "$1" >"$work/install2.log" 2>&1; then

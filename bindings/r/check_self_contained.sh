@@ -35,10 +35,11 @@ else
   bad "src/npshm.h differs from include/npshm.h"
 fi
 missing=""
-for f in "$repo"/core/*.cpp "$repo"/core/*.hpp; do
-  cmp -s "$f" "$pkg/src/core/${f##*/}" || missing="$missing ${f##*/}"
+for f in "$repo"/core/*/*.cpp "$repo"/core/*/*.hpp; do
+  rel=${f#"$repo"/core/}
+  cmp -s "$f" "$pkg/src/core/$rel" || missing="$missing $rel"
 done
-if [ -z "$missing" ]; then ok "every core/*.cpp and *.hpp is in the tarball, unchanged"
+if [ -z "$missing" ]; then ok "every core/*/*.cpp and *.hpp is in the tarball, unchanged"
 else bad "core files missing or different in the tarball:$missing"; fi
 if grep -q 'CXX_STD *= *CXX17' "$pkg/src/Makevars"; then ok "CXX_STD = CXX17"; else bad "no CXX_STD = CXX17"; fi
 if grep -n 'pragma.*\(warning\|diagnostic\)' "$pkg/src/npshm_wrap.c"; then

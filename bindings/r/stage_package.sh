@@ -59,12 +59,13 @@ fi
 # The core, compiled into the package.
 mkdir -p "$stage/src/core"
 objects=""
-for f in "$repo"/core/*.cpp "$repo"/core/*.hpp; do
-  base=$(basename "$f")
-  cp -p "$f" "$stage/src/core/$base"
-  case $base in *.cpp) objects="$objects core/${base%.cpp}.o" ;; esac
+for f in "$repo"/core/*/*.cpp "$repo"/core/*/*.hpp; do
+  rel=${f#"$repo"/core/}
+  mkdir -p "$stage/src/core/${rel%/*}"
+  cp -p "$f" "$stage/src/core/$rel"
+  case $rel in *.cpp) objects="$objects core/${rel%.cpp}.o" ;; esac
 done
-[ -n "$objects" ] || fail "no core/*.cpp in $repo"
+[ -n "$objects" ] || fail "no core/*/*.cpp in $repo"
 cp -p "$repo/include/npshm.h" "$stage/src/npshm.h"
 sed -e "s|@CORE_OBJECTS@|${objects# }|" "$stage/src/Makevars.in" >"$stage/src/Makevars"
 rm "$stage/src/Makevars.in"

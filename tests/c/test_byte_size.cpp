@@ -1,5 +1,5 @@
 // The byte-size printer that the library's messages and the CLI share
-// (core/byte_size.hpp, internal: not in the C ABI): IEC units up to EiB.
+// (core/common/byte_size.hpp, internal: not in the C ABI): IEC units up to EiB.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@ extern "C" {
 
 #include <string>
 
-#include "byte_size.hpp"
+#include "common/byte_size.hpp"
 
 static void expect(double bytes, const char *text) {
   const std::string got = npshm::human_bytes(bytes);

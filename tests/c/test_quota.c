@@ -1,5 +1,5 @@
 /* The caller's block quota, checked before anything is reserved (the
-   check of core/space.cpp).  The test kernels have no quota-capable file
+   check of core/store/space.cpp).  The test kernels have no quota-capable file
    system (tests/users/test_quota_users.py mounts a real one where the
    kernel can), so this program answers the library's quota question itself:
    its own syscall() wins over libc's for the calls libnpshm makes, and

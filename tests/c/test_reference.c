@@ -9,7 +9,7 @@
 
 #include "support.h"
 
-/* FNV-1a 64, as the reference format's damage check (core/reference.hpp):
+/* FNV-1a 64, as the reference format's damage check (core/store/reference.hpp):
    anyone can compute it. */
 static uint64_t fnv1a(const char *s, size_t n) {
   uint64_t h = 0xcbf29ce484222325ULL;

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "dtype.hpp"
-#include "error.hpp"
+#include "format/dtype.hpp"
+#include "common/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   npshm::Dtype dtype;

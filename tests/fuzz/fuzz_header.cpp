@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "dtype.hpp"
-#include "error.hpp"
-#include "npy_format.hpp"
+#include "format/dtype.hpp"
+#include "common/error.hpp"
+#include "format/file_format.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // Claim a few file sizes around the real one: the parser must check every

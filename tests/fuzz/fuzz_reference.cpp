@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "error.hpp"
-#include "reference.hpp"
+#include "common/error.hpp"
+#include "store/reference.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const std::string_view text(reinterpret_cast<const char *>(data), size);

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "npy_format.hpp"
+#include "format/file_format.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < npshm::kTrailerSize + 16) return 0;

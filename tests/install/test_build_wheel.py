@@ -15,8 +15,8 @@ from install_steps import StepFailed, check, clean_env, main, run
 
 # What the sdist must carry to build the wheel on its own.
 SDIST_NEEDS = ["PKG-INFO", "LICENSE", "VERSION", "pyproject.toml", "meson.build",
-               "meson_options.txt", "include/npshm.h", "core/meson.build", "core/capi.cpp",
-               "core/npshm.map", "cli/meson.build", "cli/main.cpp", "bindings/python/npshm.i",
+               "meson_options.txt", "include/npshm.h", "core/meson.build", "core/abi/capi.cpp",
+               "core/abi/npshm.map", "cli/meson.build", "cli/main.cpp", "bindings/python/npshm.i",
                "bindings/python/meson.build", "bindings/python/src/mapping.c",
                "bindings/python/npshm/__init__.py", "bindings/python/npshm/__main__.py"]
 

@@ -2,7 +2,7 @@
 created, and its hold on a "last" array, go when the interpreter exits
 normally, whatever still references them at that moment (a daemon thread, a
 module global, a live dask array).  The library's exit hook does it
-(core/exit_hook.hpp), after Python's own shutdown, so nothing Python keeps
+(core/store/exit_hook.hpp), after Python's own shutdown, so nothing Python keeps
 alive can skip it.  Each script runs in its own interpreter with a private
 NPSHM_DIR, which must be empty afterwards."""
 

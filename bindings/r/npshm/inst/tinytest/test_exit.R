@@ -1,7 +1,7 @@
 # Lifetimes at normal exit: an Rscript that exits normally with an "owner"
 # array still referenced by a global (and its hold on a "last" array) leaves
 # nothing behind in its private shm directory.  The library's exit hook
-# (core/exit_hook.hpp) guarantees it whatever R's finalizers did first.
+# (core/store/exit_hook.hpp) guarantees it whatever R's finalizers did first.
 source("helpers.R")
 library(npshm)
 
