@@ -41,19 +41,22 @@
 namespace npshm {
 namespace platform {
 
-// Holder locks: OFD locks on byte 0, which belong to the open file
-// description and convert from shared to exclusive atomically.
+// Holder locks (byte 0) and array locks (lock_byte's offset): OFD locks,
+// which belong to the open file description and convert from shared to
+// exclusive atomically.  Returns 0, EAGAIN (a conflicting lock) or an errno.
 namespace {
-int set_lock(int fd, short type) {
+int lock_byte(int fd, std::uint64_t offset, short type) {
   struct flock lk;
   std::memset(&lk, 0, sizeof lk);
   lk.l_type = type;
   lk.l_whence = SEEK_SET;
-  lk.l_start = 0;
+  lk.l_start = static_cast<off_t>(offset);
   lk.l_len = 1;
   if (fcntl(fd, F_OFD_SETLK, &lk) == 0) return 0;
   return (errno == EACCES || errno == EAGAIN) ? EAGAIN : errno;
 }
+
+int set_lock(int fd, short type) { return lock_byte(fd, 0, type); }
 
 bool proc_fd_available() {
   static const bool available = ::access("/proc/self/fd", X_OK) == 0;
@@ -580,19 +583,6 @@ void announce(int fd) {
   while (::pread(fd, &byte, 1, 0) < 0 && errno == EINTR) {
   }
 }
-
-namespace {
-int lock_byte(int fd, std::uint64_t offset, short type) {
-  struct flock lk;
-  std::memset(&lk, 0, sizeof lk);
-  lk.l_type = type;
-  lk.l_whence = SEEK_SET;
-  lk.l_start = static_cast<off_t>(offset);
-  lk.l_len = 1;
-  if (fcntl(fd, F_OFD_SETLK, &lk) == 0) return 0;
-  return (errno == EACCES || errno == EAGAIN) ? EAGAIN : errno;
-}
-}  // namespace
 
 int try_lock_byte(int fd, std::uint64_t offset, bool exclusive) {
   return lock_byte(fd, offset, exclusive ? F_WRLCK : F_RDLCK);
