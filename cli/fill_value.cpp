@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "failure.hpp"
+#include "text_trim.hpp"
 #include "npshm.h"
 
 namespace npshm_cli {
@@ -27,13 +28,6 @@ bool native_is_little() {
   unsigned char first;
   std::memcpy(&first, &probe, 1);
   return first == 1;
-}
-
-std::string trim(const std::string &text) {
-  const std::size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  const std::size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
 }
 
 SimpleType parse_type(const std::string &descr) {
@@ -204,7 +198,7 @@ void reverse_each(unsigned char *bytes, std::size_t total, std::size_t unit) {
 
 std::vector<unsigned char> encode_fill_value(const std::string &descr, const std::string &raw) {
   const SimpleType type = parse_type(descr);
-  const std::string text = trim(raw);
+  const std::string text = trim_blanks(raw);
   std::vector<unsigned char> item(type.size);
   std::size_t swap_unit = type.size;
   switch (type.kind) {

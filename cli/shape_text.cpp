@@ -4,21 +4,15 @@
 #include <cstdlib>
 
 #include "failure.hpp"
+#include "text_trim.hpp"
 #include "npshm.h"
 
 namespace npshm_cli {
 
 namespace {
 
-std::string trim(const std::string &text) {
-  const std::size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  const std::size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
-
 std::int64_t parse_extent(const std::string &item, const std::string &whole) {
-  const std::string digits = trim(item);
+  const std::string digits = trim_blanks(item);
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
     throw UsageError("bad shape '" + whole + "': '" + digits +
                      "' is not a non-negative integer (example: --shape 1000x1000 or 1000,1000)");
@@ -31,10 +25,10 @@ std::int64_t parse_extent(const std::string &item, const std::string &whole) {
 }  // namespace
 
 std::vector<std::int64_t> parse_shape(const std::string &text) {
-  std::string body = trim(text);
+  std::string body = trim_blanks(text);
   if (!body.empty() && body.front() == '(') {
     if (body.back() != ')') throw UsageError("bad shape '" + text + "': unbalanced parenthesis");
-    body = trim(body.substr(1, body.size() - 2));
+    body = trim_blanks(body.substr(1, body.size() - 2));
   }
   std::vector<std::int64_t> shape;
   if (body.empty()) return shape;
