@@ -15,8 +15,8 @@ browser (headless Chromium, 1280 px wide).
          npshm.__all__ in the Python reference (#npshm.NAME), every export
          of the R package's NAMESPACE in the R reference (#NAME);
        - no "Alias for field number" (namedtuple noise) in the references;
-       - no block of code wider than its box (a horizontal scroll bar),
-         measured by Chromium itself;
+       - no block of code, signature or table wider than its box (a
+         horizontal scroll bar), measured by Chromium itself;
        - every internal link (href, src) leads to a file that exists, and
          its #fragment to an id on that page.
 
@@ -140,8 +140,8 @@ def png_size(path):
 
 # A page that loads the site's pages in frames as wide as the window and
 # reports, for each, what the browser built: the ids, the links of the
-# navigation sidebar, the text, and the blocks of code wider than their box
-# (what a reader would have to scroll sideways).
+# navigation sidebar, the text, and the blocks of code, signatures and tables
+# wider than their box (what a reader would have to scroll sideways).
 PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
 <pre id="result">pending</pre>
 <script>
@@ -162,7 +162,7 @@ function probe(name, frame) {
     }
     r.text = d.body ? d.body.textContent : "";
     d.querySelectorAll("pre, dt.sig, table").forEach(function (e) {
-      var box = e.closest(".highlight") || e;
+      var box = e.closest(".highlight, .table-wrapper") || e;
       if (e.scrollWidth > box.clientWidth + 1) {
         var s = e.closest("[id]");
         r.wide.push(e.tagName.toLowerCase() + " near #" + (s ? s.id : "") + ": " +
