@@ -27,7 +27,7 @@
   paste0(message, "; in R: ", remedy, "npshm_delete(", deparse(now$name), ") to remove it first")
 }
 
-npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
+npshm_create <- function(name, dim, type = "double", order = "F",
                          lifetime = "persistent",
                          mode = "0600", init = NULL, inplace = FALSE,
                          exist_ok = FALSE) {
@@ -36,7 +36,7 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   # unless a lifetime is asked for.
   lifetime <- if (unnamed && missing(lifetime)) "owner" else match.arg(lifetime, .lifetimes())
   name <- if (unnamed) .unique_name() else .name_arg(name)
-  order <- match.arg(order)
+  order <- match.arg(order, .orders())
   exist_ok <- .flag(exist_ok, "exist_ok")
   if (exist_ok && !is.null(init))
     .stop_invalid("npshm_create ", name, ": init and exist_ok = TRUE exclude each other ",

@@ -179,7 +179,8 @@ SEXP npshm_r_view_info(SEXP x) {
   SEXP shape = Rf_allocVector(REALSXP, ndim);
   SET_VECTOR_ELT(info, 3, shape);
   for (int i = 0; i < ndim; i++) REAL(shape)[i] = (double)npshm_shape(a)[i];
-  SET_VECTOR_ELT(info, 4, Rf_mkString(npshm_order(a) == NPSHM_ORDER_C ? "C" : "F"));
+  const char *order = npshm_order_name(npshm_order(a));
+  SET_VECTOR_ELT(info, 4, Rf_mkString(order != NULL ? order : "unknown"));
   SET_VECTOR_ELT(info, 5, Rf_ScalarReal((double)npshm_nbytes(a)));
   SET_VECTOR_ELT(info, 6, Rf_ScalarLogical(npshm_is_readonly(a)));
   SET_VECTOR_ELT(info, 7, Rf_ScalarLogical(npshm_r_view_inplace(x)));
