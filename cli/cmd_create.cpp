@@ -120,7 +120,7 @@ Subcommand add_create_command(CLI::App &program, CommonOptions &common) {
       program, common, "create", "create an array, zero-filled or filled with --fill",
       "Creates the array NAME in the shm directory.  It appears complete and filled,\n"
       "or not at all; memory is reserved up front.  Prints one line describing the\n"
-      "new array.  Exit 4 if the name exists.");
+      "new array.  Exit " + exit_text(NPSHM_E_EXISTS) + " if the name exists.");
   return {app, std::make_unique<CreateCommand>(app)};
 }
 

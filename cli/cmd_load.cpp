@@ -85,8 +85,9 @@ Subcommand add_load_command(CLI::App &program, CommonOptions &common) {
       "structured and big-endian dtypes.  NAME appears only once the copy is\n"
       "complete; on any failure, or on Ctrl-C, nothing is left.  '-' (standard input)\n"
       "is refused.  A progress bar with the rate and the time left is drawn on stderr\n"
-      "when stderr is a terminal and the array is at least 64 MiB.  Exit 3 if FILE\n"
-      "does not exist, 4 if NAME exists, 130 if interrupted.");
+      "when stderr is a terminal and the array is at least 64 MiB.  Exit " +
+          exit_text(NPSHM_E_NOT_FOUND) + " if FILE\ndoes not exist, " + exit_text(NPSHM_E_EXISTS) +
+          " if NAME exists, " + std::to_string(kExitInterrupted) + " if interrupted.");
   return {app, std::make_unique<LoadCommand>(app)};
 }
 

@@ -205,7 +205,8 @@ Subcommand add_ls_command(CLI::App &program, CommonOptions &common) {
       "regular file that is not an array, and why), directory, symlink, fifo, socket\n"
       "or device.  The last line gives the totals and the free space of the directory.\n"
       "Names are shown with control, C1 and bidi characters and invalid UTF-8 escaped\n"
-      "(\\x1b, \\u202e, \\xff).  Exit 3 if a PATTERN matches nothing.");
+      "(\\x1b, \\u202e, \\xff).  Exit " + exit_text(NPSHM_E_NOT_FOUND) +
+          " if a PATTERN matches nothing.");
   auto command = std::make_unique<LsCommand>(app);
   return {app, std::move(command)};
 }

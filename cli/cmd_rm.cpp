@@ -62,7 +62,9 @@ Subcommand add_rm_command(CLI::App &program, CommonOptions &common) {
       "is refused, never deleted.  Every name is tried; each failure is reported on\n"
       "stderr.  Exit 0 if all were removed (with --force, missing names count as\n"
       "removed); if some failed, the status of the failures when they are all of one\n"
-      "kind (3 not found, 2 invalid name, 7 not an array), else 1.");
+      "kind (" + exit_text(NPSHM_E_NOT_FOUND) + " not found, " + exit_text(NPSHM_E_INVALID) +
+          " invalid name, " + exit_text(NPSHM_E_FORMAT) + " not an array), else " +
+          std::to_string(kExitFailed) + ".");
   return {app, std::make_unique<RmCommand>(app)};
 }
 

@@ -22,8 +22,9 @@ class SaveCommand : public Command {
     app->add_option("FILE", file_, "the .npy file to write (replaced if it exists, as cp and numpy.save do)")
         ->required();
     app->add_flag("-n,--no-clobber", no_clobber_,
-                  "do not replace an existing FILE: fail (exit 4) if anything is at FILE, also "
-                  "when it appears while the save runs (nothing is left behind)");
+                  "do not replace an existing FILE: fail (exit " + exit_text(NPSHM_E_EXISTS) +
+                      ") if anything is at FILE, also when it appears while the save runs "
+                      "(nothing is left behind)");
     app->add_flag("--allow-other-owner", allow_other_owner_,
                   "read an array owned by another user who is not root (refused by default: "
                   "its owner can truncate it under the reader)");
@@ -91,13 +92,15 @@ Subcommand add_save_command(CLI::App &program, CommonOptions &common) {
       "as given (no '.npy' is appended); links among its directories are followed\n"
       "as cp would, except a symbolic link in a sticky directory others can write to\n"
       "(as /tmp) that belongs neither to you nor to the directory's owner: refused\n"
-      "(exit 6).  A new file gets read and write for you, read for group and others\n"
+      "(exit " + exit_text(NPSHM_E_PERMISSION) +
+          ").  A new file gets read and write for you, read for group and others\n"
       "where the array gives them read, write for them only where you own the array\n"
       "and gave them write, less your umask; a regular file of yours at FILE keeps\n"
       "its mode.  '-' (standard output) is refused.  A\n"
       "progress bar with the rate and the time left is drawn on stderr when stderr is\n"
-      "a terminal and the array is at least 64 MiB.  Exit 3 if NAME (or FILE's\n"
-      "directory) does not exist, 130 if interrupted.");
+      "a terminal and the array is at least 64 MiB.  Exit " + exit_text(NPSHM_E_NOT_FOUND) +
+          " if NAME (or FILE's\ndirectory) does not exist, " + std::to_string(kExitInterrupted) +
+          " if interrupted.");
   return {app, std::make_unique<SaveCommand>(app)};
 }
 

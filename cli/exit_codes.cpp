@@ -9,6 +9,8 @@ int exit_code_for_error(int npshm_error) {
   return npshm_error == NPSHM_OK ? kExitOk : kExitFailed;
 }
 
+std::string exit_text(int npshm_error) { return std::to_string(exit_code_for_error(npshm_error)); }
+
 std::string error_slug(int npshm_error) {
   const char *slug = npshm_error < 0 ? npshm_error_slug(npshm_error) : nullptr;
   return slug ? slug : "failed";

@@ -25,6 +25,10 @@ enum ExitCode : int {
 // "failed": the CLI ships with its library.)
 int exit_code_for_error(int npshm_error);
 
+// The exit status of a negative NPSHM_E_* code as text, for help texts
+// ("4" for NPSHM_E_EXISTS), so that no help text spells a number.
+std::string exit_text(int npshm_error);
+
 // The error's slug, npshm_error_slug() ("not_found"); "failed" for a code
 // the library does not know.
 std::string error_slug(int npshm_error);

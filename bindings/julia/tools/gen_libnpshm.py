@@ -8,11 +8,15 @@ rewrites it (default) or, with --check, fails when the committed file differs
 from what the header gives (a stale binding), printing a diff.
 
     gen_libnpshm.py [--header include/npshm.h] [--output FILE | --check FILE]
+                    [--build-dir DIR]
+
+In a meson build, `ninja -C BUILD julia-libnpshm` runs the rewrite.
 """
 
 import argparse
 import difflib
 import os
+import shlex
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -128,6 +132,19 @@ def render(header, header_label):
     return "".join(out)
 
 
+def regenerate_commands(args):
+    """The exact commands that rewrite the file --check compared: the
+    build's run target (with --build-dir), and this script itself."""
+    direct = " ".join(shlex.quote(a) for a in [
+        sys.executable, os.path.abspath(__file__),
+        "--header", os.path.abspath(args.header),
+        "--output", os.path.abspath(args.check)])
+    if args.build_dir:
+        return ["ninja -C " + shlex.quote(os.path.abspath(args.build_dir)) + " julia-libnpshm",
+                direct]
+    return [direct]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--header", default=DEFAULT_HEADER)
@@ -137,6 +154,9 @@ def main(argv=None):
     group.add_argument("--check", metavar="FILE",
                        help="compare FILE with the generated text; exit 1 "
                             "and print a diff if they differ")
+    parser.add_argument("--build-dir", metavar="DIR",
+                        help="with --check: the meson build directory, for "
+                             "the regenerate command a failure prints")
     args = parser.parse_args(argv)
 
     try:
@@ -162,7 +182,7 @@ def main(argv=None):
                 tofile="generated from " + args.header)
             sys.stdout.writelines(diff)
             print(f"\nSTALE: {args.check} does not match {args.header}; "
-                  f"regenerate with bindings/julia/tools/gen_libnpshm.py")
+                  "regenerate it with:\n  " + "\n or\n  ".join(regenerate_commands(args)))
             print("SUMMARY: 0 passed, 1 failed, 0 skipped")
             return 1
         print(f"up to date: {args.check} matches {args.header} "

@@ -13,6 +13,7 @@ this test either.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -213,6 +214,28 @@ def main(argv=None):
             verdict(f"header: {name}", code == want_code and expect in out,
                     f"exit {code} (want {want_code}); expected {expect!r}:\n"
                     + out)
+
+        # A stale file's message names the commands that regenerate it, and
+        # the script's own command does (on a copy).
+        header = os.path.join(work, "npshm-new.h")
+        shutil.copy(HEADER, header)
+        mutate(header, HEADER_MUTATIONS[0][1], HEADER_MUTATIONS[0][2])
+        stale = os.path.join(work, "LibNPShm.jl")
+        shutil.copy(os.path.join(SRC, "LibNPShm.jl"), stale)
+        build = os.path.join(work, "build")
+        code, out = run([PYTHON, GENERATOR, "--header", header, "--check", stale,
+                         "--build-dir", build])
+        commands = out.split("regenerate it with:\n", 1)[-1].split("SUMMARY:")[0]
+        commands = [c.strip() for c in commands.split("\n or\n")]
+        ninja = f"ninja -C {build} julia-libnpshm"
+        good = code == 1 and len(commands) == 2 and commands[0] == ninja
+        if good:
+            run(shlex.split(commands[1]))
+            code, after = run([PYTHON, GENERATOR, "--header", header, "--check", stale])
+            good = code == 0
+            out += "\nafter running the printed command:\n" + after
+        verdict("stale: the message gives the run target and a command that "
+                "regenerates the file", good, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -68,7 +68,7 @@ def _order(order: str) -> int:
     try:
         return _ORDERS[order]
     except (KeyError, TypeError):
-        raise invalid(f"order must be 'C' or 'F', got {order!r}") from None
+        raise invalid(f"order must be one of {sorted(_ORDERS)}, got {order!r}") from None
 
 
 def _exists_hint(exc: BaseException, name: str, exist_ok_applies: bool
@@ -352,7 +352,7 @@ def _info_record(info: Any) -> ArrayInfo:
         name=_npshm.info_name(info),
         dtype=dtype,
         shape=_npshm.info_shape_tuple(info),
-        order="F" if _npshm.info_order(info) == _npshm.ORDER_F else "C",
+        order=_npshm.order_name(_npshm.info_order(info)) or "unknown",
         nbytes=_npshm.info_nbytes(info),
         lifetime=_npshm.lifetime_name(_npshm.info_lifetime(info)) or "unknown",
         holders=_npshm.info_holders(info),

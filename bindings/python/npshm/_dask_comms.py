@@ -279,7 +279,7 @@ def _check_layout(layout: Any) -> Dict[str, Any]:
                    "nbytes": int(layout["nbytes"])}
     except (KeyError, TypeError, ValueError):
         raise _Rejected("malformed layout") from None
-    if checked["order"] not in ("C", "F") or checked["nbytes"] < 0 \
+    if checked["order"] not in _api._ORDERS or checked["nbytes"] < 0 \
             or any(n < 0 for n in checked["shape"]):
         raise _Rejected("malformed layout")
     return checked

@@ -414,9 +414,9 @@ static PyObject *get_strides(Mapping *self, void *c) {
   return npshm_py_int64_tuple(npshm_ndim(self->handle), npshm_strides(self->handle));
 }
 static PyObject *get_order(Mapping *self, void *c) {
+  const char *name = npshm_order_name(npshm_order(self->handle));
   (void)c;
-  return PyUnicode_FromString(npshm_order(self->handle) == NPSHM_ORDER_F ? "F"
-                                                                         : "C");
+  return PyUnicode_FromString(name != NULL ? name : "unknown");
 }
 static PyObject *get_nbytes(Mapping *self, void *c) {
   (void)c;
@@ -482,7 +482,7 @@ static PyGetSetDef mapping_getset[] = {
     {"dtype", (getter)get_dtype, NULL, "normalised NPY descr", NULL},
     {"shape", (getter)get_shape, NULL, "shape tuple", NULL},
     {"strides", (getter)get_strides, NULL, "strides in bytes", NULL},
-    {"order", (getter)get_order, NULL, "'C' or 'F'", NULL},
+    {"order", (getter)get_order, NULL, "memory order, as npshm_order_name spells it", NULL},
     {"nbytes", (getter)get_nbytes, NULL, "data bytes", NULL},
     {"data_offset", (getter)get_data_offset, NULL, "data offset in file",
      NULL},

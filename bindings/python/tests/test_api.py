@@ -2,11 +2,13 @@
 
 import errno
 import os
+import re
 
 import numpy as np
 import pytest
 
 import npshm
+from npshm import _npshm
 from conftest import SHM_DIR
 
 
@@ -183,7 +185,13 @@ def test_bad_shapes_dtypes_options(name):
         npshm.create(name, 3, "not-a-dtype")
     with pytest.raises(ValueError, match="lifetime"):
         npshm.create(name, 3, lifetime="forever")
-    with pytest.raises(ValueError, match="order"):
+    # The choices a message names are the core's (npshm_order_name, ...).
+    orders = sorted(filter(None, map(_npshm.order_name, range(_npshm.ORDER_COUNT))))
+    lifetimes = sorted(filter(None, map(_npshm.lifetime_name, range(_npshm.LIFETIME_COUNT))))
+    assert orders and lifetimes
+    with pytest.raises(ValueError, match=re.escape(f"must be one of {lifetimes}, got 'forever'")):
+        npshm.create(name, 3, lifetime="forever")
+    with pytest.raises(ValueError, match=re.escape(f"order must be one of {orders}, got 'K'")):
         npshm.create(name, 3, order="K")
     with pytest.raises(ValueError):
         npshm.create(name, 3, "i4", fill=[1, 2])

@@ -27,7 +27,7 @@
   paste0(message, "; in R: ", remedy, "npshm_delete(", deparse(now$name), ") to remove it first")
 }
 
-npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
+npshm_create <- function(name, dim, type = "double", order = "F",
                          lifetime = "persistent",
                          mode = "0600", init = NULL, inplace = FALSE,
                          exist_ok = FALSE) {
@@ -36,39 +36,26 @@ npshm_create <- function(name, dim, type = "double", order = c("F", "C"),
   # unless a lifetime is asked for.
   lifetime <- if (unnamed && missing(lifetime)) "owner" else match.arg(lifetime, .lifetimes())
   name <- if (unnamed) .unique_name() else .name_arg(name)
-  order <- match.arg(order)
-  inplace <- .flag(inplace, "inplace")
+  order <- match.arg(order, .orders())
   exist_ok <- .flag(exist_ok, "exist_ok")
   if (exist_ok && !is.null(init))
     .stop_invalid("npshm_create ", name, ": init and exist_ok = TRUE exclude each other ",
                   "(an existing array would be overwritten)")
-  if (!is.numeric(dim) || anyNA(dim))
-    .stop_invalid("npshm_create ", name, ": dim must be a numeric vector of extents")
-  dtype <- .dtype_of(type)
-  types <- .view_dtypes()
-  if (!dtype %in% types)
-    .stop_invalid(sprintf("npshm_create %s: type '%s' has no R view (use one of %s)", name, type,
-                 paste(names(types), collapse = ", ")))
-  is_integer64 <- names(types)[types == dtype] == "integer64"
   mode_bits <- strtoi(as.character(mode), 8L)
   if (length(mode_bits) != 1L || is.na(mode_bits) || mode_bits < 0L || mode_bits > 511L)
     .stop_invalid("npshm_create ", name, ": mode must be octal permission bits such as \"0600\"")
-  if (!is.null(init)) {
-    if (.type_of_value(init) != names(types)[types == dtype])
-      .stop_invalid(sprintf("npshm_create %s: init is %s, the array is %s", name,
-                   .type_of_value(init), names(types)[types == dtype]))
-    init <- unclass(as.vector(init))
-    if (is_integer64) init <- as.vector(init, "double")
-  }
-  if (is_integer64) .load_bit64()
+  # dim, type (has it an R view?), init (its type and length) and inplace
+  # are checked where the array is made (npc_r_create, src/entry_points.c).
   opts <- .new_options()
   on.exit(npc_options_free(opts))
   .check(npc_options_set_lifetime(opts, npc_lifetime_from_name(lifetime)))
   .check(npc_options_set_mode(opts, mode_bits))
   .check(npc_options_set_exist_ok(opts, exist_ok))
   if (.with_exists_hint(name, TRUE)) on.exit(.exists_context$now <- NULL, add = TRUE)
-  npc_r_create(name, dtype, as.double(dim),
-               .check(npc_order_from_name(order)), opts, inplace, init)
+  x <- npc_r_create(name, .dtype_of(type), dim, .check(npc_order_from_name(order)), opts,
+                    inplace, init)
+  if (inherits(x, "integer64")) .load_bit64()
+  x
 }
 
 npshm_share <- function(x, name = NULL, lifetime = "persistent",
@@ -103,25 +90,14 @@ npshm_attach <- function(name, readonly = FALSE, inplace = FALSE, type = NULL,
                         inplace = if (missing(inplace)) NULL else .flag(inplace, "inplace")))
   }
   name <- .name_arg(name)
-  readonly <- .flag(readonly, "readonly")
-  populate <- .flag(populate, "populate")
-  inplace <- .flag(inplace, "inplace")
-  copy <- .flag(copy, "copy")
-  if (inplace && readonly)
-    .stop_invalid("npshm_attach ", name, ": inplace = TRUE writes to shared memory, ",
-         "which readonly = TRUE forbids")
-  if (inplace && copy)
-    .stop_invalid("npshm_attach ", name, ": inplace = TRUE and copy = TRUE exclude each other")
-  if (!is.null(dim) && (!is.numeric(dim) || anyNA(dim)))
-    .stop_invalid("npshm_attach ", name, ": dim must be a numeric vector of extents")
   opts <- .new_options()
   on.exit(npc_options_free(opts))
-  .check(npc_options_set_readonly(opts, readonly))
-  .check(npc_options_set_populate(opts, populate))
+  .check(npc_options_set_populate(opts, .flag(populate, "populate")))
   .check(npc_options_set_allow_other_owner(opts, .flag(allow_other_owner, "allow_other_owner")))
   if (!is.null(type)) .check(npc_options_set_expected_dtype(opts, .dtype_of(type)))
-  x <- npc_r_attach(name, opts, if (is.null(dim)) NULL else as.double(dim),
-                    inplace, copy)
+  # readonly, inplace, copy (and their conflicts) and dim are checked where
+  # the array is attached (npc_r_attach, src/entry_points.c).
+  x <- npc_r_attach(name, opts, dim, readonly, inplace, copy)
   if (inherits(x, "integer64")) .load_bit64()
   x
 }

@@ -45,6 +45,9 @@
 # The core's lifetime names, in the order of their values.
 .lifetimes <- function() npc_r_lifetime_names()
 
+# The core's memory order names, in the order of their values.
+.orders <- function() npc_r_order_names()
+
 .check <- function(rc) {
   if (rc < 0L) .stop_last()
   invisible(rc)

@@ -24,9 +24,9 @@ static const char *string_arg(SEXP v, const char *what) {
 }
 
 static int flag_arg(SEXP v, const char *what) {
-  int b = Rf_asLogical(v);
-  if (b == NA_LOGICAL) npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s must be TRUE or FALSE", what);
-  return b;
+  if (TYPEOF(v) != LGLSXP || XLENGTH(v) != 1 || LOGICAL(v)[0] == NA_LOGICAL)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s must be TRUE or FALSE", what);
+  return LOGICAL(v)[0];
 }
 
 /* The view of an array npshm_r_create just made. */
@@ -65,25 +65,28 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
   const char *cname = string_arg(name, "name");
   const char *cdtype = string_arg(dtype, "type");
   int in_place = flag_arg(inplace, "inplace");
+  char what[300], dim_what[310];
+  snprintf(what, sizeof what, "npshm_create %s", cname);
+  snprintf(dim_what, sizeof dim_what, "%s: dim", what);
   int64_t extents[NPSHM_MAX_NDIM];
-  int ndim = npshm_r_shape_from_double(shape, extents, "dim");
+  int ndim = npshm_r_shape_from_numeric(shape, extents, dim_what);
   const npshm_r_view_type *vtype = npshm_r_view_type_of(cdtype);
   if (vtype == NULL)
-    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: dtype '%s' has no R view type", cdtype);
+    npshm_r_stop(NPSHM_E_INVALID, 0, "%s: type '%s' has no R view (R views: %s)", what, cdtype,
+                 npshm_r_view_types_text());
 
   double total = 1;
   for (int i = 0; i < ndim; i++) total *= (double)extents[i];
   if (init != R_NilValue) {
-    if ((SEXPTYPE)TYPEOF(init) != vtype->sexptype)
-      npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_create %s: init must be of type %s, not %s", cname,
-               Rf_type2char(vtype->sexptype), Rf_type2char(TYPEOF(init)));
+    const char *init_type = npshm_r_type_name_of(init);
+    if (strcmp(init_type, vtype->r_type) != 0)
+      npshm_r_stop(NPSHM_E_INVALID, 0, "%s: init is %s, the array is %s", what, init_type,
+                   vtype->r_type);
     if (XLENGTH(init) != 1 && (double)XLENGTH(init) != total)
-      npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_create %s: init has %lld elements; the array has %.0f "
-               "(or give 1 to fill)", cname, (long long)XLENGTH(init), total);
+      npshm_r_stop(NPSHM_E_INVALID, 0, "%s: init has %lld elements; the array has %.0f "
+               "(or give 1 to fill)", what, (long long)XLENGTH(init), total);
   }
 
-  char what[300];
-  snprintf(what, sizeof what, "npshm_create %s", cname);
   npshm_r_check_dim(what, ndim, extents, order);
 
   npshm_array *a = npshm_create(cname, cdtype, ndim, extents, order, opts);
@@ -103,13 +106,23 @@ SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
 }
 
 SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
-                    SEXP inplace, SEXP copy) {
+                    SEXP readonly, SEXP inplace, SEXP copy) {
   const char *cname = string_arg(name, "name");
+  int read_only = flag_arg(readonly, "readonly");
   int in_place = flag_arg(inplace, "inplace");
   int want_copy = flag_arg(copy, "copy");
+  if (in_place && read_only)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_attach %s: inplace = TRUE writes to shared memory, "
+                 "which readonly = TRUE forbids", cname);
+  if (in_place && want_copy)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm_attach %s: inplace = TRUE and copy = TRUE exclude "
+                 "each other", cname);
+  if (npshm_options_set_readonly(opts, read_only) != NPSHM_OK) npshm_r_stop_last();
   if (expected_shape != R_NilValue) {
+    char what[310];
+    snprintf(what, sizeof what, "npshm_attach %s: dim", cname);
     int64_t extents[NPSHM_MAX_NDIM];
-    int ndim = npshm_r_shape_from_double(expected_shape, extents, "dim");
+    int ndim = npshm_r_shape_from_numeric(expected_shape, extents, what);
     if (npshm_options_set_expected_shape(opts, ndim, extents) != NPSHM_OK)
       npshm_r_stop_last();
   }
@@ -166,7 +179,8 @@ SEXP npshm_r_view_info(SEXP x) {
   SEXP shape = Rf_allocVector(REALSXP, ndim);
   SET_VECTOR_ELT(info, 3, shape);
   for (int i = 0; i < ndim; i++) REAL(shape)[i] = (double)npshm_shape(a)[i];
-  SET_VECTOR_ELT(info, 4, Rf_mkString(npshm_order(a) == NPSHM_ORDER_C ? "C" : "F"));
+  const char *order = npshm_order_name(npshm_order(a));
+  SET_VECTOR_ELT(info, 4, Rf_mkString(order != NULL ? order : "unknown"));
   SET_VECTOR_ELT(info, 5, Rf_ScalarReal((double)npshm_nbytes(a)));
   SET_VECTOR_ELT(info, 6, Rf_ScalarLogical(npshm_is_readonly(a)));
   SET_VECTOR_ELT(info, 7, Rf_ScalarLogical(npshm_r_view_inplace(x)));

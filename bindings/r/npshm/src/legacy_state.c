@@ -85,7 +85,7 @@ SEXP npshm_r_legacy_view(SEXP state) {
      it). */
   if (id == 0 || strncmp(name, "file://", 7) == 0) readonly = 1;
   int64_t shape[NPSHM_MAX_NDIM];
-  int ndim = npshm_r_shape_from_double(VECTOR_ELT(state, 4), shape, "shape");
+  int ndim = npshm_r_shape_from_numeric(VECTOR_ELT(state, 4), shape, "npshm: shape");
 
   npshm_options *opts = npshm_options_new();
   if (opts == NULL) npshm_r_stop(NPSHM_E_NO_MEMORY, 0, "npshm: out of memory");

@@ -44,17 +44,21 @@ void npshm_r_set_dim(SEXP x, const npshm_array *a) {
   UNPROTECT(1);
 }
 
-int npshm_r_shape_from_double(SEXP v, int64_t *shape, const char *what) {
-  if (TYPEOF(v) != REALSXP)
-    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s must be a numeric vector", what);
+int npshm_r_shape_from_numeric(SEXP v, int64_t *shape, const char *what) {
+  if (TYPEOF(v) != REALSXP && TYPEOF(v) != INTSXP)
+    npshm_r_stop(NPSHM_E_INVALID, 0, "%s must be a numeric vector of extents", what);
   R_xlen_t n = XLENGTH(v);
   if (n > NPSHM_MAX_NDIM)
-    npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s has %lld extents, more than %d", what, (long long)n,
+    npshm_r_stop(NPSHM_E_INVALID, 0, "%s has %lld extents, more than %d", what, (long long)n,
              NPSHM_MAX_NDIM);
   for (R_xlen_t i = 0; i < n; i++) {
-    double e = REAL(v)[i];
+    int na = TYPEOF(v) == INTSXP ? INTEGER(v)[i] == NA_INTEGER : ISNA(REAL(v)[i]);
+    double e = TYPEOF(v) == INTSXP ? (double)INTEGER(v)[i] : REAL(v)[i];
+    if (na)
+      npshm_r_stop(NPSHM_E_INVALID, 0, "%s[%lld] must be a whole number >= 0, not NA", what,
+                   (long long)(i + 1));
     if (!R_FINITE(e) || e < 0 || e != floor(e) || e > 9007199254740992.0)
-      npshm_r_stop(NPSHM_E_INVALID, 0, "npshm: %s[%lld] must be a whole number >= 0, not %g", what,
+      npshm_r_stop(NPSHM_E_INVALID, 0, "%s[%lld] must be a whole number >= 0, not %g", what,
                (long long)(i + 1), e);
     shape[i] = (int64_t)e;
   }

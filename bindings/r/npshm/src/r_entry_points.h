@@ -8,18 +8,21 @@
 #include "npshm.h"
 
 /* Create an array and return its view (R dim: shape for order F, the
-   reversed shape for order C).  dtype is one of the zero-copy dtypes.
-   shape: double vector; init: NULL, or a vector of the view's R type whose
-   length is 1 (fill) or the number of elements (copied in R order). */
+   reversed shape for order C).  Every argument is checked here: dtype one
+   of the zero-copy dtypes; shape a double or integer vector; inplace TRUE
+   or FALSE; init NULL, or a vector of the view's R type whose length is 1
+   (fill) or the number of elements (copied in R order). */
 SEXP npshm_r_create(SEXP name, SEXP dtype, SEXP shape, int order,
                     const npshm_options *opts, SEXP inplace, SEXP init);
 
-/* Attach an array.  expected_shape: NULL or a double vector checked
-   against the array's shape.  copy FALSE: a zero-copy view (error for
-   dtypes with no R type); copy TRUE: an ordinary R vector converted from
-   the data, and the handle is closed at once. */
+/* Attach an array (readonly, inplace, copy: TRUE or FALSE, checked here
+   with their conflicts; readonly is set in opts).  expected_shape: NULL or
+   a double or integer vector checked against the array's shape.  copy
+   FALSE: a zero-copy view (error for dtypes with no R type); copy TRUE: an
+   ordinary R vector converted from the data, and the handle is closed at
+   once. */
 SEXP npshm_r_attach(SEXP name, npshm_options *opts, SEXP expected_shape,
-                    SEXP inplace, SEXP copy);
+                    SEXP readonly, SEXP inplace, SEXP copy);
 
 /* A list describing the view x, or NULL when x is not an npshm view. */
 SEXP npshm_r_view_info(SEXP x);

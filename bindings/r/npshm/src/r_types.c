@@ -24,6 +24,14 @@ const npshm_r_view_type *npshm_r_view_type_of(const char *descr) {
   return NULL;
 }
 
+const char *npshm_r_type_name_of(SEXP x) {
+  for (size_t i = 0; i < N_VIEW_TYPES; i++)
+    if (view_types[i].r_class != NULL && (SEXPTYPE)TYPEOF(x) == view_types[i].sexptype &&
+        Rf_inherits(x, view_types[i].r_class))
+      return view_types[i].r_type;
+  return Rf_type2char((SEXPTYPE)TYPEOF(x));
+}
+
 const char *npshm_r_view_types_text(void) {
   static char text[160];
   if (text[0] == '\0') {

@@ -66,9 +66,10 @@ void npshm_r_set_dim(SEXP x, const npshm_array *a);
 void npshm_r_check_dim(const char *what, int ndim, const int64_t *shape,
                        int order);
 
-/* Reads a double vector of extents into shape (at most NPSHM_MAX_NDIM),
-   returning ndim; errors naming what (e.g. "dim") if an extent is not a
+/* Reads a double or integer vector of extents into shape (at most
+   NPSHM_MAX_NDIM), returning ndim; errors starting with what (e.g.
+   "npshm_create NAME: dim") if it is not numeric or an extent is not a
    whole number >= 0. */
-int npshm_r_shape_from_double(SEXP v, int64_t *shape, const char *what);
+int npshm_r_shape_from_numeric(SEXP v, int64_t *shape, const char *what);
 
 #endif

@@ -87,10 +87,20 @@ int npshm_r_error_code(const char *name) {
 %}
 
 /* The core's tables as R vectors: the error codes named by their slugs
-   (c(invalid = -1L, not_found = -2L, ...)), the lifetime names in the order
-   of their values (c("persistent", "owner", "last")). */
+   (c(invalid = -1L, not_found = -2L, ...)), the lifetime and order names
+   in the order of their values (c("persistent", "owner", "last"),
+   c("C", "F")). */
 %rename("npc_%(strip:[npshm_])s") npshm_r_error_codes;
 %rename("npc_%(strip:[npshm_])s") npshm_r_lifetime_names;
+%rename("npc_%(strip:[npshm_])s") npshm_r_order_names;
+%{
+static SEXP npshm_r_names_of(const char *(*name_of)(int), int count) {
+  SEXP names = PROTECT(Rf_allocVector(STRSXP, count));
+  for (int i = 0; i < count; i++) SET_STRING_ELT(names, i, Rf_mkChar(name_of(i)));
+  UNPROTECT(1);
+  return names;
+}
+%}
 %inline %{
 SEXP npshm_r_error_codes(void) {
   const int n = -NPSHM_E_LAST;
@@ -105,11 +115,10 @@ SEXP npshm_r_error_codes(void) {
   return codes;
 }
 SEXP npshm_r_lifetime_names(void) {
-  SEXP names = PROTECT(Rf_allocVector(STRSXP, NPSHM_LIFETIME_COUNT));
-  for (int i = 0; i < NPSHM_LIFETIME_COUNT; i++)
-    SET_STRING_ELT(names, i, Rf_mkChar(npshm_lifetime_name(i)));
-  UNPROTECT(1);
-  return names;
+  return npshm_r_names_of(npshm_lifetime_name, NPSHM_LIFETIME_COUNT);
+}
+SEXP npshm_r_order_names(void) {
+  return npshm_r_names_of(npshm_order_name, NPSHM_ORDER_COUNT);
 }
 %}
 

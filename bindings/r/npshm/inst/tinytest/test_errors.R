@@ -45,7 +45,33 @@ expect_error(npshm_create(nm, 2, init = 1:2), pattern = "init is integer")
 expect_error(npshm_create(nm, 3, init = c(1, 2)), pattern = "init has 2 elements")
 expect_error(npshm_create(nm, 2, inplace = "yes"), pattern = "inplace")
 expect_error(npshm_share(letters, nm), pattern = "character")
+# Each is checked once, where the array is made, and the message names it.
+expect_error(npshm_create(nm, c(2, -1)), pattern = paste0("npshm_create ", nm, ": dim\\[2\\]"))
+expect_error(npshm_create(nm, c(2, NA)), pattern = "dim\\[2\\] must be a whole number >= 0, not NA")
+expect_error(npshm_create(nm, c(2L, NA)), pattern = "dim\\[2\\] must be a whole number >= 0, not NA")
+expect_error(npshm_create(nm, "2"), pattern = "dim must be a numeric vector of extents")
+expect_error(npshm_create(nm, 2, type = "<f4"),
+             pattern = paste0("npshm_create ", nm, ": type '<f4' has no R view \\(R views: <f8 double"))
+expect_error(npshm_create(nm, 2, init = list(1, 2)), pattern = "init is list, the array is double")
+expect_error(npshm_create(nm, 2, type = "integer64", init = c(1, 2)),
+             pattern = "init is double, the array is integer64")
+expect_error(npshm_create(nm, 2, init = structure(c(0, 0), class = "integer64")),
+             pattern = "init is integer64, the array is double")
+expect_error(npshm_create(nm, 2, inplace = 1), pattern = "inplace must be TRUE or FALSE")
+expect_error(npshm_create(nm, 2, inplace = c(TRUE, TRUE)), pattern = "inplace must be TRUE or FALSE")
 expect_false(npshm_exists(nm))
+# Integer extents are extents too.
+y <- npshm_create(nm, c(2L, 3L), type = "integer", init = 1:6)
+expect_identical(dim(y), c(2L, 3L))
+expect_identical(as.vector(npshm_attach(nm, dim = c(2L, 3L))), 1:6)
+expect_error(npshm_attach(nm, dim = c(2L, NA)), pattern = paste0("npshm_attach ", nm, ": dim\\[2\\]"))
+expect_error(npshm_attach(nm, copy = NA), pattern = "copy must be TRUE or FALSE")
+expect_error(npshm_attach(nm, readonly = TRUE, inplace = TRUE),
+             pattern = paste0("npshm_attach ", nm, ": inplace = TRUE writes to shared memory, ",
+                              "which readonly = TRUE forbids"))
+expect_true(npshm_info(npshm_attach(nm, readonly = TRUE))$readonly)
+rm(y)
+npshm_delete(nm)
 
 ## An extent too large for an R dim: refused before anything is created.
 for (order in c("F", "C")) for (dim in list(c(0, 3e9), c(3e9, 0), c(2, 0, 2^31))) {
