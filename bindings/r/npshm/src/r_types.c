@@ -25,6 +25,8 @@ const npshm_r_view_type *npshm_r_view_type_of(const char *descr) {
 }
 
 const char *npshm_r_type_name_of(SEXP x) {
+  /* A factor's integers are codes into its levels, not values. */
+  if (Rf_isFactor(x)) return "factor";
   for (size_t i = 0; i < N_VIEW_TYPES; i++)
     if (view_types[i].r_class != NULL && (SEXPTYPE)TYPEOF(x) == view_types[i].sexptype &&
         Rf_inherits(x, view_types[i].r_class))

@@ -18,7 +18,8 @@ typedef struct npshm_r_view_type {
 const npshm_r_view_type *npshm_r_view_type_of(const char *descr);
 
 /* The R type name of the vector x, as the table spells it: "integer64"
-   for a double vector of that class, else R's own ("double", "list"). */
+   for a double vector of that class, "factor" for a factor (which no view
+   takes), else R's own ("double", "list"). */
 const char *npshm_r_type_name_of(SEXP x);
 
 /* The table for messages: "<f8 double, <i4 integer, ...". */

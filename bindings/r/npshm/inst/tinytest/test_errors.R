@@ -53,6 +53,9 @@ expect_error(npshm_create(nm, "2"), pattern = "dim must be a numeric vector of e
 expect_error(npshm_create(nm, 2, type = "<f4"),
              pattern = paste0("npshm_create ", nm, ": type '<f4' has no R view \\(R views: <f8 double"))
 expect_error(npshm_create(nm, 2, init = list(1, 2)), pattern = "init is list, the array is double")
+# a factor's integers are codes into its levels: not taken as values
+expect_error(npshm_create(nm, 2, type = "integer", init = factor(c("a", "b"))),
+             pattern = "init is factor, the array is integer")
 expect_error(npshm_create(nm, 2, type = "integer64", init = c(1, 2)),
              pattern = "init is double, the array is integer64")
 expect_error(npshm_create(nm, 2, init = structure(c(0, 0), class = "integer64")),
