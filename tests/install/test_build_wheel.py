@@ -67,6 +67,7 @@ def body(t):
             z.extractall(t.path("wheel"))
         info = f"npshm-{version}.dist-info"
         for needed in ("npshm/__init__.py", "npshm/__main__.py", "npshm/LICENSE",
+                       "npshm/py.typed", "npshm/_npshm.pyi",  # the stub is generated
                        f"{info}/METADATA", f"npshm-{version}.data/scripts/npshm"):
             check(needed in names, f"the wheel lacks {needed}")
         check(not [n for n in names if "libnpshm" in n], "the wheel carries a libnpshm")
