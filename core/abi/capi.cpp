@@ -89,7 +89,7 @@ static_assert(NPSHM_E_LAST == static_cast<int>(npshm::kLastErrc),
 NPSHM_LIFETIMES(NPSHM_CHECK_LIFETIME)
 #undef NPSHM_CHECK_LIFETIME
 static_assert(NPSHM_LIFETIME_COUNT == npshm::kLifetimeCount,
-              "npshm.h's NPSHM_LIFETIME_COUNT is not the number of rows of NPSHM_LIFETIMES (core/common/lifetimes.hpp)");
+              "npshm.h's NPSHM_LIFETIME_COUNT is not the number of NPSHM_LIFETIMES (core/common/lifetimes.hpp)");
 
 #define NPSHM_CHECK_ORDER(NAME, value)                                     \
   static_assert(NPSHM_ORDER_##NAME == static_cast<int>(npshm::Order::NAME), \
@@ -97,18 +97,20 @@ static_assert(NPSHM_LIFETIME_COUNT == npshm::kLifetimeCount,
 NPSHM_ORDERS(NPSHM_CHECK_ORDER)
 #undef NPSHM_CHECK_ORDER
 static_assert(NPSHM_ORDER_COUNT == npshm::kOrderCount,
-              "npshm.h's NPSHM_ORDER_COUNT is not the number of rows of NPSHM_ORDERS (core/common/orders.hpp)");
+              "npshm.h's NPSHM_ORDER_COUNT is not the number of NPSHM_ORDERS (core/common/orders.hpp)");
 
-static_assert(NPSHM_MAX_NDIM == npshm::kMaxNdim, "npshm.h's NPSHM_MAX_NDIM is not kMaxNdim (format/layout.hpp)");
-static_assert(NPSHM_MAX_NAME == npshm::kMaxNameBytes, "npshm.h's NPSHM_MAX_NAME is not kMaxNameBytes (store/names.hpp)");
-static_assert(NPSHM_DATA_ALIGN == npshm::kDataAlign, "npshm.h's NPSHM_DATA_ALIGN is not kDataAlign (format/file_format.hpp)");
+static_assert(NPSHM_MAX_NDIM == npshm::kMaxNdim, "npshm.h's NPSHM_MAX_NDIM is not kMaxNdim (core/format/layout.hpp)");
+static_assert(NPSHM_MAX_NAME == npshm::kMaxNameBytes,
+              "npshm.h's NPSHM_MAX_NAME is not kMaxNameBytes (core/store/names.hpp)");
+static_assert(NPSHM_DATA_ALIGN == npshm::kDataAlign,
+              "npshm.h's NPSHM_DATA_ALIGN is not kDataAlign (core/format/file_format.hpp)");
 static_assert(NPSHM_MS_ASYNC == npshm::kMsAsync && NPSHM_MS_SYNC == npshm::kMsSync &&
                   NPSHM_MS_INVALIDATE == npshm::kMsInvalidate,
-              "npshm.h's NPSHM_MS_* are not Segment::sync's flags (store/segment.hpp)");
+              "npshm.h's NPSHM_MS_* are not Segment::sync's flags (core/store/segment.hpp)");
 static_assert(NPSHM_WAIT_ANY_MAX == npshm::Waiter::kMaxArrays,
-              "npshm.h's NPSHM_WAIT_ANY_MAX is not Waiter::kMaxArrays (sync/waiting.hpp)");
+              "npshm.h's NPSHM_WAIT_ANY_MAX is not Waiter::kMaxArrays (core/sync/waiting.hpp)");
 static_assert(std::is_same<npshm_progress_fn, npshm::ProgressFn>::value,
-              "npshm.h's npshm_progress_fn is not Options::progress's type (common/options.hpp)");
+              "npshm.h's npshm_progress_fn is not Options::progress's type (core/common/options.hpp)");
 
 using npshm::Error;
 

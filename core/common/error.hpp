@@ -1,14 +1,15 @@
 // Errors inside the library.
 //
 // THE RULE: every internal function reports a failure by throwing
-// npshm::Error (a stable Errc code, error_codes.hpp; the errno behind it or
-// 0; and a message).  Nothing returns bool-plus-message or an errno for the caller
-// to turn into an error, except the thin wrappers of single system calls
-// behind platform.hpp, which return an errno exactly as the system call
-// would.  A function that knows which array it works on puts the operation
-// and the array first in the message ("attach shm://x: ..."); one that does
-// not (a parser of headers, dtypes, literals or references) throws the
-// cause alone, and its caller adds the context with Error::in:
+// npshm::Error (a stable code, Errc of error_codes.hpp; the errno behind
+// it or 0; and a message).  Nothing returns bool-plus-message or an errno
+// for the caller to turn into an error, except the thin wrappers of single
+// system calls behind platform.hpp, which return an errno exactly as the
+// system call would.  A function that knows which array it works on puts
+// the operation and the array first in the message ("attach shm://x:
+// ..."); one that does not (a parser of headers, dtypes, literals or
+// references) throws the cause alone, and its caller adds the context with
+// Error::in:
 //     try { ... parse ... } catch (const Error &e) { throw e.in(what); }
 // Only the C ABI (capi.cpp) catches for good: it stores the error as the
 // thread's last error (no exception ever crosses the C boundary).

@@ -18,16 +18,8 @@ static_assert(sizeof kLifetimes / sizeof kLifetimes[0] == kLifetimeCount, "one r
 
 }  // namespace
 
-std::optional<Lifetime> lifetime_from_value(long long value) noexcept {
-  const NamedValue<Lifetime> *row = row_of_value(kLifetimes, value);
-  return row ? std::optional<Lifetime>(row->value) : std::nullopt;
-}
-
-const char *lifetime_name(int value) noexcept {
-  const NamedValue<Lifetime> *row = row_of_value(kLifetimes, value);
-  return row ? row->name : nullptr;
-}
-
+std::optional<Lifetime> lifetime_from_value(long long value) noexcept { return value_of(kLifetimes, value); }
+const char *lifetime_name(int value) noexcept { return name_of(kLifetimes, value); }
 std::optional<Lifetime> lifetime_from_name(const char *name) noexcept { return value_of_name(kLifetimes, name); }
 
 const char *lifetime_names() noexcept {

@@ -23,10 +23,17 @@ constexpr bool runs_from_zero(const NamedValue<E> (&rows)[N]) {
   return true;
 }
 
-// The row of value, or nullptr for a value the table does not have.
+// The enumerator of a number, or nullopt for a number the table does not have.
 template <class E, std::size_t N>
-constexpr const NamedValue<E> *row_of_value(const NamedValue<E> (&rows)[N], long long value) noexcept {
-  return value >= 0 && value < static_cast<long long>(N) ? &rows[value] : nullptr;
+constexpr std::optional<E> value_of(const NamedValue<E> (&rows)[N], long long value) noexcept {
+  if (value < 0 || value >= static_cast<long long>(N)) return std::nullopt;
+  return rows[value].value;
+}
+
+// The name of a number, or nullptr for a number the table does not have.
+template <class E, std::size_t N>
+constexpr const char *name_of(const NamedValue<E> (&rows)[N], long long value) noexcept {
+  return value >= 0 && value < static_cast<long long>(N) ? rows[value].name : nullptr;
 }
 
 // The value named name, or nullopt (also for nullptr).

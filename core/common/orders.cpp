@@ -15,16 +15,8 @@ static_assert(sizeof kOrders / sizeof kOrders[0] == kOrderCount, "one row per or
 
 }  // namespace
 
-std::optional<Order> order_from_value(int value) noexcept {
-  const NamedValue<Order> *row = row_of_value(kOrders, value);
-  return row ? std::optional<Order>(row->value) : std::nullopt;
-}
-
-const char *order_name(int value) noexcept {
-  const NamedValue<Order> *row = row_of_value(kOrders, value);
-  return row ? row->name : nullptr;
-}
-
+std::optional<Order> order_from_value(int value) noexcept { return value_of(kOrders, value); }
+const char *order_name(int value) noexcept { return name_of(kOrders, value); }
 std::optional<Order> order_from_name(const char *name) noexcept { return value_of_name(kOrders, name); }
 
 }  // namespace npshm
