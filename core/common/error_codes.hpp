@@ -10,8 +10,9 @@
 
 // row(NAME, slug, value, usual_errno): NPSHM_E_<NAME> in the C ABI; the short
 // name ("not_found"), also Errc's enumerator; the stable value (never
-// renumbered: a new code takes the next one down); the errno a failure of
-// that kind usually carries (what the code means in errno's terms).
+// renumbered); the errno a failure of that kind usually carries (what the
+// code means in errno's terms).  A new code is a new last row, with the
+// next value down, and its NPSHM_E_ constant in npshm.h (NPSHM_E_LAST too).
 #define NPSHM_ERROR_CODES(row)                 \
   row(INVALID, invalid, -1, EINVAL)            \
   row(NOT_FOUND, not_found, -2, ENOENT)        \
@@ -25,7 +26,8 @@
   row(NO_MEMORY, no_memory, -10, ENOMEM)       \
   row(SYSTEM, system, -11, EIO)                \
   row(CANCELED, canceled, -12, ECANCELED)      \
-  row(TIMEOUT, timeout, -13, ETIMEDOUT)
+  row(TIMEOUT, timeout, -13, ETIMEDOUT)        \
+  /* (the end of the list) */
 
 namespace npshm {
 

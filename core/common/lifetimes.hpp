@@ -11,11 +11,15 @@
 
 // row(NAME, name, value): NPSHM_LIFETIME_<NAME> in the C ABI; the name
 // ("owner"), also Lifetime's enumerator; the stable value (it is written
-// into files: never renumbered, a new policy takes the next one).
+// into files: never renumbered).  A new policy is a new last row, with the
+// next value, and its NPSHM_LIFETIME_ constant in npshm.h
+// (NPSHM_LIFETIME_COUNT too); what it does is segment.cpp's and
+// exit_hook.cpp's.
 #define NPSHM_LIFETIMES(row)      \
   row(PERSISTENT, persistent, 0)  \
   row(OWNER, owner, 1)            \
-  row(LAST, last, 2)
+  row(LAST, last, 2)              \
+  /* (the end of the list) */
 
 namespace npshm {
 

@@ -12,7 +12,8 @@
 // spelling, "C" or "F") and Order's enumerator; the stable value.
 #define NPSHM_ORDERS(row) \
   row(C, 0)               \
-  row(F, 1)
+  row(F, 1)               \
+  /* (the end of the list) */
 
 namespace npshm {
 
