@@ -18,8 +18,10 @@ and prints every circle (a strongly connected set of two or more modules,
 or a module importing itself), with one of its cycles spelled out.  Also
 checks the layers of core/ (CORE_LAYERS): a file includes from its own
 folder and from folders of lower layers only, and prints every include
-that reaches up or sideways.  Exits 1 if there is either.  --graph prints
-every edge too.
+that reaches up or sideways; and that only core/abi/ includes the C ABI's
+header (ABI_HEADER): the rest of the core has its own enumerations and
+constants, which abi/capi.cpp maps to the ABI's.  Exits 1 if there is any
+of these.  --graph prints every edge too.
 """
 
 import argparse
@@ -35,6 +37,10 @@ C_EXTENSIONS = (".c", ".cpp", ".h", ".hpp")
 # each other.
 CORE_LAYERS = [["abi"], ["sync"], ["store"], ["format"], ["common", "platform"]]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# The C ABI's public header, and the core/ folders that may include it.
+ABI_HEADER = "npshm.h"
+ABI_FOLDERS = ["abi"]
+ANY_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]([^">]+)[">]', re.M)
 
 
 def python_graph(root, package_dir):
@@ -122,6 +128,28 @@ def layer_violations(edges):
     return sorted(bad)
 
 
+def abi_header_includes(root):
+    """(file, line) of every include of ABI_HEADER in core/ outside
+    ABI_FOLDERS, as "<...>" or "..." and by any path ending in it."""
+    base = os.path.join(root, "core")
+    found = []
+    for d, _, files in os.walk(base):
+        rel_dir = os.path.relpath(d, base).replace(os.sep, "/")
+        if rel_dir.split("/")[0] in ABI_FOLDERS:
+            continue
+        for f in files:
+            if not f.endswith(C_EXTENSIONS):
+                continue
+            path = os.path.join(d, f)
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+            for m in ANY_INCLUDE.finditer(text):
+                if os.path.basename(m.group(1)) == ABI_HEADER:
+                    line = text.count("\n", 0, m.start(1)) + 1
+                    found.append((os.path.relpath(path, root).replace(os.sep, "/"), line))
+    return sorted(found)
+
+
 def circles(edges):
     """Strongly connected components of two or more nodes (Tarjan)."""
     index, low, on_stack, stack, found = {}, {}, set(), [], []
@@ -202,8 +230,13 @@ def main():
         for v, w, why in layer_violations(edges):
             layers += 1
             print(f"layer: {v} includes {w}: {why}")
-    print(f"check_imports: {modules} modules, {bad} circle(s), {layers} include(s) against core's layers")
-    return 1 if bad or layers else 0
+    abi = abi_header_includes(root) if os.path.isdir(os.path.join(root, "core")) else []
+    for path, line in abi:
+        print(f"abi header: {path}:{line} includes {ABI_HEADER}: only core/{', core/'.join(ABI_FOLDERS)}/ may "
+              "(the core uses its own enumerations and constants; abi/capi.cpp maps them to the ABI's)")
+    print(f"check_imports: {modules} modules, {bad} circle(s), {layers} include(s) against core's layers, "
+          f"{len(abi)} include(s) of {ABI_HEADER} outside core/abi/")
+    return 1 if bad or layers or abi else 0
 
 
 if __name__ == "__main__":

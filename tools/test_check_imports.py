@@ -2,7 +2,8 @@
 """check_imports.py catches what it is for: on a scratch tree it passes
 without circles and fails, naming the modules, on a Python circle (also a
 lazy import inside a function), a relative-import circle in a subpackage
-and a C include circle; and on an include against core's layers."""
+and a C include circle; on an include against core's layers; and on an
+include of the ABI header npshm.h from core/ outside core/abi/."""
 import os
 import subprocess
 import sys
@@ -55,6 +56,16 @@ def main():
         "core include sideways": ({"core/common/c.cpp": '#include "platform/p.hpp"\n',
                                    "core/platform/p.hpp": ""},
                                   1, ["core/common/c includes core/platform/p"]),
+        "ABI header in core/abi/ only": ({"core/abi/capi.cpp": '#include "npshm.h"\n#include "common/c.hpp"\n',
+                                          "core/common/c.hpp": "// the core's own codes; see npshm.h\n",
+                                          "include/npshm.h": ""}, 0, []),
+        "ABI header in a core header": ({"core/common/c.hpp": '#pragma once\n\n#include "npshm.h"\n',
+                                         "include/npshm.h": ""},
+                                        1, ["core/common/c.hpp:3 includes npshm.h"]),
+        "ABI header by another spelling": ({"core/store/s.cpp": "#include <stdio.h>\n#  include <npshm.h>\n",
+                                            "core/format/f.cpp": '#include "../../include/npshm.h"\n'},
+                                           1, ["core/store/s.cpp:2 includes npshm.h",
+                                               "core/format/f.cpp:1 includes npshm.h"]),
     }
     for title, (files, expected, names) in cases.items():
         with tempfile.TemporaryDirectory(prefix="npshm-test-imports-") as root:

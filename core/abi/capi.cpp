@@ -1,17 +1,23 @@
 // The C ABI: each function translates its arguments, forwards to the C++
 // internals and turns exceptions into the thread's last error.  No
-// exception ever crosses this boundary.
+// exception ever crosses this boundary.  The only core file that sees
+// npshm.h: the core's enumerations and constants become the ABI's here,
+// checked at compile time to be the same values.
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 #include <new>
+#include <optional>
+#include <type_traits>
 
 #include "sync/array_lock.hpp"
 #include "store/catalog.hpp"
 #include "store/load_save.hpp"
 #include "common/error.hpp"
 #include "common/error_codes.hpp"
+#include "format/file_format.hpp"
+#include "format/layout.hpp"
 #include "store/host_identity.hpp"
 #include "common/lifetimes.hpp"
 #include "store/names.hpp"
@@ -65,9 +71,58 @@ struct npshm_dtype_info {
   }
 };
 
+// Every row of the core's lists is declared in npshm.h with the same value:
+// a row added to the core without its NPSHM_ constant (or with another
+// value) stops the build here.
+#define NPSHM_CHECK_ERROR_CODE(NAME, slug, value, usual_errno)          \
+  static_assert(NPSHM_E_##NAME == static_cast<int>(npshm::Errc::slug), \
+                "npshm.h's NPSHM_E_" #NAME " differs from NPSHM_ERROR_CODES (core/common/error_codes.hpp)");
+NPSHM_ERROR_CODES(NPSHM_CHECK_ERROR_CODE)
+#undef NPSHM_CHECK_ERROR_CODE
+static_assert(NPSHM_OK == static_cast<int>(npshm::Errc::ok), "npshm.h's NPSHM_OK is not Errc::ok");
+static_assert(NPSHM_E_LAST == static_cast<int>(npshm::kLastErrc),
+              "npshm.h's NPSHM_E_LAST is not the last row of NPSHM_ERROR_CODES (core/common/error_codes.hpp)");
+
+#define NPSHM_CHECK_LIFETIME(NAME, name, value)                                \
+  static_assert(NPSHM_LIFETIME_##NAME == static_cast<int>(npshm::Lifetime::name), \
+                "npshm.h's NPSHM_LIFETIME_" #NAME " differs from NPSHM_LIFETIMES (core/common/lifetimes.hpp)");
+NPSHM_LIFETIMES(NPSHM_CHECK_LIFETIME)
+#undef NPSHM_CHECK_LIFETIME
+static_assert(NPSHM_LIFETIME_COUNT == npshm::kLifetimeCount,
+              "npshm.h's NPSHM_LIFETIME_COUNT is not the number of NPSHM_LIFETIMES (core/common/lifetimes.hpp)");
+
+#define NPSHM_CHECK_ORDER(NAME, value)                                     \
+  static_assert(NPSHM_ORDER_##NAME == static_cast<int>(npshm::Order::NAME), \
+                "npshm.h's NPSHM_ORDER_" #NAME " differs from NPSHM_ORDERS (core/common/orders.hpp)");
+NPSHM_ORDERS(NPSHM_CHECK_ORDER)
+#undef NPSHM_CHECK_ORDER
+static_assert(NPSHM_ORDER_COUNT == npshm::kOrderCount,
+              "npshm.h's NPSHM_ORDER_COUNT is not the number of NPSHM_ORDERS (core/common/orders.hpp)");
+
+static_assert(NPSHM_MAX_NDIM == npshm::kMaxNdim, "npshm.h's NPSHM_MAX_NDIM is not kMaxNdim (core/format/layout.hpp)");
+static_assert(NPSHM_MAX_NAME == npshm::kMaxNameBytes,
+              "npshm.h's NPSHM_MAX_NAME is not kMaxNameBytes (core/store/names.hpp)");
+static_assert(NPSHM_DATA_ALIGN == npshm::kDataAlign,
+              "npshm.h's NPSHM_DATA_ALIGN is not kDataAlign (core/format/file_format.hpp)");
+static_assert(NPSHM_MS_ASYNC == npshm::kMsAsync && NPSHM_MS_SYNC == npshm::kMsSync &&
+                  NPSHM_MS_INVALIDATE == npshm::kMsInvalidate,
+              "npshm.h's NPSHM_MS_* are not Segment::sync's flags (core/store/segment.hpp)");
+static_assert(NPSHM_WAIT_ANY_MAX == npshm::Waiter::kMaxArrays,
+              "npshm.h's NPSHM_WAIT_ANY_MAX is not Waiter::kMaxArrays (core/sync/waiting.hpp)");
+static_assert(std::is_same<npshm_progress_fn, npshm::ProgressFn>::value,
+              "npshm.h's npshm_progress_fn is not Options::progress's type (core/common/options.hpp)");
+
 using npshm::Error;
 
 namespace {
+
+// A core enumeration's value as the C ABI's int (the same numbers: see the
+// checks above).
+template <class E>
+constexpr int to_abi(E value) noexcept {
+  static_assert(std::is_enum<E>::value, "an enumeration of the core");
+  return static_cast<int>(value);
+}
 
 // Run f; on an exception record it as the last error and return fallback.
 template <class F, class R>
@@ -77,11 +132,11 @@ R guarded(F &&f, R fallback) noexcept {
   } catch (const Error &e) {  // (the handlers themselves never allocate)
     npshm::set_last_error(e.code(), e.what(), e.sys_errno());
   } catch (const std::bad_alloc &) {
-    npshm::set_last_error(NPSHM_E_NO_MEMORY, "out of memory", ENOMEM);
+    npshm::set_last_error(npshm::Errc::no_memory, "out of memory", ENOMEM);
   } catch (const std::exception &e) {
-    npshm::set_last_error(NPSHM_E_SYSTEM, e.what(), 0);
+    npshm::set_last_error(npshm::Errc::system, e.what(), 0);
   } catch (...) {
-    npshm::set_last_error(NPSHM_E_SYSTEM, "internal error", 0);
+    npshm::set_last_error(npshm::Errc::system, "internal error", 0);
   }
   return fallback;
 }
@@ -91,7 +146,7 @@ R guarded(F &&f, R fallback) noexcept {
 template <class F>
 int guarded_code(F &&f) noexcept {
   int r = guarded(std::forward<F>(f), INT_MIN);
-  return r == INT_MIN ? npshm::last_error_code() : r;
+  return r == INT_MIN ? to_abi(npshm::last_error_code()) : r;
 }
 
 const npshm::Options &opts_or_default(const npshm_options *opts) {
@@ -109,7 +164,7 @@ npshm_list *new_list(std::vector<npshm::ArrayInfo> infos) {
   return list.release();
 }
 
-[[noreturn]] void invalid(const std::string &message) { throw Error(NPSHM_E_INVALID, message); }
+[[noreturn]] void invalid(const std::string &message) { throw Error(npshm::Errc::invalid, message); }
 
 npshm::Dtype dtype_or_throw(const char *descr, const std::string &what) {
   if (!descr) invalid(what + ": dtype is NULL");
@@ -140,31 +195,30 @@ int npshm_version_number(void) { return NPSHM_VERSION_NUMBER; }
 
 /* Errors ----------------------------------------------------------------- */
 
-int npshm_last_error(void) { return npshm::last_error_code(); }
+int npshm_last_error(void) { return to_abi(npshm::last_error_code()); }
 const char *npshm_last_message(void) { return npshm::last_error_message(); }
 int npshm_last_errno(void) { return npshm::last_error_errno(); }
 void npshm_clear_error(void) { npshm::clear_last_error(); }
 
 const char *npshm_error_name(int code) {
-  const npshm::ErrorCode *row = npshm::find_error_code(code);
+  const npshm::ErrorCodeRow *row = npshm::find_error_code(code);
   return row ? row->name : "unknown";
 }
 
 const char *npshm_error_slug(int code) {
-  const npshm::ErrorCode *row = npshm::find_error_code(code);
+  const npshm::ErrorCodeRow *row = npshm::find_error_code(code);
   return row ? row->slug : nullptr;
 }
 
 int npshm_error_errno(int code) {
-  const npshm::ErrorCode *row = npshm::find_error_code(code);
+  const npshm::ErrorCodeRow *row = npshm::find_error_code(code);
   return row ? row->usual_errno : 0;
 }
 
 const char *npshm_lifetime_name(int lifetime) { return npshm::lifetime_name(lifetime); }
 
 int npshm_lifetime_from_name(const char *name) {
-  const int lifetime = npshm::lifetime_from_name(name);
-  if (lifetime >= 0) return lifetime;
+  if (const std::optional<npshm::Lifetime> lifetime = npshm::lifetime_from_name(name)) return to_abi(*lifetime);
   guarded_code([&]() -> int {
     invalid(std::string("unknown lifetime '") + (name ? name : "(null)") + "' (" + npshm::lifetime_names() + ")");
   });
@@ -174,8 +228,7 @@ int npshm_lifetime_from_name(const char *name) {
 const char *npshm_order_name(int order) { return npshm::order_name(order); }
 
 int npshm_order_from_name(const char *name) {
-  const int order = npshm::order_from_name(name);
-  if (order >= 0) return order;
+  if (const std::optional<npshm::Order> order = npshm::order_from_name(name)) return to_abi(*order);
   guarded_code([&]() -> int { invalid(std::string("unknown order '") + (name ? name : "(null)") + "' (C or F)"); });
   return -1;
 }
@@ -500,7 +553,7 @@ size_t npshm_nbytes(const npshm_array *a) { return a ? a->segment->layout().nbyt
 const char *npshm_name(const npshm_array *a) { return a ? a->segment->location().name.c_str() : nullptr; }
 const char *npshm_path(const npshm_array *a) { return a ? a->segment->location().path.c_str() : nullptr; }
 int npshm_is_readonly(const npshm_array *a) { return a ? a->segment->readonly() : 0; }
-int npshm_lifetime(const npshm_array *a) { return a ? a->segment->lifetime() : -1; }
+int npshm_lifetime(const npshm_array *a) { return a ? to_abi(a->segment->lifetime()) : -1; }
 int npshm_is_creator(const npshm_array *a) { return a ? a->segment->creator() : 0; }
 uint64_t npshm_id(const npshm_array *a) { return a ? a->segment->id() : 0; }
 size_t npshm_page_size(const npshm_array *a) {
@@ -626,7 +679,7 @@ npshm_info *npshm_stat(const char *name, const npshm_options *opts) {
 
 void npshm_info_free(npshm_info *info) { delete info; }
 
-int npshm_info_status(const npshm_info *i) { return i ? i->info.status : NPSHM_E_INVALID; }
+int npshm_info_status(const npshm_info *i) { return i ? to_abi(i->info.status) : NPSHM_E_INVALID; }
 const char *npshm_info_message(const npshm_info *i) { return i ? i->info.message.c_str() : ""; }
 const char *npshm_info_name(const npshm_info *i) { return i ? i->info.location.name.c_str() : nullptr; }
 const char *npshm_info_path(const npshm_info *i) { return i ? i->info.location.path.c_str() : nullptr; }
@@ -638,7 +691,7 @@ int npshm_info_order(const npshm_info *i) {
 }
 size_t npshm_info_itemsize(const npshm_info *i) { return i ? i->info.layout.dtype.itemsize : 0; }
 size_t npshm_info_nbytes(const npshm_info *i) { return i ? i->info.layout.nbytes : 0; }
-int npshm_info_lifetime(const npshm_info *i) { return i ? i->info.lifetime : -1; }
+int npshm_info_lifetime(const npshm_info *i) { return i ? to_abi(i->info.lifetime) : -1; }
 int npshm_info_holders(const npshm_info *i) { return i ? npshm::holder_count(i->info) : -1; }
 uint64_t npshm_info_file_size(const npshm_info *i) { return i ? i->info.file_size : 0; }
 size_t npshm_info_page_size(const npshm_info *i) {

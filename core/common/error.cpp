@@ -11,7 +11,7 @@ namespace npshm {
 namespace {
 
 struct LastError {
-  int code = NPSHM_OK;
+  Errc code = Errc::ok;
   int sys_errno = 0;
   std::string message;
 };
@@ -20,30 +20,30 @@ thread_local LastError last_error;
 
 }  // namespace
 
-int code_from_errno(int err) noexcept {
+Errc code_from_errno(int err) noexcept {
   switch (err) {
     case ENOENT:
     case ENOTDIR:
-      return NPSHM_E_NOT_FOUND;
+      return Errc::not_found;
     case EEXIST:
-      return NPSHM_E_EXISTS;
+      return Errc::exists;
     case ENOSPC:
     case EDQUOT:
     case EFBIG:
-      return NPSHM_E_NO_SPACE;
+      return Errc::no_space;
     case EACCES:
     case EPERM:
     case EROFS:
-      return NPSHM_E_PERMISSION;
+      return Errc::permission;
     case ENOMEM:
-      return NPSHM_E_NO_MEMORY;
+      return Errc::no_memory;
     case EINVAL:
     case ENAMETOOLONG:
-      return NPSHM_E_INVALID;
+      return Errc::invalid;
     case EAGAIN:
-      return NPSHM_E_BUSY;
+      return Errc::busy;
     default:
-      return NPSHM_E_SYSTEM;
+      return Errc::system;
   }
 }
 
@@ -51,7 +51,7 @@ void throw_system(const std::string &what, int err) {
   throw_system(what, err, code_from_errno(err));
 }
 
-void throw_system(const std::string &what, int err, int code) {
+void throw_system(const std::string &what, int err, Errc code) {
   throw Error(code, what + " (" + std::strerror(err) + ")", err);
 }
 
@@ -66,7 +66,7 @@ std::string permission_denied_message(const std::string &what, bool wanted_write
   return what + ": permission denied";
 }
 
-void set_last_error(int code, const char *message, int sys_errno) noexcept {
+void set_last_error(Errc code, const char *message, int sys_errno) noexcept {
   try {
     // Names and header text come from others: nothing in a message may
     // drive the terminal it is printed on.
@@ -79,12 +79,12 @@ void set_last_error(int code, const char *message, int sys_errno) noexcept {
 }
 
 void clear_last_error() noexcept {
-  last_error.code = NPSHM_OK;
+  last_error.code = Errc::ok;
   last_error.sys_errno = 0;
   last_error.message.clear();
 }
 
-int last_error_code() noexcept { return last_error.code; }
+Errc last_error_code() noexcept { return last_error.code; }
 int last_error_errno() noexcept { return last_error.sys_errno; }
 const char *last_error_message() noexcept { return last_error.message.c_str(); }
 

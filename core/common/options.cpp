@@ -7,12 +7,13 @@
 namespace npshm {
 
 namespace {
-[[noreturn]] void invalid(const std::string &why) { throw Error(NPSHM_E_INVALID, why); }
+[[noreturn]] void invalid(const std::string &why) { throw Error(Errc::invalid, why); }
 }  // namespace
 
 void Options::set_lifetime(int value) {
-  if (!lifetime_name(value)) invalid("unknown lifetime " + std::to_string(value));
-  lifetime = value;
+  const std::optional<Lifetime> known = lifetime_from_value(value);
+  if (!known) invalid("unknown lifetime " + std::to_string(value));
+  lifetime = *known;
 }
 
 void Options::set_mode(unsigned int value) {

@@ -8,12 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "npshm.h"
+#include "common/lifetimes.hpp"
 
 namespace npshm {
 
+// A caller's progress callback: bytes done so far, the total, the caller's
+// context; non-zero stops the copy (the C ABI's npshm_progress_fn).
+using ProgressFn = int (*)(std::uint64_t done, std::uint64_t total, void *context);
+
 struct Options {
-  int lifetime = NPSHM_LIFETIME_PERSISTENT;
+  Lifetime lifetime = Lifetime::persistent;
   unsigned int mode = 0600;
   std::vector<unsigned char> fill;  // empty: zero fill
   bool readonly = false;
@@ -26,12 +30,12 @@ struct Options {
   bool allow_other_owner = false;   // attach: accept another non-root user's file
   bool ref_writable = false;        // npshm_ref_attach: writable, whatever the reference grants
   bool no_clobber = false;          // save: never replace anything at the target
-  npshm_progress_fn progress = nullptr;
+  ProgressFn progress = nullptr;
   void *progress_context = nullptr;
 
   // The settings whose value can be wrong (npshm_options_set_*): each
-  // checks it and throws Error(NPSHM_E_INVALID) with the cause.
-  void set_lifetime(int value);
+  // checks it and throws Error(Errc::invalid) with the cause.
+  void set_lifetime(int value);  // a value of Lifetime
   void set_mode(unsigned int value);
   // item null: no fill (zeros); else size bytes, at least one.
   void set_fill(const void *item, std::size_t size);

@@ -1,45 +1,22 @@
-// The table of memory orders (see orders.hpp).
+// The table of memory orders, made from NPSHM_ORDERS (see orders.hpp).
 #include "common/orders.hpp"
 
-#include <cstddef>
-#include <cstring>
-
-#include "npshm.h"
+#include "common/named_values.hpp"
 
 namespace npshm {
 
 namespace {
 
-struct Order {
-  int value;
-  const char *name;
-};
-
-constexpr Order kOrders[] = {
-    {NPSHM_ORDER_C, "C"},
-    {NPSHM_ORDER_F, "F"},
-};
-constexpr std::size_t kCount = sizeof kOrders / sizeof kOrders[0];
-
-constexpr bool rows_run_from_zero() {
-  for (std::size_t i = 0; i < kCount; ++i)
-    if (kOrders[i].value != static_cast<int>(i)) return false;
-  return true;
-}
-static_assert(rows_run_from_zero(), "orders run from 0 up, one row each, in order");
-static_assert(kCount == NPSHM_ORDER_COUNT, "NPSHM_ORDER_COUNT (npshm.h) is the table's size");
+#define NPSHM_ORDER_ROW(NAME, value) {Order::NAME, #NAME},
+constexpr NamedValue<Order> kOrders[] = {NPSHM_ORDERS(NPSHM_ORDER_ROW)};
+#undef NPSHM_ORDER_ROW
+static_assert(runs_from_zero(kOrders), "NPSHM_ORDERS: values run from 0 up, one row each, in order");
+static_assert(sizeof kOrders / sizeof kOrders[0] == kOrderCount, "one row per order");
 
 }  // namespace
 
-const char *order_name(int order) noexcept {
-  return order >= 0 && order < static_cast<int>(kCount) ? kOrders[order].name : nullptr;
-}
-
-int order_from_name(const char *name) noexcept {
-  if (!name) return -1;
-  for (const Order &o : kOrders)
-    if (std::strcmp(name, o.name) == 0) return o.value;
-  return -1;
-}
+std::optional<Order> order_from_value(int value) noexcept { return value_of(kOrders, value); }
+const char *order_name(int value) noexcept { return name_of(kOrders, value); }
+std::optional<Order> order_from_name(const char *name) noexcept { return value_of_name(kOrders, name); }
 
 }  // namespace npshm

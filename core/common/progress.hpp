@@ -1,4 +1,4 @@
-// Reporting progress of long copies to the caller's npshm_progress_fn.
+// Reporting progress of long copies to the caller's callback (Options::progress).
 #pragma once
 
 #include <cstdint>
@@ -12,11 +12,11 @@ namespace npshm {
 // Bytes copied between two progress reports.
 constexpr std::uint64_t kProgressStep = std::uint64_t{64} << 20;
 
-// Tell the callback, if any; throws Error(NPSHM_E_CANCELED) if it says stop.
+// Tell the callback, if any; throws Error(Errc::canceled) if it says stop.
 inline void report_progress(const Options &opts, std::uint64_t done, std::uint64_t total,
                             const std::string &what) {
   if (opts.progress && opts.progress(done, total, opts.progress_context) != 0)
-    throw Error(NPSHM_E_CANCELED, what + ": canceled");
+    throw Error(Errc::canceled, what + ": canceled");
 }
 
 }  // namespace npshm

@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kMaxItemsize = std::size_t{1} << 31;
 constexpr int kMaxDepth = 16;
 
-[[noreturn]] void fail(const std::string &why) { throw Error(NPSHM_E_INVALID, why); }
+[[noreturn]] void fail(const std::string &why) { throw Error(Errc::invalid, why); }
 
 char native_order() {
   const std::uint16_t probe = 1;

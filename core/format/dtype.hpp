@@ -38,7 +38,7 @@ struct DtypeField {
 };
 
 // Parse a descr given as text (as a user passes it or as it appears in a
-// header's 'descr' value).  Throws Error(NPSHM_E_INVALID) with the cause
+// header's 'descr' value).  Throws Error(Errc::invalid) with the cause
 // alone (the caller adds the context, see error.hpp).
 Dtype parse_dtype(std::string_view text);
 

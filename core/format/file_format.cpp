@@ -12,7 +12,6 @@
 #include "common/error.hpp"
 #include "common/escape.hpp"
 #include "format/literal.hpp"
-#include "npshm.h"
 
 namespace npshm {
 
@@ -23,7 +22,7 @@ const char kTrailerMagic[8] = {'N', 'P', 'S', 'H', 'M', 'T', 'R', 'L'};
 constexpr std::uint32_t kTrailerVersion = 1;
 
 // A bad header: the cause alone (callers add the file, see error.hpp).
-[[noreturn]] void fail(const std::string &why) { throw Error(NPSHM_E_FORMAT, why); }
+[[noreturn]] void fail(const std::string &why) { throw Error(Errc::format, why); }
 
 void put_le(unsigned char *p, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
@@ -184,7 +183,7 @@ ParsedHeader parse_header(const unsigned char *bytes, std::size_t len, std::uint
   if (shape->kind != Literal::Kind::Tuple) {
     fail(".npy header: 'shape' is not a tuple");
   }
-  if (shape->items.size() > NPSHM_MAX_NDIM) {
+  if (shape->items.size() > kMaxNdim) {
     fail(".npy header: too many dimensions (" + std::to_string(shape->items.size()) + ")");
   }
   std::vector<std::int64_t> extents;
@@ -230,7 +229,7 @@ void format_trailer(const Trailer &trailer, std::uint64_t data_offset, std::uint
   std::memset(out, 0, kTrailerSize);
   std::memcpy(out, kTrailerMagic, 8);
   put_le(out + 8, kTrailerVersion, 4);
-  put_le(out + 12, trailer.lifetime, 4);
+  put_le(out + 12, static_cast<std::uint32_t>(trailer.lifetime), 4);
   put_le(out + 16, data_offset, 8);
   put_le(out + 24, nbytes, 8);
   put_le(out + 32, trailer.id, 8);
@@ -247,9 +246,9 @@ bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_o
   if (std::memcmp(bytes, kTrailerMagic, 8) != 0) return false;
   if (get_le(bytes + 8, 4) != kTrailerVersion) return false;
   if (get_le(bytes + 16, 8) != data_offset || get_le(bytes + 24, 8) != nbytes) return false;
-  const std::uint64_t lifetime = get_le(bytes + 12, 4);
-  if (lifetime > NPSHM_LIFETIME_LAST) return false;
-  out.lifetime = static_cast<std::uint32_t>(lifetime);
+  const std::optional<Lifetime> lifetime = lifetime_from_value(static_cast<long long>(get_le(bytes + 12, 4)));
+  if (!lifetime) return false;
+  out.lifetime = *lifetime;
   out.id = get_le(bytes + 32, 8);
   out.dev = get_le(bytes + 40, 8);
   out.ino = get_le(bytes + 48, 8);
@@ -265,10 +264,10 @@ bool parse_trailer(const unsigned char bytes[kTrailerSize], std::uint64_t data_o
   return true;
 }
 
-int effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory) {
-  if (!fh.has_trailer || !in_shm_directory) return NPSHM_LIFETIME_PERSISTENT;
-  if (fh.trailer.ino == 0 || fh.trailer.dev != dev || fh.trailer.ino != ino) return NPSHM_LIFETIME_PERSISTENT;
-  return static_cast<int>(fh.trailer.lifetime);
+Lifetime effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory) {
+  if (!fh.has_trailer || !in_shm_directory) return Lifetime::persistent;
+  if (fh.trailer.ino == 0 || fh.trailer.dev != dev || fh.trailer.ino != ino) return Lifetime::persistent;
+  return fh.trailer.lifetime;
 }
 
 ParsedHeader read_header(int fd, std::uint64_t file_size) {

@@ -28,10 +28,13 @@
 #include <cstdint>
 #include <string>
 
+#include "common/lifetimes.hpp"
 #include "format/layout.hpp"
-#include "npshm.h"
 
 namespace npshm {
+
+// The alignment of the data of created files (published as NPSHM_DATA_ALIGN).
+constexpr std::size_t kDataAlign = 4096;
 
 constexpr std::size_t kTrailerSize = 64;
 constexpr std::size_t kSyncSize = 16;
@@ -47,8 +50,8 @@ std::uint64_t created_file_size(std::uint64_t data_offset, std::uint64_t nbytes)
 constexpr std::size_t kMaxHeaderBytes = std::size_t{4} << 20;
 
 // The header bytes for a layout: length is the data offset, a multiple of
-// align (NPSHM_DATA_ALIGN; on hugetlbfs the huge page size).
-std::string format_header(const Layout &layout, std::size_t align = NPSHM_DATA_ALIGN);
+// align (kDataAlign; on hugetlbfs the huge page size).
+std::string format_header(const Layout &layout, std::size_t align = kDataAlign);
 
 struct ParsedHeader {
   Layout layout;
@@ -57,12 +60,12 @@ struct ParsedHeader {
 
 // Parse and check an NPY header found at the start of a file of file_size
 // bytes; bytes holds the first min(file_size, kMaxHeaderBytes + 12) bytes.
-// Every field is checked against file_size.  Throws Error(NPSHM_E_FORMAT)
+// Every field is checked against file_size.  Throws Error(Errc::format)
 // with the cause alone (callers add the file, see error.hpp).
 ParsedHeader parse_header(const unsigned char *bytes, std::size_t len, std::uint64_t file_size);
 
 struct Trailer {
-  std::uint32_t lifetime = 0;
+  Lifetime lifetime = Lifetime::persistent;
   std::uint64_t id = 0;  // random, set at create; 0: unknown (older files)
   std::uint64_t dev = 0;  // st_dev, st_ino of the file created with this
   std::uint64_t ino = 0;  // trailer (0, 0: unbound, so persistent)
@@ -92,20 +95,20 @@ struct FileHeader {
 
 // Read and check the header of an open file of file_size bytes with pread
 // (no mapping, so a short file cannot SIGBUS).  Throws Error with the cause
-// alone: NPSHM_E_FORMAT for a bad file, or the system error of a failed
+// alone: Errc::format for a bad file, or the system error of a failed
 // read ("cannot read the header (...)").
 ParsedHeader read_header(int fd, std::uint64_t file_size);
 
 // read_header, then the trailer with pread.  Throws as read_header.
 FileHeader read_file_header(int fd, std::uint64_t file_size);
 
-// The lifetime policy that applies to a file: the trailer's, but only for
-// the very file it was created for (same device and inode) and only in the
-// shm directory; PERSISTENT for a copy, a file:// name, or a plain .npy.
 // The offset of the sync block in a file of file_size bytes, or 0 if it has
 // none (a plain .npy, a file of an earlier release, or one too short).
 std::uint64_t sync_offset(const FileHeader &fh, std::uint64_t file_size);
 
-int effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory);
+// The lifetime policy that applies to a file: the trailer's, but only for
+// the very file it was created for (same device and inode) and only in the
+// shm directory; persistent for a copy, a file:// name, or a plain .npy.
+Lifetime effective_lifetime(const FileHeader &fh, std::uint64_t dev, std::uint64_t ino, bool in_shm_directory);
 
 }  // namespace npshm

@@ -2,7 +2,6 @@
 #include "format/layout.hpp"
 
 #include "common/error.hpp"
-#include "npshm.h"
 #include "common/orders.hpp"
 
 namespace npshm {
@@ -14,11 +13,11 @@ constexpr std::uint64_t kMaxBytes = (std::uint64_t{1} << 62);
 }  // namespace
 
 namespace {
-[[noreturn]] void invalid(const std::string &why) { throw Error(NPSHM_E_INVALID, why); }
+[[noreturn]] void invalid(const std::string &why) { throw Error(Errc::invalid, why); }
 
 void check_ndim(int ndim) {
-  if (ndim < 0 || ndim > NPSHM_MAX_NDIM)
-    invalid("ndim " + std::to_string(ndim) + " is out of range 0.." + std::to_string(NPSHM_MAX_NDIM));
+  if (ndim < 0 || ndim > kMaxNdim)
+    invalid("ndim " + std::to_string(ndim) + " is out of range 0.." + std::to_string(kMaxNdim));
 }
 }  // namespace
 
@@ -61,8 +60,9 @@ Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool
 }
 
 Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, int order) {
-  if (!order_name(order)) invalid("order " + std::to_string(order) + " is neither C nor F");
-  return make_layout(dtype, ndim, shape, order == NPSHM_ORDER_F);
+  const std::optional<Order> known = order_from_value(order);
+  if (!known) invalid("order " + std::to_string(order) + " is neither C nor F");
+  return make_layout(dtype, ndim, shape, *known == Order::F);
 }
 
 }  // namespace npshm
@@ -90,7 +90,7 @@ void check_view_inside(std::int64_t offset, const std::vector<std::int64_t> &sha
   if (shape.size() != strides.size())
     invalid("the view has " + std::to_string(shape.size()) + " extents but " + std::to_string(strides.size()) +
          " strides");
-  if (shape.size() > NPSHM_MAX_NDIM) invalid("the view has more than " + std::to_string(NPSHM_MAX_NDIM) + " dimensions");
+  if (shape.size() > kMaxNdim) invalid("the view has more than " + std::to_string(kMaxNdim) + " dimensions");
   const auto size = static_cast<std::int64_t>(nbytes);  // nbytes < 2**62 (make_layout)
   if (offset < 0 || offset > size)
     invalid("the view's offset " + std::to_string(offset) + " is outside the data (" + std::to_string(nbytes) +

@@ -10,6 +10,9 @@
 
 namespace npshm {
 
+// The most dimensions an array may have (published as NPSHM_MAX_NDIM).
+constexpr int kMaxNdim = 64;
+
 struct Layout {
   Dtype dtype;
   std::vector<std::int64_t> shape;
@@ -18,17 +21,17 @@ struct Layout {
   std::size_t nbytes = 0;
 };
 
-// Check ndim and extents (0..NPSHM_MAX_NDIM, each >= 0, no overflow) and
-// compute strides and nbytes.  Throws Error(NPSHM_E_INVALID) with the
+// Check ndim and extents (0..kMaxNdim, each >= 0, no overflow) and
+// compute strides and nbytes.  Throws Error(Errc::invalid) with the
 // cause alone (the caller adds the context, see error.hpp).
 Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, bool fortran_order);
-// The same for an order given as a value of the order table (orders.hpp):
-// anything else throws Error(NPSHM_E_INVALID).
+// The same for an order given as a value (a caller's, checked here: one
+// that is no Order throws Error(Errc::invalid)).
 Layout make_layout(const Dtype &dtype, int ndim, const std::int64_t *shape, int order);
 
 // A shape given as ndim extents at shape (an expected shape, a view's):
-// ndim within 0..NPSHM_MAX_NDIM, shape not NULL when ndim > 0, no negative
-// extent.  Throws Error(NPSHM_E_INVALID) with the cause alone.
+// ndim within 0..kMaxNdim, shape not NULL when ndim > 0, no negative
+// extent.  Throws Error(Errc::invalid) with the cause alone.
 std::vector<std::int64_t> checked_shape(int ndim, const std::int64_t *shape);
 
 }  // namespace npshm
@@ -49,7 +52,7 @@ namespace npshm {
 // array's data, with these extents and byte strides (negative allowed),
 // lies inside the data's nbytes bytes.  A view with no elements needs only
 // 0 <= offset <= nbytes.  No arithmetic can overflow.  Throws
-// Error(NPSHM_E_INVALID) with the cause.
+// Error(Errc::invalid) with the cause.
 void check_view_inside(std::int64_t offset, const std::vector<std::int64_t> &shape,
                        const std::vector<std::int64_t> &strides, std::size_t itemsize, std::size_t nbytes);
 

@@ -18,7 +18,7 @@ class Parser {
     value(out, 0);
     skip_space();
     if (pos_ != text_.size())
-      throw Error(NPSHM_E_INVALID, "unexpected text after the literal at offset " + std::to_string(pos_));
+      throw Error(Errc::invalid, "unexpected text after the literal at offset " + std::to_string(pos_));
     return out;
   }
 
@@ -26,7 +26,7 @@ class Parser {
   std::string_view text_;
   std::size_t pos_ = 0;
   [[noreturn]] void fail(const char *message) const {
-    throw Error(NPSHM_E_INVALID, std::string(message) + " at offset " + std::to_string(pos_));
+    throw Error(Errc::invalid, std::string(message) + " at offset " + std::to_string(pos_));
   }
   bool at_end() const { return pos_ >= text_.size(); }
   char peek() const { return at_end() ? '\0' : text_[pos_]; }

@@ -23,7 +23,7 @@ struct Literal {
 };
 
 // Parse exactly one literal filling all of text (surrounding whitespace
-// allowed).  Throws Error(NPSHM_E_INVALID) with the cause and its offset
+// allowed).  Throws Error(Errc::invalid) with the cause and its offset
 // (the caller adds the context, see error.hpp).
 Literal parse_literal(std::string_view text);
 

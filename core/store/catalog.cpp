@@ -14,7 +14,6 @@
 
 #include "store/array_open.hpp"
 #include "common/error.hpp"
-#include "npshm.h"
 #include "store/load_save.hpp"
 #include "format/file_format.hpp"
 #include "platform/platform.hpp"
@@ -58,7 +57,7 @@ void read_into(ArrayInfo &info, int fd, const struct stat &st) {
     info.message = escape_text(e.what());
     return;
   }
-  info.status = NPSHM_OK;
+  info.status = Errc::ok;
   info.layout = fh.header.layout;
   info.lifetime = effective_lifetime(fh, st.st_dev, st.st_ino, info.location.is_shm);
 }
@@ -67,10 +66,10 @@ void read_into(ArrayInfo &info, int fd, const struct stat &st) {
 void open_failure(ArrayInfo &info, int err, const struct stat &st) {
   if (err == platform::kNotRegular) {
     info.regular = false;
-    info.status = NPSHM_E_FORMAT;
+    info.status = Errc::format;
     info.message = std::string("not a regular file (") + platform::file_kind(st.st_mode) + ")";
   } else if (err == EWOULDBLOCK) {
-    info.status = NPSHM_E_BUSY;
+    info.status = Errc::busy;
     info.message = "another process holds a lease on the file (not waiting for it)";
   } else {
     info.status = code_from_errno(err);
@@ -108,7 +107,7 @@ ArrayInfo inspect(const Location &loc, const platform::HolderCounts *holders) {
   // without ever being opened.
   struct stat st;
   if (int err = stat_user_path(loc.path, st, "stat " + loc.name)) {
-    if (err == ENOENT || err == ENOTDIR) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
+    if (err == ENOENT || err == ENOTDIR) throw Error(Errc::not_found, "stat " + loc.name + ": no such array", err);
     info.status = code_from_errno(err);
     info.message = std::string("cannot stat (") + std::strerror(err) + ")";
     return info;
@@ -135,12 +134,12 @@ ArrayInfo inspect(const Location &loc, const platform::HolderCounts *holders) {
     return info;
   }
   Fd guard(opened.fd);
-  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, "stat " + loc.name + ": no such array", err);
+  if (err == ENOENT) throw Error(Errc::not_found, "stat " + loc.name + ": no such array", err);
   if (err != 0) {
     open_failure(info, err, opened.st);
     return info;
   }
-  info.status = NPSHM_OK;
+  info.status = Errc::ok;
   info.layout = opened.header.header.layout;
   info.lifetime = effective_lifetime(opened.header, opened.st.st_dev, opened.st.st_ino, info.location.is_shm);
   return info;
@@ -155,10 +154,10 @@ bool array_exists(const Location &loc) {
   try {
     info = inspect(loc);
   } catch (const Error &e) {
-    if (e.code() == NPSHM_E_NOT_FOUND) return false;
+    if (e.code() == Errc::not_found) return false;
     throw;
   }
-  if (info.status != NPSHM_OK) throw Error(info.status, "exists " + loc.name + ": " + info.message);
+  if (info.status != Errc::ok) throw Error(info.status, "exists " + loc.name + ": " + info.message);
   return true;
 }
 
@@ -197,9 +196,9 @@ std::vector<ArrayInfo> list_directory(const std::string &directory) {
     if (name[0] == '.') continue;
     try {
       ArrayInfo info = inspect(shm_location(directory, name), &holders);
-      if (info.regular || info.status != NPSHM_E_FORMAT) list.push_back(std::move(info));
+      if (info.regular || info.status != Errc::format) list.push_back(std::move(info));
     } catch (const Error &e) {
-      if (e.code() != NPSHM_E_NOT_FOUND) throw;  // removed while we listed: skip
+      if (e.code() != Errc::not_found) throw;  // removed while we listed: skip
     }
   }
   return list;
@@ -235,11 +234,11 @@ std::vector<ArrayInfo> collect_garbage(const std::string &directory, bool dry_ru
     info.location = loc;
     if (temp) {
       if (!abandoned_temp(name, st, now, min_age_seconds)) continue;
-      info.status = NPSHM_E_FORMAT;
+      info.status = Errc::format;
       info.message = "unfinished create whose creator died";
     } else {
       read_into(info, fd, st);
-      if (info.status != NPSHM_OK || info.lifetime == NPSHM_LIFETIME_PERSISTENT) continue;
+      if (info.status != Errc::ok || info.lifetime == Lifetime::persistent) continue;
     }
     // Exclusive lock taken: no live process holds the file, and attachers
     // wait until we are done (then they see it unlinked).
@@ -258,17 +257,17 @@ void remove_array(const Location &loc) {
   try {
     file = open_npy(loc.path, what);  // only valid .npy files are removed
   } catch (const Error &e) {
-    if (e.code() == NPSHM_E_NOT_FOUND) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", ENOENT);
-    if (e.code() != NPSHM_E_FORMAT) throw;
+    if (e.code() == Errc::not_found) throw Error(Errc::not_found, what + ": no such array", ENOENT);
+    if (e.code() != Errc::format) throw;
     std::string why = e.what();
     why.erase(0, what.size() + 2);  // open_npy says "<what>: <why>"
-    throw Error(NPSHM_E_FORMAT, what + ": refusing to remove a file that is not an array: " + why);
+    throw Error(Errc::format, what + ": refusing to remove a file that is not an array: " + why);
   }
   // The name must still be the file we checked, at the moment it goes.
   const int err = platform::unlink_if_same(file.fd, loc.path, 2000);
   if (err == ESTALE)
-    throw Error(NPSHM_E_NOT_FOUND, what + ": the name changed while removing it (nothing removed)", ENOENT);
-  if (err == EWOULDBLOCK) throw Error(NPSHM_E_BUSY, what + ": another process is removing it", err);
+    throw Error(Errc::not_found, what + ": the name changed while removing it (nothing removed)", ENOENT);
+  if (err == EWOULDBLOCK) throw Error(Errc::busy, what + ": another process is removing it", err);
   if (err) throw_system(what, err);
 }
 

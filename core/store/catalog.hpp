@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/error_codes.hpp"
+#include "common/lifetimes.hpp"
 #include "format/layout.hpp"
 #include "store/names.hpp"
 
@@ -16,11 +18,11 @@ namespace npshm {
 // What npshm_stat and a listing say of one file (an npshm_info handle holds
 // one).
 struct ArrayInfo {
-  int status = 0;  // NPSHM_OK or the error attaching would give
+  Errc status = Errc::ok;  // or the error attaching would give
   std::string message;
   Location location;
   Layout layout;
-  int lifetime = 0;
+  Lifetime lifetime = Lifetime::persistent;
   // The holder count: for a listing, from one read of /proc/locks for all
   // items; for npshm_stat, counted on first request (holder_count).
   mutable int holders = -1;
@@ -37,7 +39,7 @@ struct ArrayInfo {
 
 
 // Describe the file at loc; never throws for a bad file (the status says),
-// throws Error only for NPSHM_E_NOT_FOUND and out-of-memory.
+// throws Error only for Errc::not_found and out-of-memory.
 ArrayInfo inspect(const Location &loc);
 
 // npshm_exists: false if nothing has that name; true for a valid array;

@@ -11,7 +11,6 @@
 #include <vector>
 
 
-#include "npshm.h"
 #include "store/open_files.hpp"
 #include "platform/platform.hpp"
 #include "common/process_singleton.hpp"
@@ -26,7 +25,7 @@ constexpr int kRemoverWaitMs = 2000;  // OWNER: as a close waits for another rem
 struct Entry {
   std::shared_ptr<OpenFile> file;
   std::string path;
-  int lifetime;
+  Lifetime lifetime;
   bool creator;
   pid_t pid;
   bool applied = false;  // the hook applied the policy
@@ -80,9 +79,9 @@ void run() noexcept {
       Entry &e = item.second;
       if (e.pid != me || e.applied) continue;
       e.applied = true;
-      if (e.lifetime == NPSHM_LIFETIME_OWNER && e.creator)
+      if (e.lifetime == Lifetime::owner && e.creator)
         platform::unlink_if_same(e.file->fd, e.path, kRemoverWaitMs);
-      else if (e.lifetime == NPSHM_LIFETIME_LAST)
+      else if (e.lifetime == Lifetime::last)
         last[{e.file->dev, e.file->ino}].push_back(&e);
     }
     for (auto &file : last) leave_last(file.second);
@@ -102,7 +101,7 @@ void install() {
 
 }  // namespace
 
-void enroll(const void *handle, const std::shared_ptr<OpenFile> &file, const std::string &path, int lifetime,
+void enroll(const void *handle, const std::shared_ptr<OpenFile> &file, const std::string &path, Lifetime lifetime,
             bool creator) noexcept {
   static std::once_flag installed;
   try {

@@ -31,6 +31,8 @@
 #include <memory>
 #include <string>
 
+#include "common/lifetimes.hpp"
+
 namespace npshm {
 
 struct OpenFile;
@@ -40,7 +42,7 @@ namespace exit_hook {
 // A handle (key: any address unique to it while enrolled) with a lifetime
 // policy: the file it holds, its path, lifetime, and whether it created
 // the array.  Installs the hook on first use.  Never throws.
-void enroll(const void *handle, const std::shared_ptr<OpenFile> &file, const std::string &path, int lifetime,
+void enroll(const void *handle, const std::shared_ptr<OpenFile> &file, const std::string &path, Lifetime lifetime,
             bool creator) noexcept;
 
 // The handle is being closed or released: withdraw it.  Returns true if the

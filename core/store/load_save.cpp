@@ -30,11 +30,11 @@ NpyFile open_npy(const std::string &path, const std::string &what) {
   ArrayFile opened;
   const int err = open_array_file(path, ArrayFileAccess::read_only, what, opened);
   if (err == platform::kNotRegular)
-    throw Error(NPSHM_E_FORMAT, what + ": not a regular file (" + platform::file_kind(opened.st.st_mode) +
+    throw Error(Errc::format, what + ": not a regular file (" + platform::file_kind(opened.st.st_mode) +
                                     "; links are never followed)");
-  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such file", err);
+  if (err == ENOENT) throw Error(Errc::not_found, what + ": no such file", err);
   if (err == EWOULDBLOCK)
-    throw_system(what + ": another process holds a lease on the file (not waiting for it)", err, NPSHM_E_BUSY);
+    throw_system(what + ": another process holds a lease on the file (not waiting for it)", err, Errc::busy);
   if (err) throw_system(what + ": cannot open", err);
   file.fd = opened.fd;
   file.header = std::move(opened.header.header);
@@ -94,10 +94,10 @@ std::string no_clobber_message(const std::string &what) {
 
 void save_npy(const Layout &layout, const void *data, const std::string &path, const std::string &what,
               const Options &opts, int source_fd, std::uint64_t source_offset, unsigned new_file_mode) {
-  if (path.empty() || path.back() == '/') throw Error(NPSHM_E_INVALID, what + ": not a file path");
+  if (path.empty() || path.back() == '/') throw Error(Errc::invalid, what + ": not a file path");
   std::string dir, base;
   split_path(path, dir, base);
-  if (base == "." || base == "..") throw Error(NPSHM_E_INVALID, what + ": not a file path");
+  if (base == "." || base == "..") throw Error(Errc::invalid, what + ": not a file path");
 
   // Everything happens relative to the directory opened once (resolved
   // component by component, never through a link another user planted in
@@ -114,9 +114,9 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
   bool keep_mode = false;
   const bool exists = ::fstatat(dirfd.fd, base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
   if (exists) {
-    if (opts.no_clobber) throw Error(NPSHM_E_EXISTS, no_clobber_message(what), EEXIST);
+    if (opts.no_clobber) throw Error(Errc::exists, no_clobber_message(what), EEXIST);
     if (!S_ISREG(existing.st_mode))
-      throw Error(NPSHM_E_INVALID, what + ": refusing to replace " + platform::file_kind(existing.st_mode) +
+      throw Error(Errc::invalid, what + ": refusing to replace " + platform::file_kind(existing.st_mode) +
                                        " (not a regular file; only a regular file is replaced)");
     keep_mode = existing.st_uid == ::geteuid();
   }
@@ -166,14 +166,14 @@ void save_npy(const Layout &layout, const void *data, const std::string &path, c
     done += n;
   }
   if (err == EIO && source_fd >= 0)
-    throw Error(NPSHM_E_FORMAT, what + ": the array's file became shorter while saving (truncated by someone)", err);
+    throw Error(Errc::format, what + ": the array's file became shorter while saving (truncated by someone)", err);
   if (!err && ::fsync(file.fd) != 0) err = errno;
   if (err) throw_system(what + (err == ENOSPC ? ": no space left" : ": cannot write"), err);
 
   // Replacing: atomically (rename).  With no_clobber: never over anything,
   // not even a file another process made after the check above.
   if (int e = platform::publish_new_file(file, base, !opts.no_clobber)) {
-    if (e == EEXIST && opts.no_clobber) throw Error(NPSHM_E_EXISTS, no_clobber_message(what), e);
+    if (e == EEXIST && opts.no_clobber) throw Error(Errc::exists, no_clobber_message(what), e);
     throw_system(what + ": cannot name the file", e);
   }
   // The new name, durable (the walk's descriptor is for lookups only).

@@ -6,7 +6,6 @@
 
 #include "common/error.hpp"
 #include "format/literal.hpp"
-#include "npshm.h"
 #include "store/user_path.hpp"
 
 namespace npshm {
@@ -36,13 +35,13 @@ std::string cli_name(const Location &loc) {
 namespace {
 
 [[noreturn]] void invalid(const char *what, const std::string &name, const std::string &why) {
-  throw Error(NPSHM_E_INVALID, std::string(what) + " " + quote_string(name) + ": invalid name: " + why);
+  throw Error(Errc::invalid, std::string(what) + " " + quote_string(name) + ": invalid name: " + why);
 }
 
 }  // namespace
 
 Location resolve_name(const char *name, const std::string *explicit_dir, const char *what) {
-  if (name == nullptr) throw Error(NPSHM_E_INVALID, std::string(what) + ": name is NULL");
+  if (name == nullptr) throw Error(Errc::invalid, std::string(what) + ": name is NULL");
   const std::string full(name);
   std::string rest = full;
   if (rest.rfind("file://", 0) == 0) {
@@ -63,8 +62,8 @@ Location resolve_name(const char *name, const std::string *explicit_dir, const c
     invalid(what, full, "unknown scheme (use shm://NAME or file:///path)");
   }
   if (rest.empty()) invalid(what, full, "the name is empty");
-  if (rest.size() > NPSHM_MAX_NAME)
-    invalid(what, full, "longer than " + std::to_string(NPSHM_MAX_NAME) + " bytes");
+  if (rest.size() > kMaxNameBytes)
+    invalid(what, full, "longer than " + std::to_string(kMaxNameBytes) + " bytes");
   if (rest.find('/') != std::string::npos) invalid(what, full, "'/' is not allowed in shm names");
   if (rest[0] == '.') invalid(what, full, "shm names must not start with '.'");
   for (unsigned char c : rest)

@@ -2,9 +2,13 @@
 // "file:///absolute/path.npy".
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace npshm {
+
+// The longest NAME of "shm://NAME", in bytes (published as NPSHM_MAX_NAME).
+constexpr std::size_t kMaxNameBytes = 200;
 
 struct Location {
   std::string name;       // canonical: "shm://NAME" or "file:///path"
@@ -17,7 +21,7 @@ struct Location {
 // The shm directory: explicit (if non-empty), else $NPSHM_DIR, else /dev/shm.
 std::string shm_directory(const std::string *explicit_dir);
 
-// Validate and resolve a name; throws Error(NPSHM_E_INVALID) naming the
+// Validate and resolve a name; throws Error(Errc::invalid) naming the
 // problem.  what is the operation, for the message ("create", "attach").
 Location resolve_name(const char *name, const std::string *explicit_dir, const char *what);
 

@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "common/error.hpp"
-#include "npshm.h"
 #include "common/options.hpp"
 #include "store/segment.hpp"
 
@@ -18,7 +17,7 @@ constexpr std::string_view kMagic = "npshm-ref/1";
 // A header is at most 1 MiB, so is a dtype: encoded, at most three times that.
 constexpr std::size_t kMaxText = std::size_t{4} << 20;
 
-[[noreturn]] void bad(const std::string &why) { throw Error(NPSHM_E_INVALID, "malformed reference: " + why); }
+[[noreturn]] void bad(const std::string &why) { throw Error(Errc::invalid, "malformed reference: " + why); }
 
 // The damage check (the "sum" field): FNV-1a 64.  It catches accidental
 // damage only; anyone can compute it for a text of their own.
@@ -118,7 +117,7 @@ std::vector<std::int64_t> parse_list(std::string_view s, bool allow_negative, co
   if (s.empty()) return out;
   for (;;) {
     const std::size_t comma = s.find(',');
-    if (out.size() == NPSHM_MAX_NDIM) bad(std::string(field) + " has more than " + std::to_string(NPSHM_MAX_NDIM) + " items");
+    if (out.size() == kMaxNdim) bad(std::string(field) + " has more than " + std::to_string(kMaxNdim) + " items");
     out.push_back(parse_int(s.substr(0, comma), allow_negative, field));
     if (comma == std::string_view::npos) return out;
     s.remove_prefix(comma + 1);
@@ -209,11 +208,11 @@ Reference parse_reference(std::string_view text) {
 
 void check_reference(const Reference &ref, const Layout &layout, std::uint64_t id, const std::string &what) {
   if (ref.id != id)
-    throw Error(NPSHM_E_NOT_FOUND,
+    throw Error(Errc::not_found,
                 what + ": the array of that name is not the one referenced (it was removed and created again)",
                 ENOENT);
   if (ref.dtype.descr != layout.dtype.descr)
-    throw Error(NPSHM_E_MISMATCH,
+    throw Error(Errc::mismatch,
                 what + ": the reference's dtype " + ref.dtype.descr + " differs from the array's " + layout.dtype.descr);
   try {
     check_view_inside(ref.offset, ref.shape, ref.strides, layout.dtype.itemsize, layout.nbytes);
@@ -226,16 +225,16 @@ Reference make_reference(const Segment &seg, std::int64_t offset, const std::vec
                          std::vector<std::int64_t> strides, bool readonly) {
   const std::string what = "reference " + seg.location().name;
   const Layout &layout = seg.layout();
-  if (shape.size() > NPSHM_MAX_NDIM)
-    throw Error(NPSHM_E_INVALID, what + ": ndim " + std::to_string(shape.size()) + " is out of range 0.." +
-                                     std::to_string(NPSHM_MAX_NDIM));
+  if (shape.size() > kMaxNdim)
+    throw Error(Errc::invalid, what + ": ndim " + std::to_string(shape.size()) + " is out of range 0.." +
+                                     std::to_string(kMaxNdim));
   if (strides.empty() && !shape.empty()) {  // C-contiguous
     strides.assign(shape.size(), 0);
     std::int64_t step = static_cast<std::int64_t>(layout.dtype.itemsize);
     for (std::size_t k = shape.size(); k-- > 0;) {
       strides[k] = step;
       if (shape[k] > 0 && __builtin_mul_overflow(step, shape[k], &step))
-        throw Error(NPSHM_E_INVALID, what + ": the view's shape " + shape_text(shape) + " is too large");
+        throw Error(Errc::invalid, what + ": the view's shape " + shape_text(shape) + " is too large");
     }
   }
   Reference ref;
@@ -256,7 +255,7 @@ std::unique_ptr<Segment> attach_reference(const Reference &ref, const Options &o
                            : ref.location;
   const std::string what = "attach " + loc.name;
   if (opts.readonly && opts.ref_writable)
-    throw Error(NPSHM_E_INVALID, what + ": the options ask for both read-only and writable");
+    throw Error(Errc::invalid, what + ": the options ask for both read-only and writable");
   Options o = opts;
   const auto attach = [&](bool readonly) {
     o.readonly = readonly;
@@ -281,11 +280,11 @@ std::unique_ptr<Segment> attach_reference(const Reference &ref, const Options &o
 void check_reference(const Reference &ref, const Segment &seg) {
   const std::string what = "check reference " + ref.location.name;
   if (seg.location().path != ref.location.path)
-    throw Error(NPSHM_E_MISMATCH, what + ": the handle is " + seg.location().name + " at " + seg.location().path +
+    throw Error(Errc::mismatch, what + ": the handle is " + seg.location().name + " at " + seg.location().path +
                                       ", not " + ref.location.path);
   check_reference(ref, seg.layout(), seg.id(), what);
   if (!ref.readonly && seg.readonly())
-    throw Error(NPSHM_E_READONLY, what + ": the reference is writable but the handle is read-only");
+    throw Error(Errc::readonly, what + ": the reference is writable but the handle is read-only");
 }
 
 }  // namespace npshm

@@ -70,19 +70,19 @@ bool may_carry_write(const Location &loc, std::uint64_t id);
 // The text of a reference.
 std::string format_reference(const Reference &ref);
 
-// Parse a reference's text.  Throws Error(NPSHM_E_INVALID) with the cause.
+// Parse a reference's text.  Throws Error(Errc::invalid) with the cause.
 // The result is read-only unless the text says ro=0 and may_carry_write.
 Reference parse_reference(std::string_view text);
 
 // Check a reference against the array it names, as found in its header
-// (layout) and trailer (id).  Throws Error: NPSHM_E_NOT_FOUND if the id
-// differs (the name was removed and created again), NPSHM_E_MISMATCH if
-// the dtype differs, NPSHM_E_INVALID if the view reaches outside the data.
+// (layout) and trailer (id).  Throws Error: Errc::not_found if the id
+// differs (the name was removed and created again), Errc::mismatch if
+// the dtype differs, Errc::invalid if the view reaches outside the data.
 // what names the operation and the array.
 void check_reference(const Reference &ref, const Layout &layout, std::uint64_t id, const std::string &what);
 
 // A reference to a view of an open segment (strides empty: C-contiguous
-// for shape).  Throws Error(NPSHM_E_INVALID) if the view reaches outside
+// for shape).  Throws Error(Errc::invalid) if the view reaches outside
 // the data.  A read-only segment, or one whose reference may not carry
 // write access (may_carry_write), makes a read-only reference.
 Reference make_reference(const Segment &seg, std::int64_t offset, const std::vector<std::int64_t> &shape,
@@ -94,12 +94,12 @@ Reference make_reference(const Segment &seg, std::int64_t offset, const std::vec
 // if the file cannot be opened for writing), or when the reference grants
 // write access and opts.readonly is not set and this process can open the
 // file for writing; else read-only.  opts.readonly with opts.ref_writable
-// is NPSHM_E_INVALID.  Throws Error.
+// is Errc::invalid.  Throws Error.
 std::unique_ptr<Segment> attach_reference(const Reference &ref, const Options &opts);
 
 // check_reference against an open segment, which must also be the file the
-// reference names (else NPSHM_E_MISMATCH) and writable if the reference is
-// (else NPSHM_E_READONLY).  Throws Error.
+// reference names (else Errc::mismatch) and writable if the reference is
+// (else Errc::readonly).  Throws Error.
 void check_reference(const Reference &ref, const Segment &seg);
 
 }  // namespace npshm

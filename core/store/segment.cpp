@@ -46,7 +46,7 @@ void lock_shared_waiting(int fd, const std::string &what) {
     if (err == 0) return;
     if (err != EAGAIN) throw_system(what + ": cannot lock", err);
     if (i == kLockAttempts)
-      throw Error(NPSHM_E_BUSY, what + ": another process holds the array exclusively", EAGAIN);
+      throw Error(Errc::busy, what + ": another process holds the array exclusively", EAGAIN);
     std::this_thread::sleep_for(kLockPause);
   }
 }
@@ -92,7 +92,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   const std::string what = "create " + loc.name;
   // opts.lifetime is valid: Options::set_lifetime, the one check, took it.
   if (!opts.fill.empty() && opts.fill.size() != layout.dtype.itemsize)
-    throw Error(NPSHM_E_INVALID, what + ": fill value has " + std::to_string(opts.fill.size()) +
+    throw Error(Errc::invalid, what + ": fill value has " + std::to_string(opts.fill.size()) +
                                      " bytes, the dtype " + layout.dtype.descr + " has " +
                                      std::to_string(layout.dtype.itemsize));
 
@@ -101,17 +101,17 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->layout_ = layout;
   seg->creator_ = true;
   seg->lifetime_ = opts.lifetime;
-  if (opts.lifetime != NPSHM_LIFETIME_PERSISTENT) seg->pid_ = ::getpid();
+  if (opts.lifetime != Lifetime::persistent) seg->pid_ = ::getpid();
 
   std::string header = format_header(layout);
   if (header.size() > kMaxWrittenHeaderBytes)  // nobody could attach it
-    throw Error(NPSHM_E_INVALID, what + ": the dtype description is too long (a header of " +
+    throw Error(Errc::invalid, what + ": the dtype description is too long (a header of " +
                                      human_bytes(header.size()) + "; at most " +
                                      human_bytes(kMaxWrittenHeaderBytes) + ")");
   std::uint64_t total = created_file_size(header.size(), layout.nbytes);
   unsigned char trailer_bytes[kTrailerSize];
   Trailer trailer;
-  trailer.lifetime = static_cast<std::uint32_t>(opts.lifetime);
+  trailer.lifetime = opts.lifetime;
   trailer.id = platform::random_id();
   trailer.has_sync = true;  // the sync block (zeros: version 0) ends the file
   seg->id_ = trailer.id;
@@ -123,7 +123,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   platform::NewFile file;
   if (int err = platform::create_new_file(AT_FDCWD, loc.directory, "", static_cast<mode_t>(opts.mode), file)) {
     if (err == ENOENT)
-      throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
+      throw Error(Errc::not_found, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot create a file in " + loc.directory, err);
   }
   seg->fd_ = file.fd;
@@ -148,7 +148,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   if (huge) {
     // (Pages larger than 2 MiB would make a header longer than numpy or
     // npshm read: those keep the usual alignment.)
-    header = format_header(layout, huge <= (std::size_t{2} << 20) ? huge : NPSHM_DATA_ALIGN);
+    header = format_header(layout, huge <= (std::size_t{2} << 20) ? huge : kDataAlign);
     total = created_file_size(header.size(), layout.nbytes);
     seg->map_block_ = huge;
   }
@@ -161,7 +161,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   auto no_space = [&](int err, const char *doing) {
     if (err == ENOSPC || err == EDQUOT || err == EFBIG)
       throw_system(what + ": no space left in " + loc.directory + " for " + human_bytes(total), err,
-                   NPSHM_E_NO_SPACE);
+                   Errc::no_space);
     throw_system(what + ": cannot " + doing, err);
   };
   if (huge) {
@@ -184,7 +184,7 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
   seg->note_file(written, now);
 
   if (int err = platform::publish_new_file(file, loc.basename, false)) {
-    if (err == EEXIST) throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc)), err);
+    if (err == EEXIST) throw Error(Errc::exists, exists_message(what, cli_name(loc)), err);
     throw_system(what + ": cannot publish the array", err);
   }
   seg->file_ = open_files::adopt(seg->fd_, st, true);
@@ -195,11 +195,11 @@ std::unique_ptr<Segment> Segment::create(const Location &loc, const Layout &layo
 std::unique_ptr<Segment> Segment::create_from(const Location &loc, const Layout &layout, const void *data,
                                               std::size_t nbytes, const Options &opts) {
   const std::string what = "create " + loc.name;
-  if (!data && nbytes > 0) throw Error(NPSHM_E_INVALID, what + ": the data is NULL");
+  if (!data && nbytes > 0) throw Error(Errc::invalid, what + ": the data is NULL");
   if (nbytes != layout.nbytes)
-    throw Error(NPSHM_E_INVALID, what + ": " + std::to_string(nbytes) + " bytes of data given, the array has " +
+    throw Error(Errc::invalid, what + ": " + std::to_string(nbytes) + " bytes of data given, the array has " +
                                      std::to_string(layout.nbytes));
-  if (!opts.fill.empty()) throw Error(NPSHM_E_INVALID, what + ": a fill makes no sense for an array made from data");
+  if (!opts.fill.empty()) throw Error(Errc::invalid, what + ": a fill makes no sense for an array made from data");
   DataSource source;
   source.memory = data ? data : "";
   return create(loc, layout, opts, &source);
@@ -208,7 +208,7 @@ std::unique_ptr<Segment> Segment::create_from(const Location &loc, const Layout 
 std::unique_ptr<Segment> Segment::load(const std::string &npy_path, const Location &loc,
                                        const Options &opts) {
   NpyFile source = open_npy(npy_path, "load " + npy_path + " into " + loc.name);
-  if (!opts.fill.empty()) throw Error(NPSHM_E_INVALID, "load " + loc.name + ": a fill makes no sense for a loaded array");
+  if (!opts.fill.empty()) throw Error(Errc::invalid, "load " + loc.name + ": a fill makes no sense for a loaded array");
   DataSource data{source.fd, source.header.data_offset};
   return create(loc, source.header.layout, opts, &data);
 }
@@ -226,7 +226,7 @@ std::unique_ptr<Segment> Segment::create_or_attach(const Location &loc, const La
       mismatch = std::string("order is ") + (layout.fortran_order ? "C" : "F") + ", expected " +
                  (layout.fortran_order ? "F" : "C");
     if (!mismatch.empty())
-      throw Error(NPSHM_E_MISMATCH, what + ": an array of that name exists and differs: " + mismatch);
+      throw Error(Errc::mismatch, what + ": an array of that name exists and differs: " + mismatch);
   };
   Options rw = opts;
   rw.readonly = false;
@@ -234,12 +234,12 @@ std::unique_ptr<Segment> Segment::create_or_attach(const Location &loc, const La
     try {
       return attach(loc, rw, &opts.mode, equal);
     } catch (const Error &e) {
-      if (e.code() != NPSHM_E_NOT_FOUND || attempt == kReopenAttempts) throw;
+      if (e.code() != Errc::not_found || attempt == kReopenAttempts) throw;
     }
     try {
       return create(loc, layout, opts);
     } catch (const Error &e) {
-      if (e.code() != NPSHM_E_EXISTS) throw;
+      if (e.code() != Errc::exists) throw;
     }
   }
 }
@@ -255,7 +255,7 @@ void Segment::write_before_mapping(const std::string &header, const unsigned cha
   if (source) {
     // A taken name would only be found at publish time: fail before copying.
     if (platform::name_taken(loc_.path))
-      throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc_)), EEXIST);
+      throw Error(Errc::exists, exists_message(what, cli_name(loc_)), EEXIST);
     // Reserve the whole file first: a load larger than the free space fails
     // here, before filling the shm file system page by page (which would
     // make other programs' unreserved mappings die of SIGBUS meanwhile).
@@ -301,7 +301,7 @@ void Segment::write_through_mapping(const std::string &header, const unsigned ch
   const Layout &layout = layout_;
   const std::uint64_t total = created_file_size(header.size(), layout.nbytes);
   if (source && platform::name_taken(loc_.path))
-    throw Error(NPSHM_E_EXISTS, exists_message(what, cli_name(loc_)), EEXIST);
+    throw Error(Errc::exists, exists_message(what, cli_name(loc_)), EEXIST);
   // The file is whole huge pages long: a writable mapping would make it so
   // anyway (hugetlbfs extends the file to the mapped length).
   const std::uint64_t size = round_up(total, map_block_);
@@ -346,10 +346,10 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
         loc.path, opts.readonly ? ArrayFileAccess::read_write_else_read_only : ArrayFileAccess::read_write, what,
         opened, [&](const ArrayFile &f) { check_owner(f.st, opts, exist_ok_mode, what); });
     if (err == platform::kNotRegular)
-      throw Error(NPSHM_E_FORMAT, what + ": refusing " + platform::file_kind(opened.st.st_mode) +
+      throw Error(Errc::format, what + ": refusing " + platform::file_kind(opened.st.st_mode) +
                                       " (only regular files are arrays; links are never followed)");
     if (err != 0) {
-      if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
+      if (err == ENOENT) throw Error(Errc::not_found, what + ": no such array", err);
       if (err == EACCES || err == EPERM)
         throw_system(permission_denied_message(
                          what, !opts.readonly,
@@ -357,7 +357,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
                      err);
       if (err == EWOULDBLOCK)
         throw_system(what + ": another process holds a lease on the file (not waiting for it)", err,
-                     NPSHM_E_BUSY);
+                     Errc::busy);
       throw_system(what + ": cannot open", err);
     }
     int fd = seg->fd_ = opened.fd;
@@ -370,7 +370,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     ParsedHeader &header = file_header.header;
     const std::string why = layout_mismatch(header.layout, opts.expected_dtype ? &*opts.expected_dtype : nullptr,
                           opts.expected_shape ? &*opts.expected_shape : nullptr);
-    if (!why.empty()) throw Error(NPSHM_E_MISMATCH, what + ": " + why);
+    if (!why.empty()) throw Error(Errc::mismatch, what + ": " + why);
     if (check) check(file_header);
     // A writable handle reserves the pages the file does not have yet (a
     // sparse .npy, as numpy's open_memmap makes), so that a write through
@@ -394,7 +394,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     seg->id_ = file_header.has_trailer ? file_header.trailer.id : 0;
     seg->note_file(file_header, st);
     if (opts.populate) seg->populate(what, !opts.readonly);
-    if (seg->lifetime_ == NPSHM_LIFETIME_PERSISTENT) break;
+    if (seg->lifetime_ == Lifetime::persistent) break;
     // A LAST close or gc may have unlinked the name between our open and our
     // lock (they unlink holding the lock exclusively); then look again, a
     // new array may have that name.  Persistent arrays are never removed
@@ -404,7 +404,7 @@ std::unique_ptr<Segment> Segment::attach(const Location &loc, const Options &opt
     if (st.st_nlink > 0) break;
     seg->release();
     if (attempt == kReopenAttempts)
-      throw Error(NPSHM_E_NOT_FOUND, what + ": the array was removed while attaching", ENOENT);
+      throw Error(Errc::not_found, what + ": the array was removed while attaching", ENOENT);
   }
   seg->enroll_for_exit();
   return seg;
@@ -420,7 +420,7 @@ void Segment::reserve_unallocated(const struct stat &st, const std::string &what
   if (err == ENOSPC || err == EDQUOT || err == EFBIG)
     throw_system(what + ": no space left in " + loc_.directory + " for the " + human_bytes(need) +
                      " the file does not have yet",
-                 err, NPSHM_E_NO_SPACE);
+                 err, Errc::no_space);
   throw_system(what + ": cannot reserve the file's memory", err);
 }
 
@@ -438,7 +438,7 @@ void Segment::check_owner(const struct stat &st, const Options &opts, const unsi
     // Anti-squatting: another user may have created the name first, to
     // receive the data we are about to write.
     if (!trusted_owner)
-      throw Error(NPSHM_E_PERMISSION, what + ": the name exists and belongs to another user (uid " +
+      throw Error(Errc::permission, what + ": the name exists and belongs to another user (uid " +
                                           std::to_string(st.st_uid) +
                                           "): refusing to use it (exist_ok reuses only your own or root's arrays)");
     const mode_t wider = st.st_mode & 022 & ~static_cast<mode_t>(*exist_ok_mode);
@@ -446,14 +446,14 @@ void Segment::check_owner(const struct stat &st, const Options &opts, const unsi
       char modes[64];
       std::snprintf(modes, sizeof modes, "mode %04o, the create asked for %04o", st.st_mode & 07777,
                     *exist_ok_mode);
-      throw Error(NPSHM_E_PERMISSION, what + ": the name exists and is writable by " +
+      throw Error(Errc::permission, what + ": the name exists and is writable by " +
                                           ((wider & 020) ? ((wider & 002) ? "group and others" : "group") : "others") +
                                           " (" + modes + "): refusing to use it");
     }
     return;
   }
   if (!trusted_owner && !opts.allow_other_owner)
-    throw Error(NPSHM_E_PERMISSION,
+    throw Error(Errc::permission,
                 what + ": the file belongs to another user (uid " + std::to_string(st.st_uid) +
                     "), who could truncate it and make every process mapping it die of SIGBUS; "
                     "refused unless allowed (npshm_options_set_allow_other_owner, allow_other_owner=True)");
@@ -463,7 +463,7 @@ void Segment::check_size(const std::string &what) const {
   struct stat st;
   if (int err = platform::file_status(fd_, st)) throw_system(what + ": cannot stat", err);
   if (static_cast<std::uint64_t>(st.st_size) != map_size_)
-    throw Error(NPSHM_E_FORMAT, what + ": the file changed size under the mapping (" + std::to_string(st.st_size) +
+    throw Error(Errc::format, what + ": the file changed size under the mapping (" + std::to_string(st.st_size) +
                                     " bytes, mapped " + std::to_string(map_size_) +
                                     "): someone with write access truncated or extended it; its data can "
                                     "no longer be read safely");
@@ -471,7 +471,7 @@ void Segment::check_size(const std::string &what) const {
 
 void Segment::validate(const std::string *descr, const std::vector<std::int64_t> *shape) const {
   const std::string why = layout_mismatch(layout_, descr, shape);
-  if (!why.empty()) throw Error(NPSHM_E_MISMATCH, "validate " + loc_.name + ": " + why);
+  if (!why.empty()) throw Error(Errc::mismatch, "validate " + loc_.name + ": " + why);
 }
 
 void Segment::save(const std::string &path, const Options &opts) const {
@@ -483,12 +483,11 @@ void Segment::save(const std::string &path, const Options &opts) const {
 void Segment::sync(int flags) const {
   const std::string what = "msync " + loc_.name;
   check_size(what);
-  if (flags & ~(NPSHM_MS_ASYNC | NPSHM_MS_SYNC | NPSHM_MS_INVALIDATE))
-    throw Error(NPSHM_E_INVALID, what + ": unknown flags");
-  if ((flags & NPSHM_MS_ASYNC) && (flags & NPSHM_MS_SYNC))
-    throw Error(NPSHM_E_INVALID, what + ": NPSHM_MS_ASYNC and NPSHM_MS_SYNC exclude each other");
-  if (int err = platform::sync_mapping(map_, map_size_, (flags & NPSHM_MS_ASYNC) != 0,
-                                      (flags & NPSHM_MS_INVALIDATE) != 0))
+  if (flags & ~(kMsAsync | kMsSync | kMsInvalidate)) throw Error(Errc::invalid, what + ": unknown flags");
+  if ((flags & kMsAsync) && (flags & kMsSync))
+    throw Error(Errc::invalid, what + ": NPSHM_MS_ASYNC and NPSHM_MS_SYNC exclude each other");
+  if (int err = platform::sync_mapping(map_, map_size_, (flags & kMsAsync) != 0,
+                                      (flags & kMsInvalidate) != 0))
     throw_system(what, err);
 }
 
@@ -496,7 +495,7 @@ void Segment::lock_memory() const {
   if (int err = platform::lock_mapping(map_, map_size_))
     throw_system("mlock " + loc_.name +
                      (err == ENOMEM || err == EPERM ? ": over the locked-memory limit (ulimit -l)" : ""),
-                 err, err == EPERM ? NPSHM_E_NO_MEMORY : code_from_errno(err));
+                 err, err == EPERM ? Errc::no_memory : code_from_errno(err));
 }
 
 void Segment::unlock_memory() const {
@@ -505,15 +504,15 @@ void Segment::unlock_memory() const {
 
 void Segment::unlink() {
   const std::string what = "unlink " + loc_.name;
-  if (readonly_) throw Error(NPSHM_E_READONLY, what + ": the handle is read-only (attached only to read)");
+  if (readonly_) throw Error(Errc::readonly, what + ": the handle is read-only (attached only to read)");
   const int err = platform::unlink_if_same(fd_, loc_.path, kRemoverWaitMs);
-  if (err == ESTALE) throw Error(NPSHM_E_NOT_FOUND, what + ": the name no longer refers to this array", ENOENT);
-  if (err == EWOULDBLOCK) throw Error(NPSHM_E_BUSY, what + ": another process is removing it", err);
+  if (err == ESTALE) throw Error(Errc::not_found, what + ": the name no longer refers to this array", ENOENT);
+  if (err == EWOULDBLOCK) throw Error(Errc::busy, what + ": another process is removing it", err);
   if (err) throw_system(what, err);
 }
 
 void Segment::enroll_for_exit() {
-  if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || (lifetime_ == NPSHM_LIFETIME_OWNER && !creator_)) return;
+  if (lifetime_ == Lifetime::persistent || (lifetime_ == Lifetime::owner && !creator_)) return;
   exit_hook::enroll(this, file_, loc_.path, lifetime_, creator_);
   enrolled_ = true;
 }
@@ -533,11 +532,11 @@ void Segment::close() {
   const bool last_here = leave_file();
   // A handle inherited through fork() shares its open file description, and
   // so its lock, with the parent: only the process that opened it decides.
-  if (lifetime_ == NPSHM_LIFETIME_PERSISTENT || pid_ != ::getpid() || applied_at_exit) {
+  if (lifetime_ == Lifetime::persistent || pid_ != ::getpid() || applied_at_exit) {
     // nothing to decide
-  } else if (lifetime_ == NPSHM_LIFETIME_OWNER && creator_) {
+  } else if (lifetime_ == Lifetime::owner && creator_) {
     remove = true;
-  } else if (lifetime_ == NPSHM_LIFETIME_LAST && last_here) {
+  } else if (lifetime_ == Lifetime::last && last_here) {
     // Holding the lock exclusively proves no other live handle exists, and
     // keeps attachers out until the name is gone (they then see nlink 0).
     // Two handles closing at once each see the other's shared lock: so if
@@ -566,7 +565,7 @@ void Segment::close() {
     // lock does not see) keeps the remover lock from us: then someone still
     // holds it, and it is left to them or to gc, without waiting.  (No npshm
     // remover can be at work meanwhile but npshm_remove, which removes it.)
-    const bool last = lifetime_ == NPSHM_LIFETIME_LAST;
+    const bool last = lifetime_ == Lifetime::last;
     const int err = platform::unlink_if_same(fd_, loc_.path, last ? 0 : kRemoverWaitMs);
     if (err != 0 && err != ESTALE && !(last && err == EWOULDBLOCK) && failure.empty()) {
       failure = "close " + loc_.name + ": cannot unlink (" + std::strerror(err) + ")";
@@ -575,13 +574,13 @@ void Segment::close() {
   }
   release();
   if (!failure.empty())
-    throw Error(failure_errno ? code_from_errno(failure_errno) : NPSHM_E_FORMAT, failure, failure_errno);
+    throw Error(failure_errno ? code_from_errno(failure_errno) : Errc::format, failure, failure_errno);
 }
 
 void Segment::populate(const std::string &what, bool writable) {
   const auto len = static_cast<std::size_t>(round_up(map_size_, map_block_));
   if (int err = platform::populate(map_, len, writable, fd_))
-    throw_system(what + ": cannot populate the mapping", err, err == ENOMEM ? NPSHM_E_NO_MEMORY : code_from_errno(err));
+    throw_system(what + ": cannot populate the mapping", err, err == ENOMEM ? Errc::no_memory : code_from_errno(err));
 }
 
 std::size_t Segment::page_size() const {

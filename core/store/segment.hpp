@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/lifetimes.hpp"
 #include "format/layout.hpp"
 #include "store/names.hpp"
 #include "format/file_format.hpp"
@@ -21,6 +22,11 @@
 namespace npshm {
 
 struct Options;
+
+// Segment::sync's flags, msync(2)'s (published as NPSHM_MS_*).
+constexpr int kMsAsync = 1;       // start writing back, do not wait
+constexpr int kMsSync = 2;        // write back and wait
+constexpr int kMsInvalidate = 4;  // drop other mappings' cached copies
 
 // Where the data of a new segment comes from, when not from a fill: an
 // open file holding layout.nbytes bytes at offset, or (memory not null)
@@ -43,7 +49,7 @@ class Segment {
   // npshm_create: create, or with opts.exist_ok, when the name exists,
   // attach it instead if it is ours (see attach's exist_ok_mode) and holds
   // an equal array (dtype, shape, and order when ndim > 1; else
-  // NPSHM_E_MISMATCH, refused before locking or mapping).  The name may
+  // Errc::mismatch, refused before locking or mapping).  The name may
   // come and go meanwhile: a few attempts.  Throws Error.
   static std::unique_ptr<Segment> create_or_attach(const Location &loc, const Layout &layout,
                                                    const Options &opts);
@@ -79,7 +85,7 @@ class Segment {
   void close();
   // Remove the name if it still refers to this file.  Throws Error.
   void unlink();
-  // Throws Error (NPSHM_E_FORMAT) if the file no longer has the size that
+  // Throws Error (Errc::format) if the file no longer has the size that
   // is mapped: someone truncated (or extended) it.  Every operation of the
   // library on the mapping checks this first.
   void check_size(const std::string &what) const;
@@ -95,12 +101,12 @@ class Segment {
   std::uint64_t sync_offset() const { return sync_offset_; }
   bool has_trailer() const { return has_trailer_; }
   int fd() const { return fd_; }
-  // npshm_validate: throws Error(NPSHM_E_MISMATCH) unless the layout has
+  // npshm_validate: throws Error(Errc::mismatch) unless the layout has
   // this dtype (a normalised descr) and shape; either may be null.
   void validate(const std::string *descr, const std::vector<std::int64_t> *shape) const;
   // npshm_save: write the array to a plain .npy at path (see save_npy).
   void save(const std::string &path, const Options &opts) const;
-  // npshm_msync (flags: NPSHM_MS_*), npshm_mlock, npshm_munlock on the
+  // npshm_msync (flags: kMs*), npshm_mlock, npshm_munlock on the
   // whole mapping.  Throw Error.
   void sync(int flags) const;
   void lock_memory() const;
@@ -113,7 +119,7 @@ class Segment {
   void *mapping() const { return map_; }
   std::size_t mapping_size() const { return map_size_; }
   bool readonly() const { return readonly_; }
-  int lifetime() const { return lifetime_; }
+  Lifetime lifetime() const { return lifetime_; }
   bool creator() const { return creator_; }
   std::uint64_t id() const { return id_; }
   // The size of the pages backing the file (see npshm_page_size).
@@ -160,7 +166,7 @@ class Segment {
   std::size_t map_block_ = 0;  // hugetlbfs: its huge page size (maps are whole pages); else 0
   bool readonly_ = false;
   bool creator_ = false;
-  int lifetime_ = 0;
+  Lifetime lifetime_ = Lifetime::persistent;
   std::uint64_t id_ = 0;
   std::uint64_t sync_offset_ = 0;
   bool has_trailer_ = false;

@@ -26,14 +26,14 @@ void check_space(int fd, uid_t uid, std::uint64_t need, const std::string &what,
   platform::Space space;
   if (platform::file_system_space(fd, uid, space) != 0) return;
   if (space.quota && need > space.quota_left)
-    throw Error(NPSHM_E_NO_SPACE, what + ": no space left in " + where + " for " + human_bytes(need) +
+    throw Error(Errc::no_space, what + ": no space left in " + where + " for " + human_bytes(need) +
                                       ": the block quota of uid " + std::to_string(uid) + " allows " +
                                       human_bytes(space.quota_left) + " more (nothing was reserved)",
                 EDQUOT);
   if (space.size == 0) return;
   const std::uint64_t margin = space_margin(space.size);
   if (space.available >= margin && need <= space.available - margin) return;
-  throw Error(NPSHM_E_NO_SPACE, what + ": no space left in " + where + " for " + human_bytes(need) +
+  throw Error(Errc::no_space, what + ": no space left in " + where + " for " + human_bytes(need) +
                                     ": " + human_bytes(space.available) + " is free of " + human_bytes(space.size) +
                                     ", and npshm keeps " + human_bytes(margin) +
                                     " free for other programs' shared memory (nothing was reserved)",

@@ -34,7 +34,7 @@ std::uint64_t space_margin(std::uint64_t fs_size);
 // what the file already has.
 std::uint64_t unallocated_bytes(const struct stat &st, std::uint64_t size);
 
-// Throws Error(NPSHM_E_NO_SPACE) if allocating need more bytes in the file
+// Throws Error(Errc::no_space) if allocating need more bytes in the file
 // system of the open file fd (owned by uid) would leave less than the margin
 // free, or go beyond uid's block quota.  what: "create x"; where: the
 // directory, for the message.  Does nothing when need is 0 or the system

@@ -56,9 +56,9 @@ bool link_may_be_followed(const struct stat &link, const struct stat &parent) {
 
 [[noreturn]] void fail(const std::string &what, const std::string &walked, int err) {
   if (err == ENOENT || err == ENOTDIR)
-    throw Error(NPSHM_E_NOT_FOUND, what + ": no such directory", err);
+    throw Error(Errc::not_found, what + ": no such directory", err);
   if (err == EACCES || err == EPERM)
-    throw Error(NPSHM_E_PERMISSION, what + ": permission denied at " + quote_string(walked), err);
+    throw Error(Errc::permission, what + ": permission denied at " + quote_string(walked), err);
   throw_system(what + ": cannot open the directory (at " + quote_string(walked) + ")", err);
 }
 
@@ -102,13 +102,13 @@ int walk_directory(const std::string &dir, const std::string &what, int &out, st
       return ENOTDIR;
     }
     if (!link_may_be_followed(st, current_st))
-      throw Error(NPSHM_E_PERMISSION,
+      throw Error(Errc::permission,
                   what + ": refusing to follow the symbolic link " + quote_string(here) + " (owned by uid " +
                       std::to_string(st.st_uid) + ", in the shared sticky directory " +
                       quote_string(walked.empty() ? "." : walked) +
                       " owned by uid " + std::to_string(current_st.st_uid) +
                       "): another user may have planted it; use the directory it points to by its own path");
-    if (++links > kMaxLinks) throw Error(NPSHM_E_INVALID, what + ": too many symbolic links", ELOOP);
+    if (++links > kMaxLinks) throw Error(Errc::invalid, what + ": too many symbolic links", ELOOP);
     if (target.empty()) {
       walked = here;
       return ENOENT;

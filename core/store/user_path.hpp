@@ -18,7 +18,7 @@ void split_path(const std::string &path, std::string &dir, std::string &base);
 // the caller closes it), resolved one component at a time as the kernel
 // resolves a path -- symbolic links followed, absolute or relative, ".."
 // as in the directory actually reached -- except that a symbolic link is
-// refused (NPSHM_E_PERMISSION, naming the link and its owner) when it sits
+// refused (Errc::permission, naming the link and its owner) when it sits
 // in a sticky directory that users other than its owner may write to
 // (mode +t with group or other write, as /tmp and /dev/shm) and is owned
 // neither by the caller (effective uid) nor by that directory's owner.

@@ -6,7 +6,6 @@
 #include <cerrno>
 
 #include "common/error.hpp"
-#include "npshm.h"
 #include "platform/platform.hpp"
 #include "store/segment.hpp"
 #include "sync/waiting.hpp"
@@ -27,11 +26,11 @@ void ArrayLock::lock(const Segment &seg, bool exclusive, double timeout) {
   const std::string what = std::string(exclusive ? "lock (exclusive) " : "lock (shared) ") + seg.location().name;
   const Deadline deadline(timeout, what);
   if (exclusive && seg.readonly())
-    throw Error(NPSHM_E_READONLY, what + ": the handle is read-only (an exclusive lock is for writers)");
+    throw Error(Errc::readonly, what + ": the handle is read-only (an exclusive lock is for writers)");
   if (fd_ < 0) {
     if (int err = platform::reopen(seg.fd(), !seg.readonly(), fd_)) {
       fd_ = -1;
-      if (err == ENOSYS) throw Error(NPSHM_E_SYSTEM, what + ": array locks are not supported on this system", err);
+      if (err == ENOSYS) throw Error(Errc::system, what + ": array locks are not supported on this system", err);
       throw_system(what + ": cannot open the file for its lock", err);
     }
   }
@@ -42,14 +41,14 @@ void ArrayLock::lock(const Segment &seg, bool exclusive, double timeout) {
     return err == 0;
   });
   if (!got)
-    throw Error(NPSHM_E_TIMEOUT, what + ": timed out " + timeout_text(timeout) + " (another handle holds it" +
+    throw Error(Errc::timeout, what + ": timed out " + timeout_text(timeout) + " (another handle holds it" +
                                      (exclusive ? ")" : " exclusively)"),
                 ETIMEDOUT);
   held_ = true;
 }
 
 void ArrayLock::unlock(const Segment &seg) {
-  if (!held_) throw Error(NPSHM_E_INVALID, "unlock " + seg.location().name + ": this handle holds no lock on it");
+  if (!held_) throw Error(Errc::invalid, "unlock " + seg.location().name + ": this handle holds no lock on it");
   platform::unlock_byte(fd_, kLockByte);
   held_ = false;
   platform::announce(fd_);

@@ -34,10 +34,10 @@ class ArrayLock {
   ~ArrayLock();  // closes the description: the kernel drops the lock
 
   // Take the lock (or change its mode), waiting up to timeout seconds (< 0:
-  // no limit; 0: try once).  Throws Error: NPSHM_E_TIMEOUT, NPSHM_E_READONLY
+  // no limit; 0: try once).  Throws Error: Errc::timeout, Errc::readonly
   // (exclusive on a read-only handle).
   void lock(const Segment &seg, bool exclusive, double timeout);
-  // Throws Error(NPSHM_E_INVALID) if this handle holds no lock.
+  // Throws Error(Errc::invalid) if this handle holds no lock.
   void unlock(const Segment &seg);
   bool held() const { return held_; }
 

@@ -12,7 +12,6 @@
 #include "store/array_open.hpp"
 #include "common/error.hpp"
 #include "store/names.hpp"
-#include "npshm.h"
 #include "format/file_format.hpp"
 #include "store/open_files.hpp"
 #include "common/options.hpp"
@@ -47,7 +46,7 @@ std::string what_of(const char *op, const Segment &seg) { return std::string(op)
 // What can change is the file: a process that may write it can truncate
 // it, and a touch of the block past the new end then kills this process
 // with SIGBUS.  Before touching the block, size_checked() compares the
-// file's size with the mapping's (an fstat; NPSHM_E_FORMAT "the file
+// file's size with the mapping's (an fstat; Errc::format "the file
 // changed size") whenever another user may be able to resize the file:
 // it belongs to another user (attached with allow_other_owner) or its mode
 // lets group or others write (Segment::others_may_resize).  Otherwise the
@@ -68,7 +67,7 @@ void size_checked(const Segment &seg, const char *op) {
 Sync sync_block(const Segment &seg, const char *op) {
   const std::uint64_t at = seg.sync_offset();
   if (at == 0)
-    throw Error(NPSHM_E_FORMAT, what_of(op, seg) + ": the file has no version block (" +
+    throw Error(Errc::format, what_of(op, seg) + ": the file has no version block (" +
                                     (seg.has_trailer() ? "made by an earlier release of npshm"
                                                        : "a plain .npy file, not created by npshm") +
                                     "); versions, notify and wait_changed need an array created by "
@@ -79,7 +78,7 @@ Sync sync_block(const Segment &seg, const char *op) {
 }
 
 [[noreturn]] void timed_out(const std::string &what, double timeout, const std::string &detail = "") {
-  throw Error(NPSHM_E_TIMEOUT, what + ": timed out " + timeout_text(timeout) + detail, ETIMEDOUT);
+  throw Error(Errc::timeout, what + ": timed out " + timeout_text(timeout) + detail, ETIMEDOUT);
 }
 
 // A watch descriptor closed on scope exit.
@@ -91,7 +90,7 @@ struct WatchGuard {
 }  // namespace
 
 Deadline::Deadline(double timeout, const std::string &what) {
-  if (std::isnan(timeout)) throw Error(NPSHM_E_INVALID, what + ": the timeout is not a number");
+  if (std::isnan(timeout)) throw Error(Errc::invalid, what + ": the timeout is not a number");
   if (timeout < 0 || std::isinf(timeout) || timeout > 1e9) {  // 1e9 s: 31 years, no limit
     forever_ = true;
     return;
@@ -118,7 +117,7 @@ std::uint64_t array_version(const Segment &seg) {
 
 std::uint64_t notify(Segment &seg) {
   if (seg.readonly())
-    throw Error(NPSHM_E_READONLY,
+    throw Error(Errc::readonly,
                 what_of("notify", seg) + ": the handle is read-only (notify writes the version into the file)");
   const Sync s = sync_block(seg, "notify");
   // Version first, then the word: a waiter that saw the old version read
@@ -148,7 +147,7 @@ std::uint64_t wait_changed(const Segment &seg, std::uint64_t seen, double timeou
 
 Waiter::Waiter() {
   if (!platform::can_wait_words())
-    throw Error(NPSHM_E_SYSTEM,
+    throw Error(Errc::system,
                 "npshm_waiter_new: this system cannot wait on several arrays at once (Linux 5.16 or later can)",
                 ENOSYS);
 }
@@ -164,7 +163,7 @@ std::size_t Waiter::wait(const Segment *const *arrays, const std::uint64_t *seen
   const char *op = "wait_changed_any";
   const Deadline deadline(timeout, op);
   if (n == 0 || n > kMaxArrays)
-    throw Error(NPSHM_E_INVALID, std::string(op) + ": " + std::to_string(n) + " arrays (from 1 to " +
+    throw Error(Errc::invalid, std::string(op) + ": " + std::to_string(n) + " arrays (from 1 to " +
                                      std::to_string(kMaxArrays) + ")");
   Sync syncs[kMaxArrays];
   platform::WordWait words[kMaxArrays + 1];
@@ -174,7 +173,7 @@ std::size_t Waiter::wait(const Segment *const *arrays, const std::uint64_t *seen
     // changes the word, so the kernel does not let the wait below sleep.
     const std::uint32_t control = __atomic_load_n(&word_, __ATOMIC_SEQ_CST);
     if (__atomic_exchange_n(&pending_, 0, __ATOMIC_SEQ_CST))
-      throw Error(NPSHM_E_CANCELED, std::string(op) + ": interrupted (npshm_waiter_interrupt)");
+      throw Error(Errc::canceled, std::string(op) + ": interrupted (npshm_waiter_interrupt)");
     for (std::size_t i = 0; i < n; ++i) {
       if (!first) size_checked(*arrays[i], op);
       // The word, then the version, as wait_changed.
@@ -201,7 +200,7 @@ CreatedWatch::CreatedWatch(const Location &loc) : loc_(loc) {
   if (int err = platform::watch_directory(loc.directory, fd_)) {
     fd_ = -1;
     if (err == ENOENT || err == ENOTDIR)
-      throw Error(NPSHM_E_NOT_FOUND, what + ": directory " + loc.directory + " does not exist", err);
+      throw Error(Errc::not_found, what + ": directory " + loc.directory + " does not exist", err);
     throw_system(what + ": cannot watch " + loc.directory, err);
   }
 }
@@ -225,7 +224,7 @@ bool CreatedWatch::check() {
     else if (err != ENOENT)
       throw_system(what + ": cannot open", err);
   } catch (const Error &e) {
-    if (e.code() != NPSHM_E_FORMAT) throw;
+    if (e.code() != Errc::format) throw;
     // Something else writing a file under that name: wait for it to
     // become a whole array.
     problem_ = std::string(" (the name exists but is not an array: ") + e.what() + ")";
@@ -276,7 +275,7 @@ void wait_unheld(int fd, const std::string &what, double timeout) {
   const bool released = wait_on_file(fd, false, deadline, what, [&] {
     const int held = platform::other_lock_holder(fd);
     if (held < 0)
-      throw Error(NPSHM_E_SYSTEM, what + ": this system cannot tell whether other processes hold the array");
+      throw Error(Errc::system, what + ": this system cannot tell whether other processes hold the array");
     return held == 0;
   });
   if (!released) timed_out(what, timeout, " (other processes still hold it)");
@@ -295,9 +294,9 @@ void wait_released(const Location &loc, const Options &opts, double timeout) {
   ArrayFile file;
   const int err = open_array_file(loc.path, ArrayFileAccess::read_only, what, file);
   if (err == platform::kNotRegular)
-    throw Error(NPSHM_E_FORMAT, what + ": refusing " + platform::file_kind(file.st.st_mode) +
+    throw Error(Errc::format, what + ": refusing " + platform::file_kind(file.st.st_mode) +
                                     " (only regular files are arrays; links are never followed)");
-  if (err == ENOENT) throw Error(NPSHM_E_NOT_FOUND, what + ": no such array", err);
+  if (err == ENOENT) throw Error(Errc::not_found, what + ": no such array", err);
   if (err != 0) throw_system(what + ": cannot open", err);
   struct Closer {
     int fd;

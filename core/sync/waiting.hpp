@@ -14,7 +14,7 @@
 //
 // Timeouts are in seconds: < 0 waits without limit, 0 checks once.  A wait
 // that times out lasted at least the timeout; it throws
-// Error(NPSHM_E_TIMEOUT).
+// Error(Errc::timeout).
 #pragma once
 
 #include <cstddef>
@@ -30,12 +30,12 @@ class Segment;
 struct Location;
 struct Options;
 
-// The version of the array (0 when created).  Throws Error(NPSHM_E_FORMAT)
+// The version of the array (0 when created).  Throws Error(Errc::format)
 // for a file without a sync block (a plain .npy, or a file of an earlier
 // release).
 std::uint64_t array_version(const Segment &seg);
 // Add one to the version and wake every waiter; returns the new version.
-// Needs a writable handle (NPSHM_E_READONLY): the version lives in the
+// Needs a writable handle (Errc::readonly): the version lives in the
 // file, and a reader's mapping is read-only.
 std::uint64_t notify(Segment &seg);
 // Return the version as soon as it differs from seen.
@@ -48,7 +48,7 @@ void wait_created(const Location &loc, double timeout);
 // happened in the directory (-1 where the system cannot tell: then check
 // every few ms); check() consumes those events and looks: true once the
 // name exists as an array.  The directory is watched from construction, so
-// a creation after it is never missed.  Throws Error (NPSHM_E_NOT_FOUND: no
+// a creation after it is never missed.  Throws Error (Errc::not_found: no
 // such directory; check: a name that exists but cannot be read).
 class CreatedWatch {
  public:
@@ -76,9 +76,9 @@ void wait_released(const Location &loc, const Options &opts, double timeout);
 // Waiting for any of several arrays to change, from one thread: for a
 // process that serves many waits at once (an event loop) without a thread
 // per wait.  interrupt() (from any thread) makes the current wait, or the
-// next one if none is under way, end with Error(NPSHM_E_CANCELED) -- so the
+// next one if none is under way, end with Error(Errc::canceled) -- so the
 // thread can take up a new set of arrays.  Linux 5.16 and later
-// (futex_waitv); elsewhere the constructor throws Error(NPSHM_E_SYSTEM).
+// (futex_waitv); elsewhere the constructor throws Error(Errc::system).
 class Waiter {
  public:
   static constexpr std::size_t kMaxArrays = 127;  // the system's limit, less the interrupt word
@@ -87,8 +87,8 @@ class Waiter {
   Waiter &operator=(const Waiter &) = delete;
   // The index of an array whose version differs from seen[i] (the first
   // such in order when several do), as soon as one does; its version in
-  // *version.  Throws Error: NPSHM_E_CANCELED, NPSHM_E_TIMEOUT,
-  // NPSHM_E_INVALID (n is 0 or over kMaxArrays), NPSHM_E_FORMAT (an array
+  // *version.  Throws Error: Errc::canceled, Errc::timeout,
+  // Errc::invalid (n is 0 or over kMaxArrays), Errc::format (an array
   // without a version block).
   std::size_t wait(const Segment *const *arrays, const std::uint64_t *seen, std::size_t n, double timeout,
                    std::uint64_t *version);

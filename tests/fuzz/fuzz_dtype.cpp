@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   try {
     dtype = npshm::parse_dtype(std::string_view(reinterpret_cast<const char *>(data), size));
   } catch (const npshm::Error &e) {
-    if (e.code() != NPSHM_E_INVALID) __builtin_trap();  // a refused dtype: a normal outcome
+    if (e.code() != npshm::Errc::invalid) __builtin_trap();  // a refused dtype: a normal outcome
     return 0;
   }
   // The normalised text parses to itself, with the same description (a

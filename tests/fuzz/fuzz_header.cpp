@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     try {
       header = npshm::parse_header(data, size, file_size);
     } catch (const npshm::Error &e) {
-      if (e.code() != NPSHM_E_FORMAT) __builtin_trap();  // a refused header: a normal outcome
+      if (e.code() != npshm::Errc::format) __builtin_trap();  // a refused header: a normal outcome
       continue;
     }
     // A header that parses describes data inside the file.
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   try {
     npshm::parse_dtype(std::string_view(reinterpret_cast<const char *>(data), size));
   } catch (const npshm::Error &e) {
-    if (e.code() != NPSHM_E_INVALID) __builtin_trap();
+    if (e.code() != npshm::Errc::invalid) __builtin_trap();
   }
   return 0;
 }

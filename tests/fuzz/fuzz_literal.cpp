@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   try {
     npshm::parse_literal(text);
   } catch (const npshm::Error &e) {
-    if (e.code() != NPSHM_E_INVALID) __builtin_trap();  // a refused literal: a normal outcome
+    if (e.code() != npshm::Errc::invalid) __builtin_trap();  // a refused literal: a normal outcome
   }
   // quote_string's output is a literal that parses back to the same string
   // (a throw here escapes and libFuzzer reports it).

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   try {
     ref = npshm::parse_reference(text);
   } catch (const npshm::Error &e) {
-    if (e.code() != NPSHM_E_INVALID) __builtin_trap();
+    if (e.code() != npshm::Errc::invalid) __builtin_trap();
     return 0;
   }
   // What parses is canonical: formatting it gives the same text back.
