@@ -26,9 +26,10 @@ expect_identical(names(codes)[1:3], c("invalid", "not_found", "exists"))
 e <- npshm:::.npshm_condition("message", -length(codes) - 1L)
 expect_identical(class(e)[1:2], c("npshm_unknown", "npshm_error"))
 
-## Lifetimes: the core's names, in the order of their values.
+## Lifetimes: the core's names, in the order of their values (a newer
+## library may add lifetimes after these).
 lifetimes <- npshm:::.lifetimes()
-expect_identical(lifetimes, c("persistent", "owner", "last"))
+expect_identical(lifetimes[1:3], c("persistent", "owner", "last"))
 for (i in seq_along(lifetimes))
   expect_identical(npshm:::npc_lifetime_from_name(lifetimes[[i]]), i - 1L)
 nm <- new_name("lifetime")
