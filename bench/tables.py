@@ -117,16 +117,17 @@ def caption(command, load):
 
 # A row as the programs print it: what, npshm's time, its spread, the
 # alternative, its time, its spread, ratio, target.  On the page each time
-# carries its spread in its own cell ("19.8 us (19.5-20.5)"), and the
-# alternative's steps are spaced ("shm_open+mmap": "shm_open + mmap"), so that a table fits
-# the page's column and the cells wrap instead of scrolling sideways.
+# carries its spread in parentheses ("19.8 us (19.5-20.5)"), the
+# alternative's steps are spaced ("shm_open + mmap") and a target reads
+# "≤ 1.5x", so that a table fits the page's column: cells wrap between
+# words instead of the table scrolling sideways.
 COLUMNS = ["operation", "npshm", "against", "its time", "ratio", "target"]
 TIME_WITH_SPREAD = re.compile(r"^(.*\S) \(([^()]*)\)$")
 
 
 def unbroken(text):
-    """text that a browser keeps on one line ("19.8 us", "19.5-20.5",
-    "<= 1.5x"): no-break spaces and non-breaking hyphens."""
+    """text that a browser keeps on one line ("19.8 us", "19.5-20.5"):
+    no-break spaces and non-breaking hyphens."""
     return text.replace(" ", "\u00a0").replace("-", "\u2011")
 
 
