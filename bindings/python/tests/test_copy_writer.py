@@ -26,6 +26,19 @@ def copy_of(mapping):
     return np.asarray(_remote.whole_bytes(mapping))
 
 
+def write_copy(copy, data, *, through_pwrite):
+    """Fill copy with data through a CopyWriter: by pwrite on the checked
+    descriptor, or (through_pwrite=False: the file at the copy's path is
+    not the mapped one) through the mapping; the copy holds data after."""
+    writer = _remote.CopyWriter(copy)
+    try:
+        assert (writer.fd is not None) == through_pwrite
+        fill(writer, data)
+    finally:
+        writer.close()
+    assert np.array_equal(copy_of(copy), data)
+
+
 @pytest.fixture
 def copy(private_shm_dir):
     mapping = _remote.create_copy(LAYOUT)
@@ -42,13 +55,7 @@ def data():
 
 
 def test_pieces_land_in_the_copy_through_pwrite(copy, data):
-    writer = _remote.CopyWriter(copy)
-    try:
-        assert writer.fd is not None  # the checked descriptor was opened
-        fill(writer, data)
-    finally:
-        writer.close()
-    assert np.array_equal(copy_of(copy), data)
+    write_copy(copy, data, through_pwrite=True)  # the checked descriptor was opened
 
 
 def test_another_file_at_the_copys_path_is_not_written(copy, data):
@@ -58,13 +65,7 @@ def test_another_file_at_the_copys_path_is_not_written(copy, data):
     with open(other, "wb") as f:
         f.write(b"\0" * (LAYOUT["nbytes"] + 8192))
     os.replace(other, copy.path)
-    writer = _remote.CopyWriter(copy)
-    try:
-        assert writer.fd is None
-        fill(writer, data)
-    finally:
-        writer.close()
-    assert np.array_equal(copy_of(copy), data)
+    write_copy(copy, data, through_pwrite=False)
     with open(copy.path, "rb") as f:
         assert f.read() == b"\0" * (LAYOUT["nbytes"] + 8192)
 
@@ -74,12 +75,6 @@ def test_a_link_at_the_copys_path_is_not_followed(copy, data, tmp_path):
     target.write_bytes(b"\0" * (LAYOUT["nbytes"] + 8192))
     os.unlink(copy.path)
     os.symlink(target, copy.path)
-    writer = _remote.CopyWriter(copy)
-    try:
-        assert writer.fd is None
-        fill(writer, data)
-    finally:
-        writer.close()
-    assert np.array_equal(copy_of(copy), data)
+    write_copy(copy, data, through_pwrite=False)
     assert target.read_bytes() == b"\0" * (LAYOUT["nbytes"] + 8192)
     os.unlink(copy.path)
